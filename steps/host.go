@@ -1,0 +1,112 @@
+package steps
+
+import (
+	"context"
+	"io/fs"
+	"net"
+)
+
+// Host is a read-only handle on one target host. Diagnose steps and repair
+// previews get a Host; only Apply gets a MutableHost. Implementations are
+// safe for concurrent use. Every method honours ctx: when ctx is done, the
+// call returns ctx.Err() (wrapped) and any remote process it started is
+// killed, not left running.
+type Host interface {
+	// Info identifies the host for humans and the audit log.
+	Info() HostInfo
+	// Exec runs a shell command line (POSIX sh) on the host, through sudo -n
+	// when the inventory says so. A non-zero exit status is not an error;
+	// an error means the command could not run or did not finish
+	// (transport failure, ctx done).
+	Exec(ctx context.Context, req ExecRequest) (ExecResult, error)
+	// ReadFile reads a file and its metadata. A missing file is not an
+	// error: File.Exists is false.
+	ReadFile(ctx context.Context, path string) (File, error)
+	// DialContext opens a TCP connection from the host's point of view
+	// (through the SSH connection), e.g. to probe TLS or reach etcd.
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// MutableHost is a Host that can also change files. Only repair Apply gets one.
+type MutableHost interface {
+	Host
+	// WriteFile replaces a file atomically: content goes to a temporary file
+	// in the same directory, is fsynced, gets its mode and owner, and is
+	// renamed over the target; an interrupted write never leaves a
+	// half-written target.
+	WriteFile(ctx context.Context, req WriteFileRequest) (WriteFileResult, error)
+}
+
+// HostResolver finds other inventory hosts by name, for steps that look at
+// more than one host (x509_compare). It returns an error naming the host
+// when it is not in the inventory or cannot be reached.
+type HostResolver interface {
+	Host(ctx context.Context, name string) (Host, error)
+}
+
+// HostInfo identifies a host and the identities used to reach it.
+type HostInfo struct {
+	Name    string `json:"name"`    // inventory name
+	Address string `json:"address"` // host:port dialled
+	User    string `json:"user,omitempty"`
+	// HostKeyFingerprint is the SHA256 fingerprint of the host key the
+	// connection verified ("SHA256:..."); empty for a local host.
+	HostKeyFingerprint string `json:"host_key_fingerprint,omitempty"`
+	// ClientKeyFingerprint is the fingerprint of the key that authenticated.
+	ClientKeyFingerprint string `json:"client_key_fingerprint,omitempty"`
+	// HostKeyAccepted is true when the host key was unknown and accepted
+	// because the operator passed accept-new; the audit log records it.
+	HostKeyAccepted bool `json:"host_key_accepted,omitempty"`
+}
+
+// ExecRequest is one command to run.
+type ExecRequest struct {
+	// Command is a POSIX shell command line.
+	Command string
+	// Stdin, if non-nil, is fed to the command's standard input.
+	Stdin []byte
+	// NoSudo runs the command as the login user even on a sudo host
+	// (rarely needed; e.g. to read the login user's own files).
+	NoSudo bool
+}
+
+// ExecResult is what a finished command left behind.
+type ExecResult struct {
+	ExitCode int
+	Stdout   []byte
+	Stderr   []byte
+}
+
+// File is a file's content and metadata as read from a host.
+type File struct {
+	Path    string
+	Exists  bool
+	Content []byte
+	Mode    fs.FileMode // permission bits only
+	Owner   string
+	Group   string
+}
+
+// WriteFileRequest describes the desired state of one file.
+type WriteFileRequest struct {
+	Path    string
+	Content []byte
+	// Mode is the permission bits; zero keeps the existing file's mode, or
+	// 0644 for a new file.
+	Mode fs.FileMode
+	// Owner and Group, when set, are applied with chown before the rename.
+	Owner string
+	Group string
+	// Backup keeps the previous content as Path + ".mend-backup-<unix time>"
+	// (a hard link or copy made before the rename).
+	Backup bool
+}
+
+// WriteFileResult reports what WriteFile did.
+type WriteFileResult struct {
+	// BackupPath is where the old content was kept, if a backup was made.
+	BackupPath string
+	// SHA256 is the hex digest of the content now at Path, read back after
+	// the rename.
+	SHA256 string
+}

@@ -1,0 +1,174 @@
+package steps
+
+import (
+	"context"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Phase says whether a block only looks (Diagnose) or changes things (Repair).
+type Phase int
+
+const (
+	// Diagnose steps are read-only and run for real during plan.
+	Diagnose Phase = iota + 1
+	// Repair steps change hosts; plan only previews them.
+	Repair
+)
+
+// String returns the block type keyword of the phase: "diagnose" or "repair".
+func (p Phase) String() string {
+	switch p {
+	case Diagnose:
+		return "diagnose"
+	case Repair:
+		return "repair"
+	}
+	return "unknown"
+}
+
+// Type is what every step type declares, before anything runs: its name,
+// the shape of its arguments and the shape of its result. The language
+// package uses it for static checks (unknown or missing arguments, wrong
+// types, references to attributes the output does not have).
+type Type interface {
+	// Name is the first block label, e.g. "command" or "x509_compare".
+	Name() string
+	// NewConfig returns a pointer to a fresh, zero config struct whose
+	// fields carry gohcl tags (`hcl:"path"`, `hcl:"mode,optional"`). The
+	// engine decodes the block's own arguments into it. Fields may be Go
+	// primitives, slices, maps, cty.Value, or structs with cty tags for
+	// object-typed attributes.
+	NewConfig() any
+	// Output is the object type of the step's result on one host. It must
+	// be an object type; its attributes are what a runbook may reference as
+	// diagnose.<type>.<name>.<attr>.
+	Output() cty.Type
+}
+
+// Diagnoser is a read-only step type. Diagnose must not change any host:
+// it runs during plan.
+type Diagnoser interface {
+	Type
+	Diagnose(ctx context.Context, req DiagnoseRequest) (DiagnoseResponse, error)
+}
+
+// Repairer is a mutating step type. Plan previews what Apply would do and
+// must not change anything (it only gets a read-only Host). Apply makes the
+// change. Both are called with the same decoded config.
+type Repairer interface {
+	Type
+	// Dangerous reports whether every use of this type must carry an
+	// approval block. The validator rejects a dangerous repair without one.
+	Dangerous() bool
+	Plan(ctx context.Context, req PlanRequest) (PlanResponse, error)
+	Apply(ctx context.Context, req ApplyRequest) (ApplyResponse, error)
+}
+
+// Validator is optionally implemented by a step type whose arguments have
+// rules beyond their types (one of two arguments required, a mode string
+// that must parse). The engine calls it after decoding, with the block's
+// range to report against; a non-nil error is reported as a diagnostic on
+// the block and the step fails before touching any host.
+type Validator interface {
+	ValidateConfig(config any) error
+}
+
+// DiagnoseRequest is everything a diagnose step gets for one run on one
+// host (or once, for a step without `on`).
+type DiagnoseRequest struct {
+	// Config is the pointer returned by NewConfig, decoded.
+	Config any
+	// Host is the target host, or nil for a step without `on` (such a step
+	// reaches hosts named in its config through Hosts).
+	Host Host
+	// Hosts resolves other inventory hosts by name (read-only).
+	Hosts HostResolver
+	// Timeout is the step's `timeout` meta-argument (zero: none). ctx
+	// already carries it as a deadline; it is here so a step can give a
+	// protocol its own time budget (etcd's call timeouts, for example).
+	Timeout time.Duration
+}
+
+// DiagnoseResponse is the result of a diagnose on one host.
+type DiagnoseResponse struct {
+	// Output must conform to the type's Output() object type.
+	Output cty.Value
+	// Summary is one short line for humans ("exit 0", "same CA: no").
+	Summary string
+	// Details are further lines shown under the summary in plan output
+	// (e.g. the two fingerprints compared). No secrets, no key material.
+	Details []string
+}
+
+// Action is what a repair would do on one host.
+type Action int
+
+const (
+	// NoOp means the host is already converged: Apply would change nothing.
+	NoOp Action = iota
+	// Change means Apply would change the host.
+	Change
+	// Unknown means the preview cannot tell (e.g. a guard that cannot be
+	// evaluated until an earlier repair ran). Apply decides at run time.
+	Unknown
+)
+
+// String returns "no-op", "change" or "unknown".
+func (a Action) String() string {
+	switch a {
+	case NoOp:
+		return "no-op"
+	case Change:
+		return "change"
+	}
+	return "unknown"
+}
+
+// Preview is what a repair would do, for a reviewer. It is rendered as
+// text, markdown and JSON; it must never hold secrets or key material.
+type Preview struct {
+	// Summary is one line: "write /etc/x (0644 root:root), 3 lines changed".
+	Summary string `json:"summary"`
+	// Diff is a unified diff of a file's content, if any.
+	Diff string `json:"diff,omitempty"`
+	// Command is the exact command line that would run, if any.
+	Command string `json:"command,omitempty"`
+	// Changes are other state changes, one per line ("mode 0600 -> 0644").
+	Changes []string `json:"changes,omitempty"`
+}
+
+// PlanRequest is what a repair's Plan gets for one host.
+type PlanRequest struct {
+	Config  any
+	Host    Host // read-only on purpose: a preview cannot write
+	Hosts   HostResolver
+	Timeout time.Duration
+}
+
+// PlanResponse is a repair's preview on one host.
+type PlanResponse struct {
+	Action  Action
+	Preview Preview
+	// Output is the planned result; attributes only known after Apply are
+	// cty.UnknownVal of their type. A null Output means "all unknown".
+	Output cty.Value
+}
+
+// ApplyRequest is what a repair's Apply gets for one host.
+type ApplyRequest struct {
+	Config  any
+	Host    MutableHost
+	Hosts   HostResolver
+	Timeout time.Duration
+}
+
+// ApplyResponse is the result of a repair on one host.
+type ApplyResponse struct {
+	// Changed is false when the host was already converged.
+	Changed bool
+	Output  cty.Value
+	Summary string
+	Details []string
+}
