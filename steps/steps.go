@@ -89,6 +89,8 @@ type DiagnoseRequest struct {
 	// already carries it as a deadline; it is here so a step can give a
 	// protocol its own time budget (etcd's call timeouts, for example).
 	Timeout time.Duration
+	// Eval evaluates HCL the step kept unevaluated (see Evaluator).
+	Eval Evaluator
 }
 
 // DiagnoseResponse is the result of a diagnose on one host.
