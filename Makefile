@@ -1,0 +1,30 @@
+# The README's two commands are `make demo` and `make test`.
+GO ?= go
+
+.PHONY: build test demo lab-up lab-down lint
+
+build:
+	$(GO) build -o bin/mend ./cmd/mend
+
+# Installs what the tests need (sshd, etcd, runit, puppet) when missing, then
+# runs every test, including the ones against a real sshd and the lab.
+test:
+	./scripts/deps.sh
+	$(GO) test -count=1 -timeout 20m ./...
+
+# The incident, end to end: lab up (broken), plan, gated apply, audit verify, lab down.
+demo: build
+	./scripts/deps.sh
+	./examples/demo.sh
+
+lab-up:
+	./scripts/deps.sh
+	./examples/lab/lab.sh up
+
+lab-down:
+	./examples/lab/lab.sh down
+
+lint:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet ./...
+	staticcheck ./...

@@ -1,0 +1,33 @@
+// Package audit keeps mend's audit log: an append-only, hash-chained JSON
+// Lines file with one Record per event (run start and end, each step's
+// intent and finish on each host, approvals, accepted host keys). The entry
+// points are Open and Log.Append for writers (the engine), and Verify,
+// ReadAll, Show and Unfinished for readers (`mend audit verify|show`).
+//
+// Each record carries seq (1, 2, 3, ...) and prev, the hex sha256 of the
+// previous line's exact bytes, so editing, deleting, reordering or
+// truncating lines breaks the chain where it happened and Verify names that
+// record. A chain alone cannot show that its last lines were deleted, so
+// every append also replaces a sidecar file, <log>.head, holding the last
+// seq and line hash; Verify compares it with the log's end.
+//
+// The head file is an anchor against accidents and careless edits, not a
+// guarantee: anyone who can write both files can rewrite the log, recompute
+// the chain and the head, and Verify will pass. Resisting that needs an
+// anchor outside the attacker's reach (a log server, signed checkpoints,
+// write-once storage); it is out of scope for this package.
+//
+// Durability and failing closed: Append writes each record with one write,
+// fsyncs it, then replaces the head, before it returns. An error from Append
+// means the record is not in the log, and the engine must not run the repair
+// the record announces. A crash mid-append leaves a torn last line; Open
+// then refuses the log until someone runs `mend audit verify` and repairs
+// it by hand, and an intent without a finish is reported by Unfinished as
+// "outcome unknown" rather than guessed at.
+//
+// Secrets: the package writes strings as given. Callers redact commands,
+// errors and output before building a Record. See DefaultPath for where the
+// log lives.
+//
+// The package uses the standard library only.
+package audit

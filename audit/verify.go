@@ -1,0 +1,199 @@
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"time"
+)
+
+// Report summarises a log Verify read. When Verify fails, it covers the
+// records before the first problem.
+type Report struct {
+	Records  int       // records checked
+	Runs     int       // distinct run IDs among them
+	First    time.Time // time of the first record
+	Last     time.Time // time of the last record
+	Warnings []string  // findings that are not evidence of tampering
+}
+
+// VerifyError is the first break in a log's integrity. In a sound log the
+// record with seq N is on line N, so Seq and Line agree except where lines
+// were added, removed or moved.
+type VerifyError struct {
+	Path   string
+	Seq    uint64 // the first record that is missing, changed, torn or out of place
+	Line   int    // 1-based line where the break was found
+	Reason string // names the records involved and the likely cause
+}
+
+func (e *VerifyError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Reason)
+}
+
+// Verify checks the whole audit log at path: every line is a record, seq
+// runs from 1 without gaps, each prev is the sha256 of the line before,
+// the file ends with a newline, and the head file names the last record.
+// It returns a *VerifyError for the first break, naming the seq where the
+// log stops being trustworthy, or another error when the file cannot be
+// read. It takes a shared flock, so it never sees an append half done.
+func Verify(path string) (Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Report{}, fmt.Errorf("audit log %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
+		return Report{}, fmt.Errorf("audit log %s: lock: %w", path, err)
+	}
+	v := &verifier{path: path, r: bufio.NewReaderSize(f, 64<<10), runs: map[string]bool{}}
+	if err := v.lines(); err != nil {
+		return v.report, err
+	}
+	h, ok, err := readHead(path)
+	if err != nil {
+		return v.report, &VerifyError{Path: path, Seq: v.last.Seq, Line: v.line, Reason: err.Error()}
+	}
+	c := compareHead(h, ok, v.last.Seq, v.prevSHA, v.last.Prev)
+	if c.badSeq != 0 {
+		return v.report, &VerifyError{Path: path, Seq: c.badSeq, Line: int(c.badSeq), Reason: c.reason}
+	}
+	if c.lagging {
+		v.warn("the head file is one record behind record %d (a crash between writing the record and the head); the next append repairs it", v.last.Seq)
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o022 != 0 {
+		v.warn("the log file's mode %#o lets others write to it", fi.Mode().Perm())
+	}
+	return v.report, nil
+}
+
+// verifier walks a log line by line, stopping at the first break.
+type verifier struct {
+	path    string
+	r       *bufio.Reader
+	line    int    // lines read
+	prevSHA string // sha256 of the last good line
+	last    Record // last good record
+	runs    map[string]bool
+	report  Report
+}
+
+// lines checks every line; the record expected on line i has seq i.
+func (v *verifier) lines() error {
+	for {
+		line, complete, err := readLine(v.r)
+		if err == io.EOF {
+			return nil
+		}
+		v.line++
+		want := uint64(v.line)
+		if err != nil {
+			return v.fail(want, fmt.Sprintf("line %d cannot be read where record %d was expected: %v", v.line, want, err))
+		}
+		if !complete {
+			return v.fail(want, fmt.Sprintf("record %d is torn: the file does not end with a newline (an append was interrupted, or the file was truncated)", want))
+		}
+		var rec Record
+		if err := json.Unmarshal(line, &rec); err != nil || rec.Seq == 0 {
+			return v.fail(want, fmt.Sprintf("line %d is not a valid audit record where record %d was expected (it was changed or torn)", v.line, want))
+		}
+		if rec.Seq != want {
+			return v.misplaced(rec, want)
+		}
+		if rec.Prev != v.prevSHA {
+			return v.brokenLink(want)
+		}
+		v.accept(rec, line)
+	}
+}
+
+// misplaced explains a record found where another seq was expected.
+func (v *verifier) misplaced(rec Record, want uint64) error {
+	if rec.Seq < want {
+		return v.fail(want, fmt.Sprintf("line %d holds record %d a second time where record %d was expected (a copied or moved line)", v.line, rec.Seq, want))
+	}
+	if rec.Prev == v.prevSHA {
+		return v.fail(want, fmt.Sprintf("record %d's seq was altered to %d (its prev still links it to the line before)", want, rec.Seq))
+	}
+	if at := findSeq(v.r, want, v.line); at > 0 {
+		return v.fail(want, fmt.Sprintf("records are out of order: line %d holds record %d, and record %d is on line %d", v.line, rec.Seq, want, at))
+	}
+	if rec.Seq == want+1 {
+		return v.fail(want, fmt.Sprintf("record %d is missing: line %d holds record %d (a line was deleted)", want, v.line, rec.Seq))
+	}
+	return v.fail(want, fmt.Sprintf("records %d to %d are missing: line %d holds record %d (lines were deleted)", want, rec.Seq-1, v.line, rec.Seq))
+}
+
+// brokenLink reports a record whose prev does not match the line before.
+func (v *verifier) brokenLink(want uint64) error {
+	if want == 1 {
+		return v.fail(1, "record 1 has a prev, but the first record of a log has none (the lines before it were removed?)")
+	}
+	v.line--
+	return v.fail(want-1, fmt.Sprintf("record %d was changed, or record %d's prev was altered (the prev stored in record %d is not the sha256 of line %d)",
+		want-1, want, want, v.line))
+}
+
+// accept counts a good record.
+func (v *verifier) accept(rec Record, line []byte) {
+	if v.report.Records == 0 {
+		v.report.First = rec.Time
+	}
+	v.report.Records++
+	v.report.Last = rec.Time
+	if rec.RunID != "" && !v.runs[rec.RunID] {
+		v.runs[rec.RunID] = true
+		v.report.Runs++
+	}
+	v.prevSHA, v.last = lineSHA256(line), rec
+}
+
+func (v *verifier) fail(seq uint64, reason string) error {
+	return &VerifyError{Path: v.path, Seq: seq, Line: v.line, Reason: reason}
+}
+
+func (v *verifier) warn(format string, args ...any) {
+	v.report.Warnings = append(v.report.Warnings, fmt.Sprintf(format, args...))
+}
+
+// findSeq reads the rest of the log for the record with the given seq and
+// returns its line number, or 0. Lines that do not parse are skipped.
+func findSeq(r *bufio.Reader, seq uint64, line int) int {
+	for {
+		b, _, err := readLine(r)
+		if err != nil {
+			return 0
+		}
+		line++
+		var rec struct{ Seq uint64 }
+		if json.Unmarshal(b, &rec) == nil && rec.Seq == seq {
+			return line
+		}
+	}
+}
+
+// readLine returns the next line without its newline; complete is false
+// for a last line that has no newline. It returns io.EOF at the end and an
+// error for a line longer than a record may be.
+func readLine(r *bufio.Reader) (line []byte, complete bool, err error) {
+	for {
+		chunk, err := r.ReadSlice('\n')
+		line = append(line, chunk...)
+		switch {
+		case err == nil:
+			return line[:len(line)-1], true, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			if len(line) > maxRecordBytes {
+				return nil, false, fmt.Errorf("line longer than %d bytes", maxRecordBytes)
+			}
+		case err == io.EOF && len(line) > 0:
+			return line, false, nil
+		default:
+			return nil, false, err
+		}
+	}
+}

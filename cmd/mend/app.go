@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes, documented in README.md and stable.
+const (
+	exitOK      = 0 // success; for plan -detailed-exitcode: nothing to do
+	exitError   = 1 // an error, a failed step, a refused gate, an invalid file
+	exitPending = 2 // plan -detailed-exitcode: repairs are pending
+)
+
+// app carries the process's streams; commands write only through it, so
+// tests (testscript) run the real CLI in-process.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	code   int
+}
+
+// errSilent is returned by a command that already reported its failure.
+var errSilent = errors.New("silent")
+
+// Main runs the CLI and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.Execute(); err != nil {
+		if !errors.Is(err, errSilent) {
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+		}
+		if a.code == exitOK {
+			a.code = exitError
+		}
+	}
+	return a.code
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "mend",
+		Short:         "Declarative remediation runbooks: diagnose, plan, apply with approval gates, audit",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(a.validateCommand(), a.fmtCommand(), a.planCommand(), a.applyCommand(), a.auditCommand())
+	return root
+}
+
+// colorFor reports whether output to w gets ANSI colour: only on a
+// terminal, never with NO_COLOR set (https://no-color.org) or --no-color.
+func colorFor(w io.Writer, noColor bool) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

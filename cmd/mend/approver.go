@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mend-sh/mend/cmd/mend/views"
+	"github.com/mend-sh/mend/engine"
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+)
+
+// approver grants a gate when --approve names it, else asks on the
+// terminal, else refuses. There is no way to grant all gates at once.
+type approver struct {
+	flagged  map[string]bool
+	terminal bool
+	in       *bufio.Reader
+	out      io.Writer
+	operator string
+	names    map[string]string // address -> step name the operator types
+}
+
+func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
+	ap := &approver{flagged: map[string]bool{}, terminal: isTerminal(a.stdin),
+		in: bufio.NewReader(a.stdin), out: a.stderr, operator: operator(), names: map[string]string{}}
+	for _, addr := range o.approve {
+		ap.flagged[addr] = true
+	}
+	for _, st := range rb.Steps {
+		ap.names[st.Address()] = st.Name
+	}
+	return ap
+}
+
+// Approve implements engine.Approver.
+func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision, error) {
+	if ap.flagged[g.Address] {
+		return engine.Decision{Granted: true, By: fmt.Sprintf("%s via --approve %s", ap.operator, g.Address)}, nil
+	}
+	if !ap.terminal {
+		return engine.Decision{Reason: fmt.Sprintf("not approved: no terminal and no --approve %s", g.Address),
+			By: ap.operator}, nil
+	}
+	ap.show(g)
+	name := ap.names[g.Address]
+	fmt.Fprintf(ap.out, "\nType %q to approve this repair; anything else refuses: ", name)
+	answer, err := readLine(ctx, ap.in)
+	if err != nil {
+		return engine.Decision{Reason: "no answer: " + err.Error(), By: ap.operator}, nil
+	}
+	if answer == name || answer == g.Address {
+		return engine.Decision{Granted: true, By: ap.operator + " on the terminal"}, nil
+	}
+	return engine.Decision{Reason: fmt.Sprintf("operator typed %q", answer), By: ap.operator}, nil
+}
+
+// show prints the gate: address, reason and every host's preview.
+func (ap *approver) show(g engine.Gate) {
+	fmt.Fprintf(ap.out, "\nApproval required: %s\n  reason: %s\n", g.Address, g.Reason)
+	sr := &engine.StepRun{Address: g.Address, Phase: steps.Repair, Status: engine.StatusChange}
+	for _, p := range g.Previews {
+		p := p
+		sr.Hosts = append(sr.Hosts, &engine.HostRun{Host: p.Host, Status: engine.StatusChange, Summary: p.Preview.Summary, Preview: &p.Preview})
+	}
+	views.Text{W: ap.out}.Step(sr)
+}
+
+// readLine reads one line, giving up when ctx is done.
+func readLine(ctx context.Context, r *bufio.Reader) (string, error) {
+	type res struct {
+		s   string
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		s, err := r.ReadString('\n')
+		ch <- res{strings.TrimSpace(s), err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case x := <-ch:
+		if x.err != nil && x.s == "" {
+			return "", x.err
+		}
+		return x.s, nil
+	}
+}

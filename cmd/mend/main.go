@@ -1,0 +1,9 @@
+// Command mend runs declarative remediation runbooks: validate, fmt, plan,
+// apply and audit. See README.md for the language and the commands.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,170 @@
+package views
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mend-sh/mend/engine"
+	"github.com/mend-sh/mend/steps"
+)
+
+// Text renders runs as human text. Output is deterministic: no timestamps,
+// no durations, steps in source order, hosts in inventory order.
+type Text struct {
+	W     io.Writer
+	Color bool // ANSI colour; the CLI sets it only on a terminal without NO_COLOR
+}
+
+// symbol is the one-character mark in front of a step, as Terraform marks
+// resources: what kind of thing happens to it.
+func symbol(s *engine.StepRun) string {
+	switch s.Status {
+	case engine.StatusChange, engine.StatusChanged:
+		return "~"
+	case engine.StatusUnknown, engine.StatusDeferred:
+		return "?"
+	case engine.StatusFailed, engine.StatusOutcomeUnknown, engine.StatusRefused:
+		return "!"
+	case engine.StatusSkipped, engine.StatusNotRun:
+		return "-"
+	case engine.StatusNoOp:
+		return "="
+	}
+	return "#"
+}
+
+func (v Text) paint(code, s string) string {
+	if !v.Color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (v Text) statusColor(s engine.Status) string {
+	switch s {
+	case engine.StatusFailed, engine.StatusRefused, engine.StatusOutcomeUnknown:
+		return "31" // red
+	case engine.StatusChange, engine.StatusChanged:
+		return "33" // yellow
+	case engine.StatusOk, engine.StatusNoOp:
+		return "32" // green
+	}
+	return "2" // dim
+}
+
+// Run renders a whole plan or apply.
+func (v Text) Run(r *engine.Run) {
+	head := fmt.Sprintf("mend %s: %s (sha256 %s)", r.Mode, r.Runbook, short(r.RunbookSHA256))
+	fmt.Fprintln(v.W, v.paint("1", head))
+	if r.Title != "" {
+		fmt.Fprintln(v.W, r.Title)
+	}
+	fmt.Fprintln(v.W)
+	for _, s := range r.Steps {
+		v.Step(s)
+	}
+	v.Summary(r)
+}
+
+// Step renders one step and its hosts.
+func (v Text) Step(s *engine.StepRun) {
+	status := v.paint(v.statusColor(s.Status), "["+string(s.Status)+"]")
+	fmt.Fprintf(v.W, "%s %s %s\n", symbol(s), v.paint("1", s.Address), status)
+	if s.Approval != "" {
+		line := "    approval required: " + s.Approval
+		if s.Approved != "" {
+			line += " (approved by " + s.Approved + ")"
+		}
+		fmt.Fprintln(v.W, line)
+	}
+	if s.Reason != "" {
+		fmt.Fprintf(v.W, "    %s\n", s.Reason)
+	}
+	for _, h := range s.Hosts {
+		v.host(s, h)
+	}
+	fmt.Fprintln(v.W)
+}
+
+func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
+	name := h.Host
+	if name == "" {
+		name = "(once)"
+	}
+	line := fmt.Sprintf("    %s: %s", name, v.paint(v.statusColor(h.Status), string(h.Status)))
+	if h.Summary != "" {
+		line += " - " + h.Summary
+	}
+	fmt.Fprintln(v.W, line)
+	for _, d := range h.Details {
+		fmt.Fprintf(v.W, "        %s\n", d)
+	}
+	if h.Error != "" {
+		fmt.Fprintf(v.W, "        error (%s): %s\n", h.ErrorClass, indentRest(h.Error, "        "))
+	}
+	if h.Preview != nil && s.Phase == steps.Repair {
+		v.preview(h.Preview)
+	}
+}
+
+func (v Text) preview(p *steps.Preview) {
+	if p.Command != "" {
+		fmt.Fprintf(v.W, "        command: %s\n", p.Command)
+	}
+	for _, c := range p.Changes {
+		fmt.Fprintf(v.W, "        %s\n", c)
+	}
+	if p.Diff == "" {
+		return
+	}
+	for _, l := range strings.Split(strings.TrimRight(p.Diff, "\n"), "\n") {
+		code := ""
+		switch {
+		case strings.HasPrefix(l, "+"):
+			code = "32"
+		case strings.HasPrefix(l, "-"):
+			code = "31"
+		}
+		if code != "" {
+			l = v.paint(code, l)
+		}
+		fmt.Fprintf(v.W, "        %s\n", l)
+	}
+}
+
+// Summary prints the closing line(s): counts, and what was not done.
+func (v Text) Summary(r *engine.Run) {
+	c := Count(r)
+	if r.Mode == engine.ModePlan {
+		if c.Change+c.Unknown == 0 && c.Failed == 0 {
+			fmt.Fprintln(v.W, v.paint("32", "No changes. The hosts match what this runbook repairs towards: nothing to do."))
+		} else {
+			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged; %d diagnoses ran, %d failed, %d deferred.\n",
+				c.Change, c.Unknown, c.NoOp, c.Diagnosed, c.Failed, c.Deferred)
+		}
+	} else {
+		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %d failed, %d refused, %d not run; %d diagnoses ran.\n",
+			c.Changed, c.NoOp, c.Failed, c.Refused, c.NotRun, c.Diagnosed)
+	}
+	if r.Err != "" {
+		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+r.Err))
+	}
+	if nd := r.NotDone(); len(nd) > 0 && r.Mode == engine.ModeApply {
+		fmt.Fprintln(v.W, "Not done:")
+		for _, a := range nd {
+			fmt.Fprintf(v.W, "  %s\n", a)
+		}
+	}
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+func indentRest(s, indent string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+}

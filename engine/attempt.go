@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// attemptResult is one try of a step on a host.
+type attemptResult struct {
+	output  cty.Value
+	err     error
+	summary string
+	details []string
+	changed bool
+	raw     []byte // stdout+stderr for the audit excerpt, when the output has them
+	exit    *int
+}
+
+// attempt runs the step once, under its timeout, then its expectations.
+func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh steps.MutableHost) attemptResult {
+	sctx, cancel := withTimeout(ctx, st.Timeout)
+	defer cancel()
+	var res attemptResult
+	ev := evaluator{scope: r.scope, host: t.host}
+	switch st.Phase {
+	case steps.Diagnose:
+		var host steps.Host
+		if mh != nil {
+			host = readOnly{mh}
+		}
+		resp, err := st.StepType.(steps.Diagnoser).Diagnose(sctx, steps.DiagnoseRequest{
+			Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, Eval: ev,
+		})
+		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
+	case steps.Repair:
+		resp, err := st.StepType.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
+			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout,
+		})
+		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
+	}
+	if res.err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		res.err = steps.Errorf(steps.ClassTimeout, "%s: timed out after %s: %v", st.Address(), st.Timeout, res.err)
+	}
+	if res.output != cty.NilVal && !res.output.IsNull() {
+		out, cerr := conformOutput(st.StepType, res.output)
+		if cerr != nil {
+			res.err = steps.Errorf(steps.ClassInternal, "step type %s returned an output that does not match its declared type: %v", st.Type, cerr)
+			res.output = cty.NilVal
+			return res
+		}
+		res.output = out
+		res.raw, res.exit = rawOutput(out)
+	}
+	if res.err == nil {
+		res.err = r.expectations(st, t, res.output)
+	}
+	return res
+}
+
+// expectations evaluates the step's expect blocks with self bound to the
+// output; the first false one is an error of class expectation carrying
+// its message.
+func (r *runner) expectations(st *runbooks.Step, t *hostTask, out cty.Value) error {
+	if len(st.Expects) == 0 {
+		return nil
+	}
+	self := out
+	if self == cty.NilVal {
+		self = cty.NullVal(st.StepType.Output())
+	}
+	ctx := r.scope.evalContext(t.host, self)
+	for _, x := range st.Expects {
+		ok, known, err := evalBool(x.Condition, ctx)
+		if err != nil {
+			return err
+		}
+		if !known || ok {
+			continue
+		}
+		msg := "expectation not met"
+		if x.Message != nil {
+			if v, diags := x.Message.Value(ctx); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				msg = v.AsString()
+			}
+		}
+		return steps.Errorf(steps.ClassExpectation, "%s: %s", rangeLine(x.DeclRange), msg)
+	}
+	return nil
+}
+
+func rangeLine(r hcl.Range) string { return r.String() }
+
+// rawOutput extracts stdout/stderr and exit_code from outputs that have
+// them (command-like steps), for the audit record's excerpt and exit code.
+func rawOutput(out cty.Value) ([]byte, *int) {
+	ty := out.Type()
+	var raw []byte
+	for _, name := range []string{"stdout", "stderr"} {
+		if ty.HasAttribute(name) {
+			if v := out.GetAttr(name); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				raw = append(raw, v.AsString()...)
+			}
+		}
+	}
+	var exit *int
+	if ty.HasAttribute("exit_code") {
+		if v := out.GetAttr("exit_code"); v.IsKnown() && !v.IsNull() && v.Type() == cty.Number {
+			if i, acc := v.AsBigFloat().Int64(); acc == 0 {
+				n := int(i)
+				exit = &n
+			}
+		}
+	}
+	if raw == nil && exit == nil {
+		return nil, nil
+	}
+	return raw, exit
+}
+
+// finish turns the last attempt into the host's result and output.
+func (r *runner) finish(st *runbooks.Step, t *hostTask, res attemptResult) {
+	hr := t.result
+	hr.Summary = r.redact.String(res.summary)
+	hr.Details = r.redact.Strings(res.details)
+	if res.output != cty.NilVal {
+		t.output = res.output
+	}
+	t.changed = res.changed
+	switch {
+	case res.err == nil && st.Phase == steps.Diagnose:
+		hr.Status = StatusOk
+	case res.err == nil && res.changed:
+		hr.Status = StatusChanged
+	case res.err == nil:
+		hr.Status = StatusNoOp
+	case st.Phase == steps.Repair && steps.Classify(res.err) == steps.ClassTransport:
+		hr.Status = StatusOutcomeUnknown
+		hr.Error = r.redact.String(res.err.Error())
+		hr.ErrorClass = steps.ClassTransport
+	default:
+		hr.Status = StatusFailed
+		hr.Error = r.redact.String(res.err.Error())
+		hr.ErrorClass = steps.Classify(res.err)
+	}
+}

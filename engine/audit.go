@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/steps"
+)
+
+// auditor turns engine events into audit records. Every string passes the
+// run's redactor first. A nil sink drops records (engine tests only).
+type auditor struct {
+	sink     AuditSink
+	run      *Run
+	operator string
+	redact   *redactor
+}
+
+func (a *auditor) append(r audit.Record) error {
+	if a.sink == nil {
+		return nil
+	}
+	r.RunID = a.run.RunID
+	r.Mode = audit.Mode(a.run.Mode)
+	r.Operator = a.operator
+	r.Command = a.redact.String(r.Command)
+	r.Preview = a.redact.String(r.Preview)
+	r.Error = a.redact.String(r.Error)
+	r.OutputExcerpt = a.redact.String(r.OutputExcerpt)
+	r.Reason = a.redact.String(r.Reason)
+	for k, v := range r.Detail {
+		r.Detail[k] = a.redact.String(v)
+	}
+	if _, err := a.sink.Append(r); err != nil {
+		return steps.Errorf(steps.ClassInternal, "audit log: %v", err)
+	}
+	return nil
+}
+
+func (a *auditor) runStart() error {
+	return a.append(audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256})
+}
+
+func (a *auditor) runEnd() error {
+	outcome := audit.OutcomeOK
+	if a.run.Failed() {
+		outcome = audit.OutcomeFailed
+	}
+	return a.append(audit.Record{Event: audit.EventRunEnd, Runbook: a.run.Runbook,
+		RunbookSHA256: a.run.RunbookSHA256, Outcome: outcome, Error: a.run.Err})
+}
+
+// hostFields fills who/where from a connected host.
+func hostFields(r *audit.Record, h steps.Host, name string) {
+	r.Host = name
+	if h == nil {
+		return
+	}
+	info := h.Info()
+	r.HostAddress, r.HostKey, r.ClientKey = info.Address, info.HostKeyFingerprint, info.ClientKeyFingerprint
+}
+
+// stepStart is the intent record, written (and fsynced by the sink) before
+// a step runs on a host. For a repair, preview says what it will do.
+func (a *auditor) stepStart(addr string, h steps.Host, name string, p *steps.Preview) error {
+	r := audit.Record{Event: audit.EventStepStart, Step: addr}
+	hostFields(&r, h, name)
+	if p != nil {
+		r.Command = p.Command
+		r.Preview = previewText(p)
+	}
+	return a.append(r)
+}
+
+// stepFinish records a step's outcome on a host.
+func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun, output []byte, exit *int) error {
+	r := audit.Record{Event: audit.EventStepFinish, Step: addr, Outcome: outcomeOf(hr.Status),
+		Error: hr.Error, ErrorClass: string(hr.ErrorClass), DurationMS: hr.DurationMS, ExitCode: exit}
+	hostFields(&r, h, name)
+	if hr.Summary != "" {
+		r.Detail = map[string]string{"summary": hr.Summary}
+	}
+	if output != nil {
+		r.OutputSHA256, r.OutputExcerpt = audit.Excerpt(output)
+	}
+	return a.append(r)
+}
+
+// approval records a gate decision.
+func (a *auditor) approval(addr string, d Decision, hosts []string) error {
+	ev := audit.EventApprovalGranted
+	outcome := audit.OutcomeOK
+	reason := d.By
+	if !d.Granted {
+		ev, outcome = audit.EventApprovalRefused, audit.OutcomeRefused
+		reason = strings.TrimSpace(d.Reason + " " + d.By)
+	}
+	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason,
+		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By}})
+}
+
+// hostKeyAccepted records that an unknown host key was accepted because the
+// operator asked for accept-new.
+func (a *auditor) hostKeyAccepted(name string, h steps.Host) error {
+	r := audit.Record{Event: audit.EventHostKeyAccepted, Reason: "unknown host key accepted (--accept-new-host-key)"}
+	hostFields(&r, h, name)
+	return a.append(r)
+}
+
+func outcomeOf(s Status) audit.Outcome {
+	switch s {
+	case StatusOk:
+		return audit.OutcomeOK
+	case StatusChanged:
+		return audit.OutcomeChanged
+	case StatusNoOp:
+		return audit.OutcomeNoOp
+	case StatusSkipped, StatusDeferred, StatusUnknown, StatusChange:
+		return audit.OutcomeSkipped
+	case StatusRefused:
+		return audit.OutcomeRefused
+	case StatusOutcomeUnknown:
+		return audit.OutcomeUnknown
+	}
+	return audit.OutcomeFailed
+}
+
+// previewText is a preview in one block of text for the audit record.
+func previewText(p *steps.Preview) string {
+	var b strings.Builder
+	b.WriteString(p.Summary)
+	for _, c := range p.Changes {
+		fmt.Fprintf(&b, "\n%s", c)
+	}
+	if p.Diff != "" {
+		_, ex := audit.Excerpt([]byte(p.Diff))
+		b.WriteString("\n" + ex)
+	}
+	return b.String()
+}
+
+func intPtr(i int) *int { return &i }

@@ -1,0 +1,83 @@
+package engine
+
+import (
+	"context"
+	"net"
+	"sync"
+
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+)
+
+// connections hands out host handles for one run: it asks the Connector
+// (which keeps one connection per host) and writes the audit record for a
+// host key accepted on first use, once per host.
+type connections struct {
+	connector Connector
+	inventory *runbooks.Inventory
+	audit     *auditor
+	mu        sync.Mutex
+	recorded  map[string]bool
+}
+
+func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
+	mh, err := c.connector.Connect(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	if mh.Info().HostKeyAccepted {
+		c.mu.Lock()
+		first := !c.recorded[h.Name]
+		if c.recorded == nil {
+			c.recorded = map[string]bool{}
+		}
+		c.recorded[h.Name] = true
+		c.mu.Unlock()
+		if first {
+			if err := c.audit.hostKeyAccepted(h.Name, mh); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return mh, nil
+}
+
+// resolver gives steps read-only handles on other inventory hosts.
+type resolver struct {
+	conns *connections
+}
+
+func (r resolver) Host(ctx context.Context, name string) (steps.Host, error) {
+	if r.conns.inventory == nil {
+		return nil, steps.Errorf(steps.ClassConfig, "host %q: no inventory was given (-i)", name)
+	}
+	hosts, err := r.conns.inventory.Resolve([]string{name})
+	if err != nil {
+		return nil, steps.Errorf(steps.ClassConfig, "%v", err)
+	}
+	if len(hosts) != 1 {
+		return nil, steps.Errorf(steps.ClassConfig, "%q names %d hosts; a single host is needed here", name, len(hosts))
+	}
+	mh, err := r.conns.get(ctx, hosts[0])
+	if err != nil {
+		return nil, err
+	}
+	return readOnly{mh}, nil
+}
+
+// readOnly narrows a MutableHost to a Host, so that a diagnose or a
+// repair's preview cannot type-assert its way to WriteFile.
+type readOnly struct{ h steps.Host }
+
+func (r readOnly) Info() steps.HostInfo { return r.h.Info() }
+func (r readOnly) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
+	return r.h.Exec(ctx, req)
+}
+func (r readOnly) ReadFile(ctx context.Context, path string) (steps.File, error) {
+	return r.h.ReadFile(ctx, path)
+}
+func (r readOnly) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return r.h.DialContext(ctx, network, addr)
+}
+
+var _ steps.Host = readOnly{}

@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DefaultParallelism bounds how many hosts one step runs on at once.
+const DefaultParallelism = 10
+
+// Connector opens (or reuses) the connection to an inventory host. The CLI
+// passes an SSH pool; tests pass local or fake hosts. Implementations must
+// be safe for concurrent use and reuse one connection per host.
+type Connector interface {
+	Connect(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error)
+}
+
+// AuditSink receives audit records. Append must persist the record durably
+// before returning nil; an error means the record is lost and the engine
+// will not run the repair it announces (fail closed).
+type AuditSink interface {
+	Append(r audit.Record) (audit.Record, error)
+}
+
+// Options configure an Engine. Registry and Connector are required.
+type Options struct {
+	Registry    *steps.Registry
+	Connector   Connector
+	Audit       AuditSink // nil: records are dropped (tests only; the CLI always sets one)
+	Hook        Hook      // nil: NopHook
+	Parallelism int       // 0: DefaultParallelism
+	Operator    string    // OS user, for the audit log
+	RunID       string    // "" : generated
+	Now         func() time.Time
+}
+
+// Engine runs runbooks. It holds no per-run state; one Engine may run
+// several plans and applies one after another.
+type Engine struct {
+	opts Options
+}
+
+// New returns an Engine. It panics when Registry or Connector is nil: that is
+// a wiring bug, not a user error.
+func New(opts Options) *Engine {
+	if opts.Registry == nil || opts.Connector == nil {
+		panic("engine: Options.Registry and Options.Connector are required")
+	}
+	if opts.Hook == nil {
+		opts.Hook = NopHook{}
+	}
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = DefaultParallelism
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Engine{opts: opts}
+}
+
+// Request is what Plan and Apply run: a loaded runbook, its inventory and
+// the evaluated variables (runbooks.(*Runbook).EvalVariables).
+type Request struct {
+	Runbook   *runbooks.Runbook
+	Inventory *runbooks.Inventory
+	Vars      map[string]cty.Value
+	// Approver decides approval gates during Apply; nil refuses every gate.
+	Approver Approver
+}

@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// prepare evaluates `when` and the step's arguments on one host and, for a
+// repair, asks for a fresh preview. In a plan that is all a repair does.
+func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
+	ectx := r.scope.evalContext(t.host, cty.NilVal)
+	if st.When != nil {
+		ok, known, err := evalBool(st.When, ectx)
+		switch {
+		case err != nil:
+			r.fail(t, err)
+			return
+		case !known:
+			r.unknown(st, t, "known at apply: when depends on a value not known yet")
+			return
+		case !ok:
+			t.result.Status, t.done = StatusSkipped, true
+			t.result.Summary = fmt.Sprintf("skipped: when = %s is false", sourceText(r.req.Runbook, st.When.Range()))
+			return
+		}
+	}
+	cfg, known, err := decodeConfig(st, ectx)
+	switch {
+	case err != nil:
+		r.fail(t, err)
+		return
+	case !known:
+		r.unknown(st, t, "known at apply: its arguments depend on a value not known yet")
+		return
+	}
+	t.cfg = cfg
+	if st.Phase == steps.Repair {
+		r.preview(ctx, st, t)
+	}
+}
+
+// unknown marks a task as only knowable at apply (in a plan) or failed (in
+// an apply, where every value must be known).
+func (r *runner) unknown(st *runbooks.Step, t *hostTask, why string) {
+	if r.mode == ModeApply {
+		r.fail(t, steps.Errorf(steps.ClassInternal, "%s: %s", st.DeclRange, why))
+		return
+	}
+	t.result.Status, t.result.Summary, t.done = r.unknownStatus(st), why, true
+	t.output = unknownOutput(st.StepType)
+}
+
+// preview calls a repair's Plan with a read-only host.
+func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
+	mh, err := r.connect(ctx, t)
+	if err != nil {
+		r.fail(t, err)
+		return
+	}
+	var host steps.Host
+	if mh != nil {
+		host = readOnly{mh}
+	}
+	sctx, cancel := withTimeout(ctx, st.Timeout)
+	defer cancel()
+	resp, err := st.StepType.(steps.Repairer).Plan(sctx, steps.PlanRequest{
+		Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout,
+	})
+	if err != nil {
+		r.fail(t, err)
+		return
+	}
+	p := r.redactPreview(resp.Preview)
+	t.result.Preview, t.result.Summary = &p, p.Summary
+	switch resp.Action {
+	case steps.NoOp:
+		t.result.Status, t.done = StatusNoOp, true
+		t.output = r.conform(st, t, resp.Output)
+	case steps.Change:
+		t.result.Status = StatusChange
+	default:
+		t.result.Status = StatusUnknown
+	}
+	if r.mode == ModePlan && !t.done {
+		t.done = true
+		if resp.Output == cty.NilVal || resp.Output.IsNull() {
+			t.output = unknownOutput(st.StepType)
+		} else {
+			t.output = resp.Output
+		}
+	}
+}
+
+func (r *runner) redactPreview(p steps.Preview) steps.Preview {
+	p.Summary = r.redact.String(p.Summary)
+	p.Diff = r.redact.String(p.Diff)
+	p.Command = r.redact.String(p.Command)
+	p.Changes = r.redact.Strings(append([]string(nil), p.Changes...))
+	return p
+}
+
+// conform checks a step's output against its declared type; a mismatch is
+// a bug in the step type and fails the host.
+func (r *runner) conform(st *runbooks.Step, t *hostTask, v cty.Value) cty.Value {
+	out, err := conformOutput(st.StepType, v)
+	if err != nil {
+		r.fail(t, steps.Errorf(steps.ClassInternal, "step type %s returned an output that does not match its declared type: %v", st.Type, err))
+		return cty.NilVal
+	}
+	return out
+}
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// execHost runs a diagnose, or applies a repair, on one host: intent record,
+// attempts (retry), expectations, outcome record.
+func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
+	mh, err := r.connect(ctx, t)
+	if err != nil {
+		r.fail(t, err)
+		r.recordUnstarted(st, t)
+		return
+	}
+	if err := r.audit.stepStart(st.Address(), mh, t.name(), t.result.Preview); err != nil {
+		r.fail(t, fmt.Errorf("%w; %s not run (fail closed)", err, st.Address()))
+		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
+		return
+	}
+	attempts := 1
+	var delay time.Duration
+	if st.Retry != nil && st.Retry.Attempts > 1 {
+		attempts, delay = st.Retry.Attempts, st.Retry.Delay
+	}
+	start := time.Now()
+	var out attemptResult
+	for i := 1; i <= attempts; i++ {
+		t.result.Attempts = i
+		out = r.attempt(ctx, st, t, mh)
+		if out.err == nil || ctx.Err() != nil || i == attempts || steps.Classify(out.err) == steps.ClassTransport {
+			break
+		}
+		if !sleepCtx(ctx, delay) {
+			break
+		}
+	}
+	t.result.DurationMS = time.Since(start).Milliseconds()
+	r.finish(st, t, out)
+	if err := r.audit.stepFinish(st.Address(), mh, t.name(), t.result, out.raw, out.exit); err != nil {
+		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
+		t.result.Error = r.redact.String(err.Error())
+	}
+}
+
+// recordUnstarted writes a finish record for a host that could not even be
+// reached, so the audit log shows the attempt.
+func (r *runner) recordUnstarted(st *runbooks.Step, t *hostTask) {
+	if err := r.audit.stepFinish(st.Address(), nil, t.name(), t.result, nil, nil); err != nil {
+		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
+	}
+}
+
+func (r *runner) stopOnce(why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped == "" {
+		r.stopped = why
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}

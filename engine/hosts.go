@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"context"
+	"sync"
+
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// hostTask is one step on one host as it moves through prepare, gate and
+// run.
+type hostTask struct {
+	host    *runbooks.InventoryHost // nil for a step without `on`
+	result  *HostRun
+	output  cty.Value // NilVal: none
+	cfg     any
+	done    bool // nothing left to do (skipped, failed, unknown, no-op)
+	changed bool
+}
+
+func (t *hostTask) name() string {
+	if t.host == nil {
+		return ""
+	}
+	return t.host.Name
+}
+
+// runHosts runs a step on its targets: in parallel up to the engine's
+// bound, in batches of `serial` when set (a failed batch stops the rest).
+func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, targets []*runbooks.InventoryHost) {
+	tasks := make([]*hostTask, len(targets))
+	for i, h := range targets {
+		tasks[i] = &hostTask{host: h, result: &HostRun{Status: StatusOk}}
+		if h != nil {
+			tasks[i].result.Host = h.Name
+		}
+	}
+	batch := len(tasks)
+	if st.Serial > 0 && st.Serial < batch {
+		batch = st.Serial
+	}
+	for start := 0; start < len(tasks); start += batch {
+		group := tasks[start:min(start+batch, len(tasks))]
+		if start > 0 && anyFailed(tasks[:start]) {
+			for _, t := range group {
+				t.result.Status, t.done = StatusNotRun, true
+				t.result.Summary = "not run: an earlier batch failed"
+			}
+			continue
+		}
+		r.runBatch(ctx, st, sr, group)
+	}
+	outs := make([]hostOutput, 0, len(tasks))
+	changed := false
+	for _, t := range tasks {
+		sr.Hosts = append(sr.Hosts, t.result)
+		outs = append(outs, hostOutput{host: t.name(), output: t.output})
+		changed = changed || t.changed
+	}
+	r.scope.set(st, stepValue(st, outs, changed))
+}
+
+func anyFailed(tasks []*hostTask) bool {
+	for _, t := range tasks {
+		if t.result.Status == StatusFailed || t.result.Status == StatusOutcomeUnknown {
+			return true
+		}
+	}
+	return false
+}
+
+// runBatch: every host is prepared (when, config, preview); an apply of a
+// gated repair then asks the approver once for the whole batch; then the
+// hosts run.
+func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
+	r.parallel(group, func(t *hostTask) { r.prepare(ctx, st, t) })
+	if st.Phase == steps.Repair && r.mode == ModeApply && st.Approval != nil {
+		if !r.gate(ctx, st, sr, group) {
+			return
+		}
+	}
+	r.parallel(group, func(t *hostTask) {
+		if !t.done {
+			r.execHost(ctx, st, t)
+		}
+		r.e.opts.Hook.HostDone(sr, t.result)
+	})
+}
+
+// parallel calls fn for every task, at most Parallelism at once.
+func (r *runner) parallel(tasks []*hostTask, fn func(*hostTask)) {
+	sem := make(chan struct{}, r.e.opts.Parallelism)
+	var wg sync.WaitGroup
+	for _, t := range tasks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(t)
+		}()
+	}
+	wg.Wait()
+}
+
+// fail records an error on a task.
+func (r *runner) fail(t *hostTask, err error) {
+	t.result.Status = StatusFailed
+	t.result.Error = r.redact.String(err.Error())
+	t.result.ErrorClass = steps.Classify(err)
+	t.done = true
+}
+
+// connect returns the task's host handle (nil for a step without `on`).
+func (r *runner) connect(ctx context.Context, t *hostTask) (steps.MutableHost, error) {
+	if t.host == nil {
+		return nil, nil
+	}
+	return r.conns.get(ctx, t.host)
+}

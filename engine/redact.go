@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// redactedText replaces every secret in rendered text.
+const redactedText = "(sensitive)"
+
+// minSecretLen is the shortest value redacted by substring. Shorter
+// sensitive values ("1", "on") would blank out unrelated text; they are
+// still never rendered as values of their own, because variables are
+// shown by name, not value.
+const minSecretLen = 3
+
+// redactor replaces the values of sensitive variables wherever they would
+// appear in text that leaves the engine: summaries, previews, commands,
+// errors, audit excerpts. Replacement by value is deliberately blunt: a
+// secret interpolated into a command or file content is caught wherever it
+// ends up.
+type redactor struct {
+	secrets []string // longest first, so a secret containing another is replaced whole
+}
+
+// newRedactor collects the string forms of every value marked sensitive
+// (and every value nested in one) from vars.
+func newRedactor(vars map[string]cty.Value) *redactor {
+	r := &redactor{}
+	for _, v := range vars {
+		if v.IsMarked() || v.ContainsMarked() {
+			r.collect(v, v.IsMarked())
+		}
+	}
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	return r
+}
+
+func (r *redactor) collect(v cty.Value, sensitive bool) {
+	v, marks := v.Unmark()
+	sensitive = sensitive || len(marks) > 0
+	if v.IsNull() || !v.IsKnown() {
+		return
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		if sensitive && len(v.AsString()) >= minSecretLen {
+			r.secrets = append(r.secrets, v.AsString())
+		}
+	case ty == cty.Number || ty == cty.Bool:
+		if sensitive {
+			s := v.GoString() // stable, e.g. cty.NumberIntVal(1234)
+			if ty == cty.Number {
+				s = v.AsBigFloat().Text('f', -1)
+			}
+			if len(s) >= minSecretLen {
+				r.secrets = append(r.secrets, s)
+			}
+		}
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			r.collect(ev, sensitive)
+		}
+	}
+}
+
+// String redacts s.
+func (r *redactor) String(s string) string {
+	for _, secret := range r.secrets {
+		s = strings.ReplaceAll(s, secret, redactedText)
+	}
+	return s
+}
+
+// Strings redacts each element of ss in place and returns it.
+func (r *redactor) Strings(ss []string) []string {
+	for i := range ss {
+		ss[i] = r.String(ss[i])
+	}
+	return ss
+}

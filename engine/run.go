@@ -1,0 +1,115 @@
+package engine
+
+import "github.com/mend-sh/mend/steps"
+
+// Mode says whether a Run is a plan or an apply.
+type Mode string
+
+// The two modes.
+const (
+	ModePlan  Mode = "plan"
+	ModeApply Mode = "apply"
+)
+
+// Status is the outcome of a step, or of a step on one host.
+type Status string
+
+// Statuses. A plan uses Ok/Failed for diagnoses it ran, Change/NoOp/Unknown
+// for repairs it previewed, Deferred for anything that can only be known
+// after an earlier repair ran. An apply uses Ok/Changed/NoOp/Failed, and
+// Refused/NotRun for what a gate or an earlier failure stopped.
+const (
+	StatusOk             Status = "ok"              // a diagnose ran and passed its expectations
+	StatusFailed         Status = "failed"          // error, unexpected exit code, false expect
+	StatusSkipped        Status = "skipped"         // `when` was false
+	StatusChange         Status = "change"          // plan: the repair would change the host
+	StatusNoOp           Status = "no-op"           // the host is already converged
+	StatusUnknown        Status = "unknown"         // plan: known at apply
+	StatusDeferred       Status = "deferred"        // plan: runs after a repair that would change something
+	StatusChanged        Status = "changed"         // apply: the repair changed the host
+	StatusRefused        Status = "refused"         // apply: the approval gate was not granted
+	StatusNotRun         Status = "not-run"         // apply: an earlier step stopped the run
+	StatusOutcomeUnknown Status = "outcome-unknown" // the host or connection died mid-repair
+)
+
+// Run is the result of a Plan or an Apply: every step in source order, with
+// what happened on each host. Views render it; it holds no secrets (every
+// string went through the run's redactor).
+type Run struct {
+	Mode          Mode       `json:"mode"`
+	RunID         string     `json:"run_id"`
+	Runbook       string     `json:"runbook"`
+	RunbookSHA256 string     `json:"runbook_sha256"`
+	Title         string     `json:"title,omitempty"`
+	Steps         []*StepRun `json:"steps"`
+	// Err is set when the run stopped early: a failed step with
+	// on_failure = "stop", a refused gate, an audit log that cannot be
+	// written. Steps after it are StatusNotRun.
+	Err string `json:"error,omitempty"`
+}
+
+// StepRun is one step of a Run.
+type StepRun struct {
+	Address string      `json:"address"`
+	Phase   steps.Phase `json:"-"`
+	Type    string      `json:"type"`
+	Name    string      `json:"name"`
+	// Line is the step block's line in the runbook, for "see line N".
+	Line   int    `json:"line"`
+	Status Status `json:"status"`
+	// Reason explains a skipped, deferred, unknown, refused or not-run
+	// status in one sentence.
+	Reason   string     `json:"reason,omitempty"`
+	Approval string     `json:"approval_reason,omitempty"` // the gate's reason, if gated
+	Approved string     `json:"approved_by,omitempty"`     // who granted the gate, in apply
+	Hosts    []*HostRun `json:"hosts,omitempty"`
+}
+
+// HostRun is one step on one host (Host is "" for a step without `on`).
+type HostRun struct {
+	Host       string           `json:"host,omitempty"`
+	Status     Status           `json:"status"`
+	Summary    string           `json:"summary,omitempty"`
+	Details    []string         `json:"details,omitempty"`
+	Preview    *steps.Preview   `json:"preview,omitempty"`
+	Error      string           `json:"error,omitempty"`
+	ErrorClass steps.ErrorClass `json:"error_class,omitempty"`
+	Attempts   int              `json:"attempts,omitempty"`
+	DurationMS int64            `json:"-"` // not in plans: they must be deterministic
+}
+
+// Pending reports whether a plan has repairs that would change something
+// (or might: unknown), for -detailed-exitcode.
+func (r *Run) Pending() bool {
+	for _, s := range r.Steps {
+		if s.Phase == steps.Repair && (s.Status == StatusChange || s.Status == StatusUnknown) {
+			return true
+		}
+	}
+	return false
+}
+
+// Failed reports whether any step failed or the run stopped early.
+func (r *Run) Failed() bool {
+	if r.Err != "" {
+		return true
+	}
+	for _, s := range r.Steps {
+		if s.Status == StatusFailed || s.Status == StatusRefused || s.Status == StatusOutcomeUnknown {
+			return true
+		}
+	}
+	return false
+}
+
+// NotDone lists the addresses of repairs that did not run because a gate
+// was refused or the run stopped before them.
+func (r *Run) NotDone() []string {
+	var out []string
+	for _, s := range r.Steps {
+		if s.Phase == steps.Repair && (s.Status == StatusRefused || s.Status == StatusNotRun) {
+			out = append(out, s.Address)
+		}
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// runner is the state of one Plan or Apply.
+type runner struct {
+	e      *Engine
+	req    Request
+	mode   Mode
+	run    *Run
+	scope  *scope
+	redact *redactor
+	audit  *auditor
+	conns  *connections
+	// pending is the address of the first repair a plan found would change
+	// something: diagnoses after it cannot observe the future and are
+	// deferred.
+	pending string
+	// stopped is set when the run must not go on (failed step with
+	// on_failure = "stop", refused gate, audit failure).
+	stopped string
+	mu      sync.Mutex // guards stopped while hosts run in parallel
+}
+
+func (e *Engine) newRunner(req Request, mode Mode) *runner {
+	rb := req.Runbook
+	run := &Run{
+		Mode:          mode,
+		RunID:         e.runID(),
+		Runbook:       rb.Filename,
+		RunbookSHA256: rb.SHA256,
+		Title:         rb.Title,
+	}
+	r := &runner{
+		e:      e,
+		req:    req,
+		mode:   mode,
+		run:    run,
+		scope:  newScope(req.Vars),
+		redact: newRedactor(req.Vars),
+	}
+	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}
+	r.conns = &connections{connector: e.opts.Connector, inventory: req.Inventory, audit: r.audit}
+	return r
+}
+
+// execute runs every step in source order and returns the Run.
+func (r *runner) execute(ctx context.Context) (*Run, error) {
+	if err := r.audit.runStart(); err != nil {
+		return r.run, err
+	}
+	for _, st := range r.req.Runbook.Steps {
+		sr := r.runStep(ctx, st)
+		r.run.Steps = append(r.run.Steps, sr)
+	}
+	if r.stopped != "" {
+		r.run.Err = r.stopped
+	}
+	if err := r.audit.runEnd(); err != nil && r.run.Err == "" {
+		r.run.Err = err.Error()
+	}
+	return r.run, nil
+}
+
+// runStep runs one step on all its hosts and records its value.
+func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
+	sr := &StepRun{
+		Address: st.Address(), Phase: st.Phase, Type: st.Type, Name: st.Name,
+		Line: st.DeclRange.Start.Line,
+	}
+	if st.Approval != nil {
+		sr.Approval = st.Approval.Reason
+	}
+	r.e.opts.Hook.StepStart(sr)
+	defer r.e.opts.Hook.StepDone(sr)
+
+	switch {
+	case r.stopped != "":
+		sr.Status, sr.Reason = StatusNotRun, "not run: "+r.stopped
+		r.scope.set(st, cty.NullVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		return sr
+	case ctx.Err() != nil:
+		sr.Status, sr.Reason = StatusNotRun, "not run: interrupted"
+		r.stopped = "interrupted"
+		return sr
+	case r.mode == ModePlan && st.Phase == steps.Diagnose && r.pending != "":
+		sr.Status = StatusDeferred
+		sr.Reason = fmt.Sprintf("runs after %s, which would change something; known at apply", r.pending)
+		r.scope.set(st, cty.UnknownVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		return sr
+	}
+
+	targets, known, err := r.targets(st)
+	switch {
+	case err != nil:
+		sr.Status, sr.Hosts = StatusFailed, []*HostRun{{Status: StatusFailed, Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}}
+	case !known:
+		sr.Status, sr.Reason = r.unknownStatus(st), "on depends on a value known at apply"
+		r.scope.set(st, cty.UnknownVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		return sr
+	default:
+		r.runHosts(ctx, st, sr, targets)
+	}
+	r.afterStep(st, sr)
+	return sr
+}
+
+// unknownStatus is how a plan shows a step whose outcome it cannot know.
+func (r *runner) unknownStatus(st *runbooks.Step) Status {
+	if st.Phase == steps.Repair {
+		return StatusUnknown
+	}
+	return StatusDeferred
+}
+
+// targets resolves `on` to inventory hosts; a step without `on` runs once
+// with no host (nil element).
+func (r *runner) targets(st *runbooks.Step) ([]*runbooks.InventoryHost, bool, error) {
+	if st.On == nil {
+		return []*runbooks.InventoryHost{nil}, true, nil
+	}
+	names, known, err := evalTargets(st.On, r.scope.evalContext(nil, cty.NilVal))
+	if err != nil || !known {
+		return nil, known, err
+	}
+	if r.req.Inventory == nil {
+		return nil, false, steps.Errorf(steps.ClassConfig, "%s: step has `on` but no inventory was given (-i)", st.On.Range())
+	}
+	hosts, err := r.req.Inventory.Resolve(names)
+	if err != nil {
+		return nil, false, steps.Errorf(steps.ClassConfig, "%s: %v", st.On.Range(), err)
+	}
+	return hosts, true, nil
+}
+
+// afterStep aggregates host results into the step status, stores the step's
+// value, and decides whether the run goes on.
+func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
+	if sr.Status == "" {
+		sr.Status = aggregate(st.Phase, r.mode, sr.Hosts)
+	}
+	if sr.Status == StatusFailed && st.OnFailure != runbooks.OnFailureContinue && r.stopped == "" {
+		r.stopped = fmt.Sprintf("%s failed", sr.Address)
+	}
+	if sr.Status == StatusRefused && r.stopped == "" {
+		r.stopped = fmt.Sprintf("approval for %s was not granted", sr.Address)
+	}
+	if sr.Status == StatusOutcomeUnknown && r.stopped == "" {
+		r.stopped = fmt.Sprintf("outcome of %s is unknown", sr.Address)
+	}
+	if r.mode == ModePlan && st.Phase == steps.Repair && r.pending == "" &&
+		(sr.Status == StatusChange || sr.Status == StatusUnknown) {
+		r.pending = sr.Address
+	}
+}
+
+// aggregate derives a step's status from its hosts' statuses, worst first.
+func aggregate(phase steps.Phase, mode Mode, hosts []*HostRun) Status {
+	order := []Status{StatusFailed, StatusOutcomeUnknown, StatusRefused, StatusNotRun,
+		StatusChanged, StatusChange, StatusUnknown, StatusDeferred, StatusOk, StatusNoOp}
+	seen := map[Status]bool{}
+	for _, h := range hosts {
+		seen[h.Status] = true
+	}
+	for _, s := range order {
+		if seen[s] {
+			return s
+		}
+	}
+	if len(hosts) > 0 {
+		return StatusSkipped
+	}
+	if phase == steps.Repair {
+		return StatusNoOp
+	}
+	return StatusOk
+}

@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// scope holds the values expressions see: var.*, the results of the steps
+// run so far, and (per host) host and self. Results are added between steps,
+// never while a step's hosts run, so reads during a step need no lock; the
+// mutex only guards against misuse.
+type scope struct {
+	mu      sync.RWMutex
+	vars    cty.Value                                  // object of unmarked variable values
+	results map[string]map[string]map[string]cty.Value // phase -> type -> name -> value
+}
+
+func newScope(vars map[string]cty.Value) *scope {
+	plain := make(map[string]cty.Value, len(vars))
+	for k, v := range vars {
+		plain[k], _ = v.UnmarkDeep()
+	}
+	return &scope{
+		vars: cty.ObjectVal(plain),
+		results: map[string]map[string]map[string]cty.Value{
+			steps.Diagnose.String(): {},
+			steps.Repair.String():   {},
+		},
+	}
+}
+
+// set records a step's value for later references.
+func (s *scope) set(st *runbooks.Step, v cty.Value) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	byType := s.results[st.Phase.String()]
+	if byType[st.Type] == nil {
+		byType[st.Type] = map[string]cty.Value{}
+	}
+	byType[st.Type][st.Name] = v
+}
+
+// evalContext returns the context for expressions of a step, on a host
+// (nil: a step without `on`, or the `on` expression itself) with self
+// bound (cty.NilVal: no self).
+func (s *scope) evalContext(h *runbooks.InventoryHost, self cty.Value) *hcl.EvalContext {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	vars := map[string]cty.Value{"var": s.vars}
+	for phase, byType := range s.results {
+		types := map[string]cty.Value{}
+		for t, byName := range byType {
+			types[t] = cty.ObjectVal(byName)
+		}
+		vars[phase] = cty.ObjectVal(types)
+	}
+	if h != nil {
+		vars["host"] = hostValue(h)
+	}
+	if self != cty.NilVal {
+		vars["self"] = self
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: runbooks.Functions()}
+}
+
+func hostValue(h *runbooks.InventoryHost) cty.Value {
+	groups := make([]cty.Value, len(h.Groups))
+	for i, g := range h.Groups {
+		groups[i] = cty.StringVal(g)
+	}
+	gl := cty.ListValEmpty(cty.String)
+	if len(groups) > 0 {
+		gl = cty.ListVal(groups)
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"name":    cty.StringVal(h.Name),
+		"address": cty.StringVal(h.Address),
+		"groups":  gl,
+	})
+}
+
+// hostOutput is one host's output of a step.
+type hostOutput struct {
+	host   string
+	output cty.Value // conforms to the step type's Output(); NilVal if none
+}
+
+// stepValue builds the value a runbook sees as diagnose.<type>.<name>: the
+// output attributes of the single host (null when the step ran on several),
+// `hosts` keyed by host name, and for repairs `changed`.
+func stepValue(st *runbooks.Step, outs []hostOutput, changed bool) cty.Value {
+	outTy := st.StepType.Output()
+	attrs := map[string]cty.Value{}
+	for name, aty := range outTy.AttributeTypes() {
+		attrs[name] = cty.NullVal(aty)
+	}
+	hosts := map[string]cty.Value{}
+	var present []cty.Value
+	for _, o := range outs {
+		if o.output == cty.NilVal {
+			continue
+		}
+		present = append(present, o.output)
+		if o.host != "" {
+			hosts[o.host] = o.output
+		}
+	}
+	if len(present) == 1 {
+		for name := range outTy.AttributeTypes() {
+			attrs[name] = present[0].GetAttr(name)
+		}
+	}
+	attrs["hosts"] = cty.ObjectVal(hosts)
+	if st.Phase == steps.Repair {
+		attrs["changed"] = cty.BoolVal(changed)
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// conformOutput converts a step type's output to its declared type, so a
+// step type cannot smuggle in attributes the validator did not know of.
+// A null or NilVal output becomes an object of nulls.
+func conformOutput(t steps.Type, v cty.Value) (cty.Value, error) {
+	ty := t.Output()
+	if v == cty.NilVal || v.IsNull() {
+		attrs := map[string]cty.Value{}
+		for name, aty := range ty.AttributeTypes() {
+			attrs[name] = cty.NullVal(aty)
+		}
+		return cty.ObjectVal(attrs), nil
+	}
+	return convert.Convert(v, ty)
+}
+
+// unknownOutput is an output whose every attribute is known only at apply.
+func unknownOutput(t steps.Type) cty.Value {
+	return cty.UnknownVal(t.Output())
+}

@@ -1,0 +1,41 @@
+package runbooks
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Approval is a repair's `approval { reason }` block: apply stops before
+// the repair, shows its preview and Reason, and runs it only when an
+// operator grants the gate (interactively, or with --approve ADDR).
+type Approval struct {
+	// Reason says why the repair needs a human; never empty.
+	Reason    string
+	DeclRange hcl.Range
+}
+
+func decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics) {
+	a := &Approval{DeclRange: block.DefRange}
+	content, diags := block.Body.Content(approvalBlockSchema)
+	attr, ok := content.Attributes["reason"]
+	if !ok {
+		return a, diags // hcl reported the missing argument
+	}
+	reason, d := constString(attr.Expr, "approval reason")
+	diags = append(diags, d...)
+	if !d.HasErrors() && strings.TrimSpace(reason) == "" {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Empty approval reason",
+			Detail:   "The operator asked to approve this repair reads the reason; say what it changes and why that is safe here.",
+			Subject:  attr.Expr.Range().Ptr(),
+		})
+	}
+	a.Reason = reason
+	return a, diags
+}
+
+var approvalBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "reason", Required: true}},
+}

@@ -1,0 +1,156 @@
+package runbooks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/mend-sh/mend/steps"
+)
+
+// Runbook is a parsed and statically checked *.mend.hcl file. Steps are in
+// source order, which is the order they run in. A Runbook returned with
+// error diagnostics is for rendering those diagnostics only; it must not
+// be run.
+type Runbook struct {
+	Filename string
+	Source   []byte
+	SHA256   string // hex digest of Source, recorded in plans and the audit log
+
+	Title, Description string
+
+	Variables []*Variable // source order
+	Steps     []*Step     // source order
+
+	// Files holds the parsed file (and any -var-file files EvalVariables
+	// read) by name, for hcl.NewDiagnosticTextWriter.
+	Files map[string]*hcl.File
+}
+
+// LoadFile reads filename and calls Load. A read error is returned as a
+// diagnostic without a subject.
+func LoadFile(filename string, reg *steps.Registry) (*Runbook, hcl.Diagnostics) {
+	src, err := os.ReadFile(filename)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read runbook",
+			Detail:   fmt.Sprintf("Reading %s failed: %s.", filename, err),
+		}}
+	}
+	return Load(filename, src, reg)
+}
+
+// Load parses src as a runbook and checks it statically: syntax, blocks
+// and arguments, step types (reg supplies their schemas, output types and
+// Dangerous()), references, types and approval gates. Every problem in the
+// file is reported; the returned Runbook is never nil. Callers must not
+// run a runbook whose diagnostics have errors.
+func Load(filename string, src []byte, reg *steps.Registry) (*Runbook, hcl.Diagnostics) {
+	sum := sha256.Sum256(src)
+	rb := &Runbook{Filename: filename, Source: src, SHA256: hex.EncodeToString(sum[:])}
+	parser := hclparse.NewParser()
+	file, diags := parser.ParseHCL(src, filename)
+	rb.Files = parser.Files()
+	if diags.HasErrors() {
+		// A file that does not parse yields only its syntax errors:
+		// checks on a recovered, partial tree would mostly be noise.
+		return rb, diags
+	}
+	content, moreDiags := file.Body.Content(runbookFileSchema)
+	diags = append(diags, moreDiags...)
+	diags = append(diags, rb.decodeBlocks(content.Blocks, reg)...)
+	diags = append(diags, rb.check()...)
+	return rb, diags
+}
+
+// decodeBlocks decodes the top-level blocks in source order.
+func (rb *Runbook) decodeBlocks(blocks hcl.Blocks, reg *steps.Registry) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	var runbookBlock *hcl.Block
+	for _, block := range blocks {
+		switch block.Type {
+		case "runbook":
+			if runbookBlock != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate runbook block",
+					Detail:   fmt.Sprintf("A runbook has at most one runbook block; the first is at %s. Merge the two.", runbookBlock.DefRange),
+					Subject:  block.DefRange.Ptr(),
+				})
+				continue
+			}
+			runbookBlock = block
+			diags = append(diags, rb.decodeRunbookBlock(block)...)
+		case "variable":
+			v, vDiags := decodeVariableBlock(block)
+			diags = append(diags, vDiags...)
+			if v != nil {
+				rb.Variables = append(rb.Variables, v)
+			}
+		case "diagnose", "repair":
+			s, sDiags := decodeStepBlock(block, reg)
+			diags = append(diags, sDiags...)
+			if s != nil {
+				rb.Steps = append(rb.Steps, s)
+			}
+		}
+	}
+	return diags
+}
+
+// decodeRunbookBlock reads the runbook block's title and description.
+func (rb *Runbook) decodeRunbookBlock(block *hcl.Block) hcl.Diagnostics {
+	content, diags := block.Body.Content(runbookBlockSchema)
+	if attr, ok := content.Attributes["title"]; ok {
+		var d hcl.Diagnostics
+		rb.Title, d = constString(attr.Expr, "title")
+		diags = append(diags, d...)
+	}
+	if attr, ok := content.Attributes["description"]; ok {
+		var d hcl.Diagnostics
+		rb.Description, d = constString(attr.Expr, "description")
+		diags = append(diags, d...)
+	}
+	return diags
+}
+
+// Step returns the step with the given address ("repair.file.install_ca"),
+// or nil. The CLI uses it to check --approve ADDR arguments.
+func (rb *Runbook) Step(addr string) *Step {
+	for _, s := range rb.Steps {
+		if s.Address() == addr {
+			return s
+		}
+	}
+	return nil
+}
+
+// Variable returns the variable declared with name, or nil.
+func (rb *Runbook) Variable(name string) *Variable {
+	for _, v := range rb.Variables {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+var runbookFileSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "runbook"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "diagnose", LabelNames: []string{"type", "name"}},
+		{Type: "repair", LabelNames: []string{"type", "name"}},
+	},
+}
+
+var runbookBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "title"},
+		{Name: "description"},
+	},
+}

@@ -1,0 +1,96 @@
+package runbooks
+
+import (
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// SensitiveMark is the cty mark on sensitive values: variables declared
+// with sensitive = true (EvalVariables marks them) and step outputs a step
+// type marks itself. Views render a marked value as "(sensitive)"; plans
+// and the audit log never store it. It is a plain string so step types can
+// use it without importing this package: v.Mark("sensitive").
+const SensitiveMark = "sensitive"
+
+// Attribute names the language adds to every step value. Step types must
+// not declare output attributes with these names.
+const (
+	hostsAttr   = "hosts"
+	changedAttr = "changed"
+)
+
+// StepValueType is the type of diagnose.<type>.<name> (or repair.…) as
+// expressions see it: the attributes of st.Output() (filled from the single
+// host's result when the step ran on exactly one host or had no `on`, null
+// otherwise), plus `hosts`, a map(Output()) keyed by host name, and, for
+// repairs, `changed`, true when any host changed. The validator evaluates
+// references against cty.UnknownVal of this type; the engine must build
+// values that convert to it.
+func StepValueType(st steps.Type, phase steps.Phase) cty.Type {
+	out := outputType(st)
+	attrs := make(map[string]cty.Type, len(out.AttributeTypes())+2)
+	for name, ty := range out.AttributeTypes() {
+		attrs[name] = ty
+	}
+	attrs[hostsAttr] = cty.Map(out)
+	if phase == steps.Repair {
+		attrs[changedAttr] = cty.Bool
+	}
+	return cty.Object(attrs)
+}
+
+// SelfValueType is the type of self: the step's own result on the host
+// being checked, i.e. st.Output() plus, for repairs, `changed` (whether this
+// host changed). It is in scope only in expect blocks and in config
+// arguments a step type evaluates itself.
+func SelfValueType(st steps.Type, phase steps.Phase) cty.Type {
+	out := outputType(st)
+	if phase != steps.Repair {
+		return out
+	}
+	attrs := make(map[string]cty.Type, len(out.AttributeTypes())+1)
+	for name, ty := range out.AttributeTypes() {
+		attrs[name] = ty
+	}
+	attrs[changedAttr] = cty.Bool
+	return cty.Object(attrs)
+}
+
+// HostValueType is the type of host inside a step with `on`:
+// object({name = string, address = string, groups = list(string)}).
+func HostValueType() cty.Type {
+	return cty.Object(map[string]cty.Type{
+		"name":    cty.String,
+		"address": cty.String,
+		"groups":  cty.List(cty.String),
+	})
+}
+
+// HostValue is the value of host for an inventory host, of HostValueType.
+func HostValue(h *InventoryHost) cty.Value {
+	groups := cty.ListValEmpty(cty.String)
+	if len(h.Groups) > 0 {
+		vals := make([]cty.Value, len(h.Groups))
+		for i, g := range h.Groups {
+			vals[i] = cty.StringVal(g)
+		}
+		groups = cty.ListVal(vals)
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"name":    cty.StringVal(h.Name),
+		"address": cty.StringVal(h.Address),
+		"groups":  groups,
+	})
+}
+
+// outputType is st.Output(), or an empty object when a (buggy) step type
+// declares something else, so the validator never panics on it.
+func outputType(st steps.Type) cty.Type {
+	if st == nil {
+		return cty.EmptyObject
+	}
+	if out := st.Output(); out.IsObjectType() {
+		return out
+	}
+	return cty.EmptyObject
+}

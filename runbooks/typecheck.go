@@ -1,0 +1,58 @@
+package runbooks
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// evalContext is the validation scope for an expression: var, diagnose
+// and repair always (so a bad reference already reported does not cascade),
+// host and self as unknowns when sc puts them in scope.
+func (c *checker) evalContext(sc exprScope) *hcl.EvalContext {
+	vars := map[string]cty.Value{
+		"var":      c.varsVal,
+		"diagnose": c.phaseVals["diagnose"],
+		"repair":   c.phaseVals["repair"],
+	}
+	if sc.host {
+		vars["host"] = cty.UnknownVal(HostValueType())
+	}
+	if sc.self != cty.NilType {
+		vars["self"] = cty.UnknownVal(sc.self)
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: c.funcs}
+}
+
+// evalExpr checks expr's references and, when they are all valid,
+// evaluates it in the validation scope. ok is false when anything was
+// reported; val is then cty.NilVal.
+func (c *checker) evalExpr(expr hcl.Expression, sc exprScope) (val cty.Value, ok bool) {
+	if !c.checkRefs(expr, sc) {
+		return cty.NilVal, false
+	}
+	val, diags := expr.Value(c.evalContext(sc))
+	c.diags = append(c.diags, diags...)
+	if diags.HasErrors() {
+		return cty.NilVal, false
+	}
+	return val, true
+}
+
+// checkExpr evaluates expr in the validation scope and checks that its
+// value converts to want (unknowns of a convertible type pass). what names
+// the argument in messages ("when condition").
+func (c *checker) checkExpr(expr hcl.Expression, sc exprScope, want cty.Type, what string) {
+	val, ok := c.evalExpr(expr, sc)
+	if !ok || want == cty.DynamicPseudoType {
+		return
+	}
+	if _, err := convert.Convert(val, want); err != nil {
+		c.diags = append(c.diags, wrongType(expr, what, want, err))
+	}
+}
+
+// convertList converts a value to a list of strings (for `on`).
+func convertList(val cty.Value) (cty.Value, error) {
+	return convert.Convert(val, cty.List(cty.String))
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mend's tests and lab need, when missing:
+# openssh-server (real sshd in tests), etcd-server and etcd-client (the lab's
+# cluster), runit (the lab's supervisor), puppet (the lab's config
+# management), sudo (sudo hosts in tests). Needs root; says what it does.
+set -euo pipefail
+
+need=()
+for pair in sshd:openssh-server etcd:etcd-server etcdctl:etcd-client runsvdir:runit puppet:puppet sudo:sudo; do
+  bin=${pair%%:*} pkg=${pair#*:}
+  if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
+    need+=("$pkg")
+  fi
+done
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing ${need[*]}; run as root (or: sudo apt-get install -y ${need[*]})" >&2
+  exit 1
+fi
+echo "deps: installing ${need[*]} from Debian"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null

@@ -1,0 +1,108 @@
+package command
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/mend-sh/mend/steps"
+)
+
+// DiagnoseConfig is the arguments of a `diagnose "command"` block.
+type DiagnoseConfig struct {
+	// Command is a POSIX shell command line run on the host.
+	Command string `hcl:"command"`
+	// ExpectExit is the set of exit codes that count as success; empty
+	// means [0].
+	ExpectExit []int `hcl:"expect_exit,optional"`
+	// JSON parses stdout as JSON into the output attribute `json`.
+	JSON bool `hcl:"json,optional"`
+	// Stdin, when not empty, is fed to the command's standard input.
+	Stdin string `hcl:"stdin,optional"`
+}
+
+// RepairConfig is the arguments of a `repair "command"` block: those of
+// DiagnoseConfig plus two guards. Guards are read-only checks by
+// definition: plan runs them for real to decide whether the repair would
+// run, so an `unless` command must not change anything.
+type RepairConfig struct {
+	Command    string `hcl:"command"`
+	ExpectExit []int  `hcl:"expect_exit,optional"`
+	JSON       bool   `hcl:"json,optional"`
+	Stdin      string `hcl:"stdin,optional"`
+	// Creates is an absolute path; when it exists, the repair is a no-op.
+	Creates string `hcl:"creates,optional"`
+	// Unless is a command line; when it exits 0, the repair is a no-op.
+	Unless string `hcl:"unless,optional"`
+}
+
+// spec is what running the command needs, whatever the phase.
+type spec struct {
+	command string
+	expect  []int
+	json    bool
+	stdin   string
+}
+
+func (c *DiagnoseConfig) spec() spec {
+	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin}
+}
+
+func (c *RepairConfig) spec() spec {
+	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin}
+}
+
+// expected applies the default exit code set [0].
+func expected(codes []int) []int {
+	if len(codes) == 0 {
+		return []int{0}
+	}
+	return codes
+}
+
+// validateSpec checks the arguments both phases share.
+func validateSpec(command string, codes []int) error {
+	if strings.TrimSpace(command) == "" {
+		return steps.Errorf(steps.ClassConfig, "command must not be empty")
+	}
+	for _, c := range codes {
+		if c < 0 || c > 255 {
+			return steps.Errorf(steps.ClassConfig, "expect_exit: %d is not an exit status (0 to 255)", c)
+		}
+	}
+	return nil
+}
+
+// validateGuards checks the repair's creates and unless arguments.
+func validateGuards(c *RepairConfig) error {
+	if c.Creates != "" && !path.IsAbs(c.Creates) {
+		return steps.Errorf(steps.ClassConfig, "creates must be an absolute path, got %q", c.Creates)
+	}
+	if c.Unless != "" && strings.TrimSpace(c.Unless) == "" {
+		return steps.Errorf(steps.ClassConfig, "unless must be a command, got only spaces")
+	}
+	return nil
+}
+
+// configOf returns the decoded config, or an internal error when the
+// engine passed something else.
+func configOf[T any](config any) (*T, error) {
+	c, ok := config.(*T)
+	if !ok || c == nil {
+		var zero T
+		return nil, steps.Errorf(steps.ClassInternal, "command: config is %T, want %T", config, &zero)
+	}
+	return c, nil
+}
+
+// expectedText renders an exit code set: "0", "0 or 2", "0, 1 or 2".
+func expectedText(codes []int) string {
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprint(c)
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}

@@ -1,0 +1,59 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mend-sh/mend/steps"
+)
+
+// skipReason evaluates the repair's guards on host, read-only: `creates`
+// with `test -e`, then `unless` by running it. It returns why the repair
+// would not run ("" when it would). A guard that cannot be evaluated is an
+// error: neither plan nor apply guesses.
+func skipReason(ctx context.Context, host steps.Host, c *RepairConfig) (string, error) {
+	if c.Creates != "" {
+		r, err := host.Exec(ctx, steps.ExecRequest{Command: "test -e " + shellQuote(c.Creates)})
+		if err != nil {
+			return "", fmt.Errorf("checking creates %s: %w", c.Creates, err)
+		}
+		switch r.ExitCode {
+		case 0:
+			return c.Creates + " exists", nil
+		case 1:
+		default:
+			return "", steps.Errorf(steps.ClassStep, "checking creates %s: test -e exited %d: %s", c.Creates, r.ExitCode, lastLine(string(r.Stderr)))
+		}
+	}
+	if c.Unless != "" {
+		r, err := host.Exec(ctx, steps.ExecRequest{Command: c.Unless})
+		if err != nil {
+			return "", fmt.Errorf("running unless %q: %w", c.Unless, err)
+		}
+		if r.ExitCode == 0 {
+			return fmt.Sprintf("unless %q exited 0", brief(c.Unless)), nil
+		}
+	}
+	return "", nil
+}
+
+// hasGuards reports whether apply might skip the command.
+func hasGuards(c *RepairConfig) bool { return c.Creates != "" || c.Unless != "" }
+
+// shellQuote quotes s as one POSIX shell word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// brief is the first line of a command, at most 60 bytes, for summaries.
+func brief(command string) string {
+	line, _, more := strings.Cut(strings.TrimSpace(command), "\n")
+	if len(line) > 60 {
+		line, more = strings.ToValidUTF8(line[:60], ""), true
+	}
+	if more {
+		line += " …"
+	}
+	return line
+}

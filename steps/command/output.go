@@ -1,0 +1,144 @@
+package command
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// MaxOutput is how many bytes of stdout and of stderr the output keeps;
+// the rest is dropped and the summary details say so.
+const MaxOutput = 1 << 20
+
+// outputAttrs are the attributes both phases output:
+//
+//	exit_code  number   the command's exit status
+//	stdout     string   standard output, at most MaxOutput bytes
+//	stderr     string   standard error, at most MaxOutput bytes
+//	json       any      stdout parsed as JSON when json = true, else null
+//	ok         bool     exit_code is one of expect_exit
+func outputAttrs() map[string]cty.Type {
+	return map[string]cty.Type{
+		"exit_code": cty.Number,
+		"stdout":    cty.String,
+		"stderr":    cty.String,
+		"json":      cty.DynamicPseudoType,
+		"ok":        cty.Bool,
+	}
+}
+
+// result is a finished command, checked against its spec.
+type result struct {
+	exit     int
+	stdout   string
+	stderr   string
+	json     cty.Value
+	ok       bool
+	details  []string
+	jsonErr  error
+	expected []int
+}
+
+// check builds the result of an ExecResult for sp.
+func check(sp spec, r steps.ExecResult) result {
+	res := result{exit: r.ExitCode, ok: slices.Contains(sp.expect, r.ExitCode), expected: sp.expect,
+		json: cty.NullVal(cty.DynamicPseudoType)}
+	var cut bool
+	if res.stdout, cut = capText(r.Stdout); cut {
+		res.details = append(res.details, truncated("stdout", len(r.Stdout)))
+	}
+	if res.stderr, cut = capText(r.Stderr); cut {
+		res.details = append(res.details, truncated("stderr", len(r.Stderr)))
+	}
+	if sp.json {
+		res.json, res.jsonErr = parseJSON(r.Stdout)
+	}
+	if !res.ok {
+		if line := lastLine(res.stderr); line != "" {
+			res.details = append(res.details, "stderr: "+line)
+		}
+	}
+	return res
+}
+
+// attrs are the output attributes of a result.
+func (r result) attrs() map[string]cty.Value {
+	return map[string]cty.Value{
+		"exit_code": cty.NumberIntVal(int64(r.exit)),
+		"stdout":    cty.StringVal(r.stdout),
+		"stderr":    cty.StringVal(r.stderr),
+		"json":      r.json,
+		"ok":        cty.BoolVal(r.ok),
+	}
+}
+
+// summary is "exit 0", or "exit 3 (expected 0)" when the code is unexpected.
+func (r result) summary() string {
+	if r.ok {
+		return fmt.Sprintf("exit %d", r.exit)
+	}
+	return fmt.Sprintf("exit %d (expected %s)", r.exit, expectedText(r.expected))
+}
+
+// err is the step's error: an unexpected exit code (class exit_status),
+// else stdout that should have been JSON and was not (class step).
+func (r result) err() error {
+	if !r.ok {
+		return steps.Errorf(steps.ClassExitStatus, "command exited %d, expected %s", r.exit, expectedText(r.expected))
+	}
+	if r.jsonErr != nil {
+		return steps.Errorf(steps.ClassStep, "json = true but stdout is not JSON: %v", r.jsonErr)
+	}
+	return nil
+}
+
+// parseJSON turns JSON text into a cty value of the type it implies
+// (objects, tuples, strings, numbers, bools).
+func parseJSON(b []byte) (cty.Value, error) {
+	null := cty.NullVal(cty.DynamicPseudoType)
+	if len(bytes.TrimSpace(b)) == 0 {
+		return null, fmt.Errorf("stdout is empty")
+	}
+	ty, err := ctyjson.ImpliedType(b)
+	if err != nil {
+		return null, err
+	}
+	v, err := ctyjson.Unmarshal(b, ty)
+	if err != nil {
+		return null, err
+	}
+	return v, nil
+}
+
+// capText returns b as valid UTF-8 text, cut to at most MaxOutput bytes on
+// a rune boundary, and whether it was cut.
+func capText(b []byte) (string, bool) {
+	if len(b) <= MaxOutput {
+		return strings.ToValidUTF8(string(b), "\uFFFD"), false
+	}
+	cut := MaxOutput
+	for cut > MaxOutput-utf8.UTFMax && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(string(b[:cut]), "\uFFFD"), true
+}
+
+func truncated(stream string, n int) string {
+	return fmt.Sprintf("%s truncated to its first %d bytes (%d in all)", stream, MaxOutput, n)
+}
+
+// lastLine is the last non-empty line of s, at most 200 bytes.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	line := strings.TrimSpace(lines[len(lines)-1])
+	if len(line) > 200 {
+		line = strings.ToValidUTF8(line[:200], "") + "…"
+	}
+	return line
+}

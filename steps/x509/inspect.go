@@ -1,0 +1,85 @@
+package x509step
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mend-sh/mend/steps"
+)
+
+// Inspect is the x509_inspect diagnose type: it reads a certificate file
+// (a PEM bundle) from a host and reports its first certificate's identity,
+// names and validity, how many certificates the file holds, and, when
+// ca_path is given, whether the certificate chains to that CA bundle.
+//
+//	diagnose "x509_inspect" "etcd_ca" {
+//	  on      = [var.etcd]
+//	  path    = "/etc/etcd/ssl/ca.pem"
+//	  ca_path = "/var/lib/puppet/client/ssl/certs/ca.pem"  # optional
+//	  ca_host = var.master                                  # optional
+//	}
+//
+// Its zero value is ready to use; it keeps no state.
+type Inspect struct{}
+
+var (
+	_ steps.Diagnoser = Inspect{}
+	_ steps.Validator = Inspect{}
+)
+
+// InspectConfig is x509_inspect's arguments.
+type InspectConfig struct {
+	// Host is the inventory host to read Path from; empty: the target host.
+	Host string `hcl:"host,optional"`
+	// Path is the certificate file (PEM, possibly a bundle; DER accepted).
+	Path string `hcl:"path"`
+	// CAPath is a CA bundle to check chaining against; empty: no check.
+	CAPath string `hcl:"ca_path,optional"`
+	// CAHost is the host to read CAPath from; empty: the host Path is read
+	// from.
+	CAHost string `hcl:"ca_host,optional"`
+}
+
+// Name returns "x509_inspect".
+func (Inspect) Name() string { return "x509_inspect" }
+
+// NewConfig returns a fresh *InspectConfig.
+func (Inspect) NewConfig() any { return &InspectConfig{} }
+
+// ValidateConfig rejects an empty path and a ca_host without a ca_path.
+func (Inspect) ValidateConfig(config any) error {
+	cfg := config.(*InspectConfig)
+	if cfg.Path == "" {
+		return errors.New("x509_inspect: path is empty")
+	}
+	if cfg.CAHost != "" && cfg.CAPath == "" {
+		return errors.New("x509_inspect: ca_host is set but ca_path is not; give the CA file's path")
+	}
+	return nil
+}
+
+// Diagnose reads the file (and the CA bundle) and describes it. An
+// unreadable or certificate-less file is an error; a chain that does not
+// verify is not (chains_to_ca is false and chain_error says why).
+func (Inspect) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
+	cfg := req.Config.(*InspectConfig)
+	f, err := ReadRef(ctx, req.Host, req.Hosts, FileRef{Host: cfg.Host, Path: cfg.Path})
+	if err != nil {
+		return steps.DiagnoseResponse{}, prefix("x509_inspect", err)
+	}
+	info := Describe(f.First(), time.Now())
+	res := inspection{file: f, info: info}
+	if cfg.CAPath != "" {
+		caHost := cfg.CAHost
+		if caHost == "" {
+			caHost = f.Host
+		}
+		ca, err := ReadRef(ctx, req.Host, req.Hosts, FileRef{Host: caHost, Path: cfg.CAPath})
+		if err != nil {
+			return steps.DiagnoseResponse{}, prefix("x509_inspect: ca_path", err)
+		}
+		res.checkChain(ca)
+	}
+	return res.response(), nil
+}

@@ -1,0 +1,56 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/mend-sh/mend/steps"
+)
+
+// ReadFile reads path (following symlinks) and its mode, owner and group. A
+// missing file is not an error: File.Exists is false. A directory or other
+// non-regular file is an error naming the path. Owner and group are names
+// when the user and group databases know the ids, else the decimal ids.
+func (h Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
+	if err := ctx.Err(); err != nil {
+		return steps.File{}, fmt.Errorf("local: read %s: %w", path, err)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return steps.File{Path: path}, nil
+	}
+	if err != nil {
+		return steps.File{}, fmt.Errorf("local: read %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return steps.File{}, fmt.Errorf("local: stat %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return steps.File{}, fmt.Errorf("local: read %s: not a regular file (%s)", path, fi.Mode().Type())
+	}
+	content, err := io.ReadAll(f)
+	if err != nil {
+		return steps.File{}, fmt.Errorf("local: read %s: %w", path, err)
+	}
+	owner, group := ownerNames(fi)
+	return steps.File{
+		Path:    path,
+		Exists:  true,
+		Content: content,
+		Mode:    permBits(fi.Mode()),
+		Owner:   owner,
+		Group:   group,
+	}, nil
+}
+
+// permBits keeps the permission bits of m: rwx for all, setuid, setgid
+// and sticky (as fs.FileMode flags, the form os.Chmod accepts).
+func permBits(m fs.FileMode) fs.FileMode {
+	return m & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+}

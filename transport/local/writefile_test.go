@@ -1,0 +1,167 @@
+package local
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/steps"
+)
+
+// fileState is what a test checks after a write.
+type fileState struct {
+	Content string
+	Mode    fs.FileMode
+	Owner   string
+	Group   string
+}
+
+func TestWriteFile(t *testing.T) {
+	me := currentNames(t)
+	tests := []struct {
+		name     string
+		existing *fileState // nil: no file before the write
+		req      steps.WriteFileRequest
+		want     fileState
+	}{
+		{name: "new file defaults to 0644",
+			req:  steps.WriteFileRequest{Content: []byte("new\n")},
+			want: fileState{"new\n", 0o644, me.owner, me.group}},
+		{name: "new file with a mode",
+			req:  steps.WriteFileRequest{Content: []byte("secret\n"), Mode: 0o600},
+			want: fileState{"secret\n", 0o600, me.owner, me.group}},
+		{name: "zero mode keeps the existing mode",
+			existing: &fileState{Content: "old\n", Mode: 0o640},
+			req:      steps.WriteFileRequest{Content: []byte("new\n")},
+			want:     fileState{"new\n", 0o640, me.owner, me.group}},
+		{name: "mode is changed",
+			existing: &fileState{Content: "same\n", Mode: 0o600},
+			req:      steps.WriteFileRequest{Content: []byte("same\n"), Mode: 0o644},
+			want:     fileState{"same\n", 0o644, me.owner, me.group}},
+		{name: "setuid mode",
+			req:  steps.WriteFileRequest{Content: []byte("#!/bin/sh\n"), Mode: 0o755 | fs.ModeSetuid},
+			want: fileState{"#!/bin/sh\n", 0o755 | fs.ModeSetuid, me.owner, me.group}},
+		{name: "empty content",
+			existing: &fileState{Content: "old\n", Mode: 0o644},
+			req:      steps.WriteFileRequest{Content: nil},
+			want:     fileState{"", 0o644, me.owner, me.group}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "target.conf")
+			if tt.existing != nil {
+				writeTestFile(t, path, tt.existing.Content, tt.existing.Mode)
+			}
+			tt.req.Path = path
+			res, err := Host{}.WriteFile(context.Background(), tt.req)
+			if err != nil {
+				t.Fatalf("WriteFile: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, stateOf(t, path)); diff != "" {
+				t.Errorf("file after WriteFile (-want +got):\n%s", diff)
+			}
+			want := steps.WriteFileResult{SHA256: sha256Hex(tt.want.Content)}
+			if diff := cmp.Diff(want, res); diff != "" {
+				t.Errorf("WriteFileResult (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"target.conf"}, listDir(t, dir)); diff != "" {
+				t.Errorf("directory after WriteFile (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestWriteFileBackup(t *testing.T) {
+	dir := t.TempDir()
+	path := writeTestFile(t, filepath.Join(dir, "ca.pem"), "old CA\n", 0o640)
+	first, err := Host{}.WriteFile(context.Background(), steps.WriteFileRequest{Path: path, Content: []byte("new CA\n"), Backup: true})
+	if err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	second, err := Host{}.WriteFile(context.Background(), steps.WriteFileRequest{Path: path, Content: []byte("newer CA\n"), Backup: true})
+	if err != nil {
+		t.Fatalf("second WriteFile: %v", err)
+	}
+	name := regexp.MustCompile(`^` + regexp.QuoteMeta(path) + `\.mend-backup-\d{10}(\.\d+)?$`)
+	for _, bk := range []string{first.BackupPath, second.BackupPath} {
+		if !name.MatchString(bk) {
+			t.Errorf("BackupPath %q does not match %s", bk, name)
+		}
+	}
+	got := map[string]fileState{"first": stateOf(t, first.BackupPath), "second": stateOf(t, second.BackupPath), "target": stateOf(t, path)}
+	me := currentNames(t)
+	want := map[string]fileState{
+		"first":  {"old CA\n", 0o640, me.owner, me.group},
+		"second": {"new CA\n", 0o640, me.owner, me.group},
+		"target": {"newer CA\n", 0o640, me.owner, me.group},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("files after two backed-up writes (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteFileBackupOfNewFileIsNone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new")
+	res, err := Host{}.WriteFile(context.Background(), steps.WriteFileRequest{Path: path, Content: []byte("x"), Backup: true})
+	if err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if res.BackupPath != "" {
+		t.Errorf("BackupPath = %q for a file that did not exist", res.BackupPath)
+	}
+}
+
+func TestWriteFileFollowsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := writeTestFile(t, filepath.Join(dir, "real"), "old\n", 0o644)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("real", link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (Host{}).WriteFile(context.Background(), steps.WriteFileRequest{Path: link, Content: []byte("new\n")}); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if dest, err := os.Readlink(link); err != nil || dest != "real" {
+		t.Errorf("symlink now points to %q (%v), want it kept", dest, err)
+	}
+	if got := stateOf(t, target).Content; got != "new\n" {
+		t.Errorf("link target content = %q, want %q", got, "new\n")
+	}
+}
+
+func stateOf(t *testing.T, path string) fileState {
+	t.Helper()
+	f, err := Host{}.ReadFile(context.Background(), path)
+	if err != nil || !f.Exists {
+		t.Fatalf("ReadFile(%s): exists=%v err=%v", path, f.Exists, err)
+	}
+	return fileState{string(f.Content), f.Mode, f.Owner, f.Group}
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// listDir returns the sorted names in dir, temporary files included.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,117 @@
+package ssh
+
+import (
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+)
+
+// Config is the transport policy shared by every connection of a Pool.
+// The zero value is usable: strict host-key checking against
+// ~/.ssh/known_hosts, ~/.ssh/config when it exists, a 10 s connect timeout,
+// no agent.
+type Config struct {
+	// KnownHostsFile is the OpenSSH known_hosts file that host keys are
+	// checked against (and appended to under AcceptNew). Empty means
+	// ~/.ssh/known_hosts. A missing file is an empty file.
+	KnownHostsFile string
+	// AcceptNew accepts the key of a host that known_hosts does not know
+	// yet and appends it there (OpenSSH's StrictHostKeyChecking=accept-new);
+	// HostInfo.HostKeyAccepted then records it. A changed key is refused
+	// regardless.
+	AcceptNew bool
+	// SSHConfigFile is the OpenSSH client config used to resolve targets
+	// given only by name. Empty means ~/.ssh/config if it exists; "none"
+	// disables it, as with ssh -F none.
+	SSHConfigFile string
+	// ConnectTimeout bounds TCP connect, SSH handshake and authentication
+	// together. Zero means 10 s.
+	ConnectTimeout time.Duration
+	// KeepaliveInterval is how often a keepalive@openssh.com request is
+	// sent; a connection that misses three in a row is closed. Zero means
+	// 15 s; negative disables keepalives.
+	KeepaliveInterval time.Duration
+	// UseAgent adds the keys of the ssh-agent at $SSH_AUTH_SOCK to the
+	// identities offered.
+	UseAgent bool
+}
+
+// Target is one host to reach, as the inventory describes it.
+type Target struct {
+	// Name is the inventory name; with Address empty it is also looked up
+	// as a Host alias in the ssh_config file.
+	Name string
+	// Address is the host name or IP to dial. Empty means: resolve Name
+	// through ssh_config (HostName, else Name itself).
+	Address string
+	// Port is the TCP port; zero means ssh_config's Port, else 22.
+	Port int
+	// User is the login user; empty means ssh_config's User, else the
+	// local user.
+	User string
+	// IdentityFiles are private key files to offer. Empty means
+	// ssh_config's IdentityFile entries, else ~/.ssh/id_ed25519,
+	// id_ecdsa and id_rsa (those that exist).
+	IdentityFiles []string
+	// Sudo runs commands and file operations through sudo -n.
+	Sudo bool
+}
+
+const (
+	defaultConnectTimeout    = 10 * time.Second
+	defaultKeepaliveInterval = 15 * time.Second
+)
+
+func (c Config) connectTimeout() time.Duration {
+	if c.ConnectTimeout > 0 {
+		return c.ConnectTimeout
+	}
+	return defaultConnectTimeout
+}
+
+func (c Config) keepaliveInterval() time.Duration {
+	if c.KeepaliveInterval == 0 {
+		return defaultKeepaliveInterval
+	}
+	return c.KeepaliveInterval
+}
+
+func (c Config) knownHostsFile() string {
+	if c.KnownHostsFile != "" {
+		return c.KnownHostsFile
+	}
+	return filepath.Join(homeDir(), ".ssh", "known_hosts")
+}
+
+// sshConfigFile returns the ssh_config path to read, or "" for none.
+func (c Config) sshConfigFile() string {
+	switch c.SSHConfigFile {
+	case "none":
+		return ""
+	case "":
+		p := filepath.Join(homeDir(), ".ssh", "config")
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
+		return p
+	}
+	return c.SSHConfigFile
+}
+
+func homeDir() string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	if u, err := user.Current(); err == nil {
+		return u.HomeDir
+	}
+	return "/"
+}
+
+func localUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}

@@ -1,0 +1,153 @@
+package ssh
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mend-sh/mend/steps"
+	"golang.org/x/crypto/ssh"
+)
+
+// maxOutput caps each captured output stream of one command; beyond it
+// the output is cut and a note appended, so a runaway command cannot
+// exhaust memory (RELIABILITY test 38).
+const maxOutput = 64 << 20
+
+// Exec runs req.Command with /bin/sh on the host, through sudo -n on a
+// sudo target unless req.NoSudo, with LC_ALL=C. The command runs in a
+// process group of its own; when ctx is done that whole group is killed
+// (sshd itself signals nothing to a command without a PTY) and the error
+// has class timeout or canceled. A connection lost before the command
+// finished is a ClassTransport error, never a success.
+func (h *Host) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
+	r, err := h.run(ctx, runRequest{
+		op:      "exec",
+		command: req.Command,
+		stdin:   req.Stdin,
+		sudo:    h.sudo && !req.NoSudo,
+	})
+	if err != nil {
+		return steps.ExecResult{}, err
+	}
+	return steps.ExecResult{ExitCode: r.exitCode, Stdout: r.stdout, Stderr: r.stderr}, nil
+}
+
+type runRequest struct {
+	op      string // for error messages: exec, read, write
+	command string
+	stdin   []byte
+	sudo    bool
+}
+
+type runResult struct {
+	exitCode int
+	stdout   []byte
+	stderr   []byte
+}
+
+// run starts the wrapped command in a new session and waits for it or
+// for ctx, whichever comes first.
+func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
+	if ctx.Err() != nil {
+		return runResult{}, ctxError(ctx, req.op+" on "+h.info.Name)
+	}
+	s, err := h.newSession(ctx, req.op)
+	if err != nil {
+		return runResult{}, err
+	}
+	defer s.Close()
+	marker := newMarker()
+	stdout := &limitedBuffer{max: maxOutput}
+	stderr := newPgidFilter(marker, &limitedBuffer{max: maxOutput})
+	s.Stdout, s.Stderr = stdout, stderr
+	if req.stdin != nil {
+		s.Stdin = bytes.NewReader(req.stdin)
+	}
+	if err := s.Start(wrapCommand(req.command, req.sudo, marker)); err != nil {
+		return runResult{}, h.transportError(req.op+": start command", err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- s.Wait() }()
+	select {
+	case err = <-waited:
+	case <-ctx.Done():
+		h.abort(s, stderr, req.sudo, waited)
+		return runResult{}, ctxError(ctx, fmt.Sprintf("%s on %s: command killed", req.op, h.info.Name))
+	}
+	stderr.flush()
+	res := runResult{stdout: stdout.Bytes(), stderr: stderr.out.Bytes()}
+	var ee *ssh.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		res.exitCode = ee.ExitStatus()
+	default:
+		return runResult{}, h.transportError(req.op+": command did not finish", err)
+	}
+	if req.sudo && res.exitCode != 0 && !stderr.found() {
+		return runResult{}, steps.Errorf(steps.ClassAuth, "sudo -n on %s refused to run the command: %s",
+			h.info.Name, strings.TrimSpace(string(res.stderr)))
+	}
+	return res, nil
+}
+
+// wrapCommand builds the line the login shell runs. setsid -w puts the
+// command in a new session (so a new process group) and waits for it; the
+// inner shell reports that group's id on stderr behind marker before it
+// runs the command, which is what abort kills. The inner shell stays as
+// the command's parent so that a command killed by a signal exits with
+// 128+signal, as with a plain ssh exec, instead of puzzling setsid.
+func wrapCommand(command string, sudo bool, marker string) string {
+	inner := `echo "` + marker + `$$" >&2; LC_ALL=C; export LC_ALL; /bin/sh -c "$1"; exit $?`
+	run := "/bin/sh -c " + shellQuote(inner) + " mend " + shellQuote(command)
+	pre := ""
+	if sudo {
+		pre = "sudo -n "
+	}
+	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + pre + "setsid -w " + run +
+		"; else exec " + pre + run + "; fi"
+}
+
+// abort kills the command's process group from a second session (TERM,
+// then KILL after up to 2 s), then signals and closes the session. It
+// waits a bounded time for the group id when the command has only just
+// started.
+func (h *Host) abort(s *ssh.Session, f *pgidFilter, sudo bool, waited <-chan error) {
+	var pgid int
+	select {
+	case pgid = <-f.pgid:
+	case <-waited:
+	case <-time.After(2 * time.Second):
+	}
+	if pgid > 1 {
+		h.killGroup(pgid, sudo)
+	}
+	s.Signal(ssh.SIGKILL)
+	s.Close()
+}
+
+func (h *Host) killGroup(pgid int, sudo bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ks, err := h.newSession(ctx, "kill")
+	if err != nil {
+		return
+	}
+	defer ks.Close()
+	g := fmt.Sprintf("-%d", pgid)
+	script := "kill -TERM -- " + g + " 2>/dev/null; i=0; while kill -0 -- " + g + " 2>/dev/null; do " +
+		"if [ $i -ge 20 ]; then kill -KILL -- " + g + " 2>/dev/null; break; fi; sleep 0.1; i=$((i+1)); done"
+	if sudo {
+		script = "sudo -n /bin/sh -c " + shellQuote(script)
+	}
+	done := make(chan struct{})
+	go func() { ks.Run(script); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}

@@ -1,0 +1,125 @@
+package ssh_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/sshtest"
+	"github.com/mend-sh/mend/steps"
+)
+
+func TestExec(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	tests := []struct {
+		name string
+		req  steps.ExecRequest
+		want steps.ExecResult
+	}{
+		{"stdout", steps.ExecRequest{Command: "echo hello"}, steps.ExecResult{Stdout: []byte("hello\n")}},
+		{"stderr and exit code", steps.ExecRequest{Command: "echo bad >&2; exit 7"},
+			steps.ExecResult{ExitCode: 7, Stderr: []byte("bad\n")}},
+		{"stdin", steps.ExecRequest{Command: "tr a-z A-Z", Stdin: []byte("abc")}, steps.ExecResult{Stdout: []byte("ABC")}},
+		{"no stdin reads EOF", steps.ExecRequest{Command: "cat; echo done"}, steps.ExecResult{Stdout: []byte("done\n")}},
+		{"C locale", steps.ExecRequest{Command: "echo $LC_ALL"}, steps.ExecResult{Stdout: []byte("C\n")}},
+		{"quotes survive", steps.ExecRequest{Command: `printf '%s|' "it's" 'a "b"'`},
+			steps.ExecResult{Stdout: []byte(`it's|a "b"|`)}},
+		{"posix sh", steps.ExecRequest{Command: `readlink /proc/$$/exe`}, steps.ExecResult{Stdout: []byte("/usr/bin/dash\n")}},
+		{"own process group", steps.ExecRequest{Command: `[ "$(ps -o pgid= -p $$ | tr -d ' ')" = "$(ps -o sid= -p $$ | tr -d ' ')" ] && echo leader`},
+			steps.ExecResult{Stdout: []byte("leader\n")}},
+		{"killed by signal", steps.ExecRequest{Command: "kill -9 $$"}, steps.ExecResult{ExitCode: 137, Stderr: []byte("Killed\n")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := h.Exec(testCtx(t, 10*time.Second), tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b []byte) bool { return string(a) == string(b) })); diff != "" {
+				t.Errorf("Exec(%q) mismatch (-want +got):\n%s", tt.req.Command, diff)
+			}
+		})
+	}
+}
+
+// TestExecTimeoutKillsProcessTree: a command (and a child it put in the
+// background) still running when ctx expires is killed on the host, not
+// left behind as sshd would leave it (RELIABILITY A16).
+func TestExecTimeoutKillsProcessTree(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	mark := fmt.Sprintf("%d.%d", 300+rand.IntN(600), rand.IntN(1e6))
+	cmd := fmt.Sprintf("sleep %s & sh -c 'sleep %s'; echo finished", mark, mark)
+	errc := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		_, err := h.Exec(testCtx(t, 1500*time.Millisecond), steps.ExecRequest{Command: cmd})
+		errc <- err
+	}()
+	if !eventually(1200*time.Millisecond, func() bool { return len(processesRunning("sleep", mark)) == 2 }) {
+		t.Fatalf("the two sleeps never ran: %v", processesRunning("sleep", mark))
+	}
+	err := <-errc
+	wantClass(t, err, steps.ClassTimeout)
+	if d := time.Since(start); d > 6*time.Second {
+		t.Errorf("Exec returned %s after start; want soon after the 1.5s deadline", d)
+	}
+	if !eventually(5*time.Second, func() bool { return len(processesRunning("sleep", mark)) == 0 }) {
+		t.Fatalf("processes still running after the timeout: %v", processesRunning("sleep", mark))
+	}
+}
+
+// TestExecTermTrapRuns: the group gets SIGTERM first, so a command's
+// cleanup trap runs before anything is killed hard.
+func TestExecTermTrapRuns(t *testing.T) {
+	s := sshtest.Start(t)
+	h := s.Host(t)
+	flag := s.Dir + "/trapped"
+	cmd := fmt.Sprintf("trap 'echo yes > %s; exit 1' TERM; sleep 60 & wait", flag)
+	_, err := h.Exec(testCtx(t, time.Second), steps.ExecRequest{Command: cmd})
+	wantClass(t, err, steps.ClassTimeout)
+	got, rerr := h.ReadFile(testCtx(t, 5*time.Second), flag)
+	if rerr != nil || string(got.Content) != "yes\n" {
+		t.Fatalf("TERM trap did not run: %+v %v", got, rerr)
+	}
+}
+
+func TestExecSudo(t *testing.T) {
+	s := sshtest.Start(t)
+	requireSudo(t)
+	target := s.Target()
+	target.Sudo = true
+	h, err := s.Pool(t).Host(testCtx(t, 10*time.Second), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		noSudo bool
+		want   string
+	}{
+		{"through sudo", false, "sudo=root lc=C\n"},
+		{"NoSudo", true, "sudo= lc=C\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := h.Exec(testCtx(t, 10*time.Second), steps.ExecRequest{
+				Command: `echo "sudo=$SUDO_USER lc=$LC_ALL"`, NoSudo: tt.noSudo})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, string(res.Stdout)); diff != "" {
+				t.Errorf("(-want +got):\n%s\nstderr: %s", diff, res.Stderr)
+			}
+		})
+	}
+	t.Run("timeout kills through sudo", func(t *testing.T) {
+		mark := fmt.Sprintf("%d.%d", 300+rand.IntN(600), rand.IntN(1e6))
+		_, err := h.Exec(testCtx(t, time.Second), steps.ExecRequest{Command: "sleep " + mark})
+		wantClass(t, err, steps.ClassTimeout)
+		if !eventually(5*time.Second, func() bool { return len(processesRunning("sleep", mark)) == 0 }) {
+			t.Fatalf("still running: %v", processesRunning("sleep", mark))
+		}
+	})
+}
