@@ -19,7 +19,8 @@
 //
 // Durability and failing closed: Append writes each record with one write,
 // fsyncs it, then replaces the head, before it returns. An error from Append
-// means the record is not in the log, and the engine must not run the repair
+// means the record is not in the log (the failed line is truncated away; the
+// error says when even that failed), and the engine must not run the repair
 // the record announces. A crash mid-append leaves a torn last line; Open
 // then refuses the log until someone runs `mend audit verify` and repairs
 // it by hand, and an intent without a finish is reported by Unfinished as

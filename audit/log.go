@@ -98,10 +98,13 @@ func (l *Log) Last() (seq uint64, sha256 string) {
 // Append stores r as the next record: it sets Seq, Prev and Time, writes
 // the line with one write, fsyncs it and replaces the head file, then
 // returns the record as stored. It returns only after the record is on
-// disk. On any error the record is not stored (a partly written line is
-// truncated away), the chain does not advance, and the caller must not
-// start the action the record announces: fail closed. If even the rollback
-// fails, the next Append (and Open) refuses the damaged log.
+// disk. On any error the caller must not start the action the record
+// announces: fail closed. The record is then not stored (a partly written
+// line is truncated away) and the chain does not advance. If even that
+// rollback fails, the error says so: a torn line left behind makes the next
+// Append and Open refuse the log; a whole line left behind stays in the
+// chain, and an intent nobody acted on is later reported as outcome
+// unknown, which errs on the safe side.
 func (l *Log) Append(r Record) (Record, error) {
 	if err := r.validate(); err != nil {
 		return Record{}, err

@@ -2,13 +2,11 @@ package audit
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -247,11 +245,4 @@ func readLines(t *testing.T, path string) [][]byte {
 		t.Fatal(err)
 	}
 	return bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n"))
-}
-
-// errnoOf digs the errno out of err, for messages.
-func errnoOf(err error) syscall.Errno {
-	var e syscall.Errno
-	errors.As(err, &e)
-	return e
 }

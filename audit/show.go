@@ -108,9 +108,8 @@ func Show(w io.Writer, recs []Record, runID string) error {
 	if len(run) == 0 {
 		return fmt.Errorf("the audit log has no run %q", runID)
 	}
-	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, runHeader(runID, run))
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSEQ\tEVENT\tSTEP\tHOST\tOUTCOME\tEXIT\tNOTE")
 	for _, r := range run {
 		exit := "-"
@@ -121,6 +120,11 @@ func Show(w io.Writer, recs []Record, runID string) error {
 			r.Seq, r.Event, cell(r.Step), cell(r.Host), cell(string(r.Outcome)), exit, note(r))
 	}
 	tw.Flush()
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, runHeader(runID, run))
+	for line := range strings.Lines(table.String()) {
+		fmt.Fprintln(bw, strings.TrimRight(line, " \n"))
+	}
 	for _, r := range Unfinished(run) {
 		fmt.Fprintf(bw, "outcome unknown: %s on %s (intent at seq %d has no finish record)\n",
 			clean(r.Step), cell(r.Host), r.Seq)

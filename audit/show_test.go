@@ -37,15 +37,15 @@ func showLog(t *testing.T) []Record {
 
 const showGolden = `run r2: apply examples/ca.mend.hcl (sha256 9f86d081884c) by alice
 TIME                      SEQ  EVENT              STEP                    HOST  OUTCOME  EXIT  NOTE
-2026-11-29T10:00:04.500Z  3    run_start          -                       -     -        -     
+2026-11-29T10:00:04.500Z  3    run_start          -                       -     -        -
 2026-11-29T10:00:06.000Z  4    host_key_accepted  -                       web1  -        -     host key SHA256:abc
-2026-11-29T10:00:07.500Z  5    step_start         diagnose.file.ca        web1  -        -     
-2026-11-29T10:00:09.000Z  6    step_finish        diagnose.file.ca        web1  ok       0     
+2026-11-29T10:00:07.500Z  5    step_start         diagnose.file.ca        web1  -        -
+2026-11-29T10:00:09.000Z  6    step_finish        diagnose.file.ca        web1  ok       0
 2026-11-29T10:00:10.500Z  7    approval_granted   repair.file.install_ca  -     -        -     reason: operator alice on /dev/pts/1
-2026-11-29T10:00:12.000Z  8    step_start         repair.file.install_ca  web1  -        -     
+2026-11-29T10:00:12.000Z  8    step_start         repair.file.install_ca  web1  -        -
 2026-11-29T10:00:13.500Z  9    step_finish        repair.file.install_ca  web1  failed   1     exit_status: install: denied\x1b[2J\x0afake line
 2026-11-29T10:00:15.000Z  10   approval_refused   repair.etcd.restore     -     refused  -     reason: no --approve flag
-2026-11-29T10:00:16.500Z  11   step_start         repair.service.restart  web2  -        -     
+2026-11-29T10:00:16.500Z  11   step_start         repair.service.restart  web2  -        -
 outcome unknown: repair.service.restart on web2 (intent at seq 11 has no finish record)
 `
 
@@ -58,8 +58,8 @@ func TestShow(t *testing.T) {
 		{name: "named run", run: "r2", want: showGolden},
 		{name: "earlier run", run: "r1", want: `run r1: plan by bob
 TIME                      SEQ  EVENT      STEP  HOST  OUTCOME  EXIT  NOTE
-2026-11-29T10:00:01.500Z  1    run_start  -     -     -        -     
-2026-11-29T10:00:03.000Z  2    run_end    -     -     ok       -     
+2026-11-29T10:00:01.500Z  1    run_start  -     -     -        -
+2026-11-29T10:00:03.000Z  2    run_end    -     -     ok       -
 `},
 		{name: "unknown run", run: "r9", wantErr: `the audit log has no run "r9"`},
 	} {

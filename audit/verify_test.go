@@ -59,6 +59,9 @@ func TestVerifyFindsTampering(t *testing.T) {
 			wantSeq: 3, wantLine: 3, wantWords: "line 3 is not a valid audit record"},
 		{name: "delete the head file", head: func(p string) { os.Remove(headPath(p)) },
 			wantSeq: 6, wantLine: 6, wantWords: "the head file is missing"},
+		{name: "head one behind with a wrong hash", head: func(p string) {
+			write(headPath(p), []byte(`{"seq":5,"sha256":"`+strings.Repeat("0", 64)+`"}`))
+		}, wantSeq: 6, wantLine: 6, wantWords: "the head file says the log ends at record 5, but it ends at record 6"},
 		{name: "corrupt the head file", head: func(p string) { write(headPath(p), []byte("{")) },
 			wantSeq: 6, wantLine: 6, wantWords: "audit head file"},
 	} {

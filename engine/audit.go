@@ -82,7 +82,10 @@ func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun
 		r.Detail = map[string]string{"summary": hr.Summary}
 	}
 	if output != nil {
-		r.OutputSHA256, r.OutputExcerpt = audit.Excerpt(output)
+		// Redact before excerpting and hashing: a secret cut in two by the
+		// excerpt would escape redaction, and a hash of a secret invites
+		// guessing.
+		r.OutputSHA256, r.OutputExcerpt = audit.Excerpt([]byte(a.redact.String(string(output))))
 	}
 	return a.append(r)
 }

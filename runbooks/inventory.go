@@ -57,6 +57,7 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 	var defaults hostSettings
 	var defaultsBlock *hcl.Block
 	var groupRanges []groupRange
+	var own []hostSettings // each host's own settings, parallel to inv.Hosts
 	seen := map[string]*InventoryHost{}
 	for _, block := range content.Blocks {
 		switch block.Type {
@@ -70,7 +71,7 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 			defaults, d = inv.decodeDefaultsBlock(block, dir)
 			diags = append(diags, d...)
 		case "host":
-			h, groups, d := decodeHostBlock(block, dir)
+			h, settings, groups, d := decodeHostBlock(block, dir)
 			diags = append(diags, d...)
 			if first, dup := seen[h.Name]; dup {
 				diags = append(diags, duplicateHost(h, first))
@@ -78,11 +79,12 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 			}
 			seen[h.Name] = h
 			inv.Hosts = append(inv.Hosts, h)
+			own = append(own, settings)
 			groupRanges = append(groupRanges, groups...)
 		}
 	}
-	for _, h := range inv.Hosts {
-		defaults.applyTo(h)
+	for i, h := range inv.Hosts {
+		own[i].over(defaults).applyTo(h)
 	}
 	diags = append(diags, checkGroupNames(groupRanges, seen)...)
 	return inv, diags

@@ -14,7 +14,10 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "Check the hash chain: any edited, deleted, reordered or truncated record is named by its seq",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := logArg(args)
+			path, err := logArg(args)
+			if err != nil {
+				return err
+			}
 			rep, err := audit.Verify(path)
 			if err != nil {
 				fmt.Fprintf(a.stderr, "%s: FAILED: %v\n", path, err)
@@ -30,7 +33,11 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "Print a run (default: the last one) for humans",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			recs, err := audit.ReadAll(logArg(args))
+			path, err := logArg(args)
+			if err != nil {
+				return err
+			}
+			recs, err := audit.ReadAll(path)
 			if err != nil {
 				return err
 			}
@@ -42,9 +49,9 @@ func (a *app) auditCommand() *cobra.Command {
 	return cmd
 }
 
-func logArg(args []string) string {
+func logArg(args []string) (string, error) {
 	if len(args) == 1 {
-		return args[0]
+		return args[0], nil
 	}
 	return audit.DefaultPath()
 }

@@ -44,7 +44,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&o.vars, "var", nil, "set a variable: NAME=VALUE (repeatable)")
 	f.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file (repeatable)")
 	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
-	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default "+audit.DefaultPath()+")")
+	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default $XDG_STATE_HOME/mend/audit.jsonl, else ~/.local/state/mend/audit.jsonl)")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file (default: the inventory's, else ~/.ssh/known_hosts)")
 	f.StringVar(&o.sshConfig, "ssh-config", "", "OpenSSH client config for host aliases (default: the inventory's, else ~/.ssh/config; \"none\" disables)")
 	f.BoolVar(&o.acceptNew, "accept-new-host-key", false, "accept and record keys of hosts not in known_hosts (never a changed key); recorded in the audit log")
@@ -106,16 +106,18 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	if err := checkApprovals(req.Runbook, o.approve); err != nil {
 		return err
 	}
-	logPath := o.auditLog
-	if logPath == "" {
-		logPath = audit.DefaultPath()
+	logPath, err := auditPath(o.auditLog)
+	if err != nil {
+		return err
 	}
 	log, err := audit.Open(logPath)
 	if err != nil {
 		return fmt.Errorf("audit log: %v (nothing was run)", err)
 	}
 	defer log.Close()
-	a.warnUnfinished(logPath)
+	if err := a.reportUnfinished(log, logPath); err != nil {
+		return err
+	}
 
 	conn := newConnector(o, req.Inventory)
 	defer conn.Close()
@@ -213,17 +215,34 @@ func checkApprovals(rb *runbooks.Runbook, approve []string) error {
 	return nil
 }
 
-// warnUnfinished reports intents without an outcome left by an earlier
+// reportUnfinished reports intents without an outcome left by an earlier
 // run that died mid-step: their outcome is unknown and a human must look.
-func (a *app) warnUnfinished(path string) {
+// Each is then closed with an outcome-unknown record naming this run, so it
+// is reported once, and the log says who noticed.
+func (a *app) reportUnfinished(log *audit.Log, path string) error {
 	recs, err := audit.ReadAll(path)
 	if err != nil {
-		return
+		return fmt.Errorf("audit log: %v (nothing was run)", err)
 	}
 	for _, r := range audit.Unfinished(recs) {
 		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
 			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
+		closing := audit.Record{Event: audit.EventStepFinish, RunID: r.RunID, Mode: r.Mode, Step: r.Step, Host: r.Host,
+			Outcome: audit.OutcomeUnknown, Operator: operator(),
+			Reason: "no outcome was recorded (crash or lost connection); reported by a later run"}
+		if _, err := log.Append(closing); err != nil {
+			return fmt.Errorf("audit log: %v (nothing was run)", err)
+		}
 	}
+	return nil
+}
+
+// auditPath is the --audit-log flag, or the documented default.
+func auditPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	return audit.DefaultPath()
 }
 
 func operator() string {

@@ -77,7 +77,9 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 // Apply evaluates the guards again and, unless one is satisfied, runs the
 // command: Changed is then true whatever the exit code, since a failing
 // command may have changed the host too. An unexpected exit code returns
-// the output and an error of class exit_status.
+// the output and an error of class exit_status. An error from the host
+// (ctx done, connection lost) also reports Changed: the command may have
+// started.
 func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyResponse, error) {
 	c, err := configOf[RepairConfig](req.Config)
 	if err != nil {

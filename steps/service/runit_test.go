@@ -27,6 +27,7 @@ func num(v cty.Value, attr string) int {
 }
 
 func TestStatusRunit(t *testing.T) {
+	t.Parallel()
 	dir := startRunsvdir(t, "steady", "idle")
 	waitFor(t, 5*time.Second, "steady running", func() bool { return servicePID(dir, "steady") > 0 })
 	steadyPID := servicePID(dir, "steady")
@@ -70,6 +71,7 @@ func TestStatusRunit(t *testing.T) {
 }
 
 func TestStatusRunitNotSupervised(t *testing.T) {
+	t.Parallel()
 	need(t, "sv")
 	dir := t.TempDir() // a service directory nobody runs runsv in
 	_, err := diagnose(t, &service.StatusConfig{Name: "ghost", Supervisor: "runit", SVDir: dir})
@@ -95,6 +97,7 @@ func repair(t *testing.T, cfg *service.RepairConfig) (steps.PlanResponse, steps.
 }
 
 func TestRestartRunitProvesNewStableInstance(t *testing.T) {
+	t.Parallel()
 	dir := startRunsvdir(t, "steady")
 	waitFor(t, 5*time.Second, "steady running", func() bool { return servicePID(dir, "steady") > 0 })
 	oldPID := servicePID(dir, "steady")
@@ -124,6 +127,7 @@ func TestRestartRunitProvesNewStableInstance(t *testing.T) {
 }
 
 func TestRestartRunitCrashLoopFails(t *testing.T) {
+	t.Parallel()
 	dir := startRunsvdir(t, "crashy")
 	cfg := &service.RepairConfig{Name: "crashy", Supervisor: "runit", SVDir: dir, Action: "restart", StableFor: "3s", Wait: "5s"}
 	_, apply, err := repair(t, cfg)
@@ -137,6 +141,7 @@ func TestRestartRunitCrashLoopFails(t *testing.T) {
 }
 
 func TestStopThenStartRunit(t *testing.T) {
+	t.Parallel()
 	dir := startRunsvdir(t, "steady")
 	waitFor(t, 5*time.Second, "steady running", func() bool { return servicePID(dir, "steady") > 0 })
 	oldPID := servicePID(dir, "steady")

@@ -68,18 +68,22 @@ func startRunsvdir(t *testing.T, names ...string) string {
 	return dir
 }
 
-// stopRunsvdir shuts runsvdir down cleanly; if it hangs, it kills the
-// process group and any service process still recorded.
+// stopRunsvdir shuts runsvdir down cleanly and waits until every runsv
+// has exited too (runsvdir does not wait for them); if that hangs, it kills
+// the process group and any service process still recorded.
 func stopRunsvdir(t *testing.T, cmd *exec.Cmd, dir string, names []string) {
 	_ = cmd.Process.Signal(syscall.SIGHUP)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
-		return
+		if runsvGone(dir, names, 5*time.Second) {
+			return
+		}
+		done <- nil
 	case <-time.After(5 * time.Second):
 	}
-	t.Errorf("runsvdir did not exit on SIGHUP; killing")
+	t.Errorf("runsvdir or runsv did not exit on SIGHUP; killing")
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	for _, name := range names {
 		if pid := servicePID(dir, name); pid > 0 {
@@ -87,6 +91,30 @@ func stopRunsvdir(t *testing.T, cmd *exec.Cmd, dir string, names []string) {
 		}
 	}
 	<-done
+}
+
+// runsvGone waits at most d until no runsv holds any service's
+// supervise/ok FIFO open for reading (opening it for writing then fails).
+func runsvGone(dir string, names []string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for _, name := range names {
+		for supervised(filepath.Join(dir, name, "supervise", "ok")) {
+			if time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return true
+}
+
+func supervised(fifo string) bool {
+	f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
 }
 
 // servicePID reads the pid runsv recorded for a service; 0 when down.

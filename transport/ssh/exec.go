@@ -130,6 +130,20 @@ func (h *Host) abort(s *ssh.Session, f *pgidFilter, sudo bool, waited <-chan err
 	s.Close()
 }
 
+// killScript TERMs process group $g, waits up to 2 s for its live
+// members to go (zombies, which a slow init may leave for a while, do not
+// count), then KILLs what is left. dash's kill takes no "--".
+const killScript = `alive() {
+  if command -v ps >/dev/null 2>&1; then
+    ps -e -o pgid= -o stat= | awk -v g="$g" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'
+  else kill -0 -"$g" 2>/dev/null; fi
+}
+kill -TERM -"$g" 2>/dev/null; i=0
+while alive; do
+  if [ $i -ge 20 ]; then kill -KILL -"$g" 2>/dev/null; break; fi
+  sleep 0.1; i=$((i+1))
+done`
+
 func (h *Host) killGroup(pgid int, sudo bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -138,11 +152,10 @@ func (h *Host) killGroup(pgid int, sudo bool) {
 		return
 	}
 	defer ks.Close()
-	g := fmt.Sprintf("-%d", pgid)
-	script := "kill -TERM -- " + g + " 2>/dev/null; i=0; while kill -0 -- " + g + " 2>/dev/null; do " +
-		"if [ $i -ge 20 ]; then kill -KILL -- " + g + " 2>/dev/null; break; fi; sleep 0.1; i=$((i+1)); done"
+	script := fmt.Sprintf("g=%d\n", pgid) + killScript
+	script = "/bin/sh -c " + shellQuote(script)
 	if sudo {
-		script = "sudo -n /bin/sh -c " + shellQuote(script)
+		script = "sudo -n " + script
 	}
 	done := make(chan struct{})
 	go func() { ks.Run(script); close(done) }()

@@ -1,0 +1,174 @@
+# shellcheck shell=bash
+# hosts.sh — each lab host's files ($LAB/hosts/HOST), and starting it.
+#
+# A host is a runsvdir running as PID 1 of its own mount, pid and uts
+# namespaces (hostname = the host's name), with the per-host directories of
+# MOUNTS bound over the system paths. Its runit services: sshd on every host,
+# etcd on etcd-0N, kube-apiserver on k8s-master.
+
+# make_host_tree HOST creates $LAB/hosts/HOST with everything the host needs
+# except the role-specific files (make_etcd_files, make_master_files).
+make_host_tree() {
+	local h=$1 d m
+	d=$(host_dir "$h")
+	for m in "${MOUNTS[@]}"; do mkdir -p "$d/${m%%:*}"; done
+	printf '%s\n' "${MOUNTS[@]}" | tr ':' ' ' >"$d/mounts"
+	printf '%s %s\n' "$h" "$(addr_of "$h")" >"$d/etc-lab/id"
+	mkdir -p -m 755 "$d/run/sshd" # sshd's privilege separation directory
+	mkdir -p "$d/etc-lab/ssh" "$d/etc-lab/bin" "$d/etc-lab/service"
+	chmod 700 "$d/var-lib-etcd"
+	ssh-keygen -q -t ed25519 -N '' -C "root@$h" -f "$d/etc-lab/ssh/ssh_host_ed25519_key"
+	cp "$LAB/ssh/id_lab.pub" "$d/etc-lab/ssh/authorized_keys"
+	write_sshd_config "$h" >"$d/etc-lab/ssh/sshd_config"
+	write_service "$h" sshd "exec /usr/sbin/sshd -D -e -f /etc/lab/ssh/sshd_config"
+	write_puppet_conf "$h" >"$d/etc-puppet/puppet.conf"
+	install -m 755 "$LAB_SRC/host/lab-puppet-run" "$d/etc-lab/bin/lab-puppet-run"
+}
+
+write_sshd_config() {
+	cat <<-EOF
+		# sshd of lab host $1 (mend lab). Runs under runit: sv restart sshd.
+		ListenAddress $(addr_of "$1"):22
+		HostKey /etc/lab/ssh/ssh_host_ed25519_key
+		PidFile /run/sshd.pid
+		AuthorizedKeysFile /etc/lab/ssh/authorized_keys
+		PermitRootLogin prohibit-password
+		PubkeyAuthentication yes
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		UsePAM no
+		StrictModes no
+		PrintMotd no
+		PrintLastLog no
+		UseDNS no
+		LogLevel INFO
+		# SHLVL=1 stops bash sourcing ~/.bashrc for commands (LAB-NOTES 2);
+		# SVDIR lets a runbook say "sv restart kube-apiserver" as is.
+		SetEnv SHLVL=1 SVDIR=$SVDIR
+		Subsystem sftp /usr/lib/openssh/sftp-server
+	EOF
+}
+
+# write_service HOST NAME RUN_LINE... makes a runit service in the host's
+# /etc/lab/service/NAME whose run script execs RUN_LINE, logging with
+# svlogd to /var/log/NAME/current.
+write_service() {
+	local h=$1 name=$2 d
+	shift 2
+	d="$(host_dir "$h")/etc-lab/service/$name"
+	mkdir -p "$d/log" "$(host_dir "$h")/var-log/$name"
+	{
+		printf '#!/bin/sh\n# runit service %s on lab host %s (mend lab)\nexec 2>&1\n' "$name" "$h"
+		printf '%s\n' "$@"
+	} >"$d/run"
+	printf '#!/bin/sh\nexec svlogd -tt /var/log/%s\n' "$name" >"$d/log/run"
+	chmod 755 "$d/run" "$d/log/run"
+}
+
+write_puppet_conf() {
+	cat <<-EOF
+		# puppet settings of lab host $1 (its own view of /etc/puppet).
+		# The client ssldir is WMF's self-hosted-puppetmaster path.
+		[main]
+		certname = $1
+		vardir = /var/lib/puppet
+		ssldir = /var/lib/puppet/client/ssl
+		logdir = /var/log/puppet
+		rundir = /run/puppet
+	EOF
+}
+
+# make_etcd_files HOST: certificates in /etc/etcd/ssl and the etcd service.
+make_etcd_files() {
+	local h=$1 d a peers="" e
+	d=$(host_dir "$h")
+	a=$(addr_of "$h")
+	mkdir -p "$d/etc-etcd/ssl"
+	cp "$LAB/pki/etcd-ca.pem" "$d/etc-etcd/ssl/ca.pem"
+	cp "$LAB/pki/$h.pem" "$d/etc-etcd/ssl/server.pem"
+	install -m 600 "$LAB/pki/$h.key" "$d/etc-etcd/ssl/server.key"
+	for e in "${ETCD_HOSTS[@]}"; do peers+="${peers:+,}$e=https://$(addr_of "$e"):2380"; done
+	write_service "$h" etcd "exec /usr/bin/etcd --name $h --data-dir /var/lib/etcd/default \\" \
+		"  --listen-client-urls https://$a:2379 --advertise-client-urls https://$a:2379 \\" \
+		"  --listen-peer-urls https://$a:2380 --initial-advertise-peer-urls https://$a:2380 \\" \
+		"  --initial-cluster $peers \\" \
+		"  --initial-cluster-token mend-lab --initial-cluster-state new \\" \
+		"  --cert-file /etc/etcd/ssl/server.pem --key-file /etc/etcd/ssl/server.key \\" \
+		"  --trusted-ca-file /etc/etcd/ssl/ca.pem --client-cert-auth \\" \
+		"  --peer-cert-file /etc/etcd/ssl/server.pem --peer-key-file /etc/etcd/ssl/server.key \\" \
+		"  --peer-trusted-ca-file /etc/etcd/ssl/ca.pem --peer-client-cert-auth \\" \
+		"  --logger zap --log-outputs stderr"
+}
+
+# make_master_files: the puppet client ssldir (with the CA that signed
+# etcd's certificates: the healthy state), the k8s::ssl manifest, and the
+# kube-apiserver service, held down until puppet has written its files.
+make_master_files() {
+	local d ssl
+	d=$(host_dir "$MASTER")
+	ssl=$d/var-lib-puppet/client/ssl
+	mkdir -p "$ssl/certs" "$ssl/private_keys"
+	cp "$LAB/pki/etcd-ca.pem" "$ssl/certs/ca.pem"
+	cp "$LAB/pki/$MASTER.pem" "$ssl/certs/$MASTER.pem"
+	install -m 600 "$LAB/pki/$MASTER.key" "$ssl/private_keys/$MASTER.pem"
+	mkdir -p "$d/etc-puppet/code/environments/production"
+	cp -r "$LAB_SRC/puppet/manifests" "$LAB_SRC/puppet/modules" "$d/etc-puppet/code/environments/production/"
+	ln -sf "$LAB/bin/kube-apiserver" "$d/etc-lab/bin/kube-apiserver"
+	write_service "$MASTER" kube-apiserver "exec /etc/lab/bin/kube-apiserver \\" \
+		"  --etcd-servers=$(etcd_endpoints) \\" \
+		"  --etcd-cafile=$APISERVER_CA \\" \
+		"  --etcd-certfile=/var/lib/kubernetes/ssl/certs/cert.pem \\" \
+		"  --etcd-keyfile=/var/lib/kubernetes/ssl/private_keys/server.key \\" \
+		"  --listen=$(addr_of "$MASTER"):6443"
+	touch "$d/etc-lab/service/kube-apiserver/down"
+}
+
+# start_host HOST launches the host's init (boot.sh) in new namespaces and
+# records unshare's pid. unshare --fork ignores SIGTERM, so stop_host
+# signals its child instead; --kill-child takes the host down if unshare
+# itself is killed.
+start_host() {
+	local h=$1 d
+	d=$(host_dir "$h")
+	setsid unshare --mount --propagation private --uts --pid --fork --kill-child=SIGKILL --mount-proc \
+		"$LAB/bin/boot.sh" "$h" "$d" >"$d/boot.log" 2>&1 </dev/null 9>&- &
+	echo $! >"$d/unshare.pid"
+}
+
+# host_init_pid HOST prints the pid (in our namespace) of the host's PID 1,
+# runsvdir, or fails if the host is not running.
+host_init_pid() {
+	local d u child
+	d=$(host_dir "$1")
+	u=$(cat "$d/unshare.pid" 2>/dev/null) || return 1
+	is_our_unshare "$u" "$d" || return 1
+	child=$(cat "/proc/$u/task/$u/children" 2>/dev/null) || return 1
+	child=${child%% *}
+	[[ -n $child ]] || return 1
+	echo "$child"
+}
+
+# is_our_unshare PID HOSTDIR: is PID still this host's unshare (and not a
+# recycled pid)?
+is_our_unshare() {
+	[[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF "boot.sh ${2##*/} $2"
+}
+
+# stop_host HOST stops every process of the host: SIGHUP makes runsvdir
+# stop its services and exit; when PID 1 of a pid namespace exits, the
+# kernel kills the rest of it. Escalates to SIGKILL; every wait is bounded.
+stop_host() {
+	local h=$1 d u init
+	d=$(host_dir "$h")
+	u=$(cat "$d/unshare.pid" 2>/dev/null) || return 0
+	is_our_unshare "$u" "$d" || return 0
+	if init=$(host_init_pid "$h"); then
+		kill -HUP "$init" 2>/dev/null || true
+		wait_until 10 "$h to stop" not_running "$u" ||
+			kill -KILL "$init" 2>/dev/null || true
+	fi
+	wait_until 5 "unshare of $h to exit" not_running "$u" || kill -KILL "$u" 2>/dev/null || true
+	wait_until 5 "unshare of $h to die" not_running "$u" || log "process $u of $h would not die"
+}
+
+not_running() { ! kill -0 "$1" 2>/dev/null; }

@@ -1,0 +1,3 @@
+diagnose "command" "check" {
+  command = "true" "false" # ERROR: Missing newline after argument
+}

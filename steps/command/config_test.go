@@ -1,0 +1,47 @@
+package command
+
+import (
+	"testing"
+
+	"github.com/mend-sh/mend/steps"
+)
+
+func TestValidateConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		typ     steps.Validator
+		config  any
+		wantErr string // "" means valid
+	}{
+		{"diagnose valid", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{0, 255}}, ""},
+		{"diagnose empty command", Diagnose{}, &DiagnoseConfig{Command: "  \n"}, "command must not be empty"},
+		{"diagnose exit code too big", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{256}}, "expect_exit: 256 is not an exit status (0 to 255)"},
+		{"diagnose negative exit code", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{-1}}, "expect_exit: -1 is not an exit status (0 to 255)"},
+		{"diagnose wrong config type", Diagnose{}, &RepairConfig{Command: "true"}, "command: config is *command.RepairConfig, want *command.DiagnoseConfig"},
+		{"repair valid", Repair{}, &RepairConfig{Command: "true", Creates: "/var/lib/x", Unless: "false"}, ""},
+		{"repair relative creates", Repair{}, &RepairConfig{Command: "true", Creates: "var/lib/x"}, `creates must be an absolute path, got "var/lib/x"`},
+		{"repair blank unless", Repair{}, &RepairConfig{Command: "true", Unless: " "}, "unless must be a command, got only spaces"},
+		{"repair empty command", Repair{}, &RepairConfig{Command: ""}, "command must not be empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.typ.ValidateConfig(tt.config)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.wantErr {
+				t.Errorf("ValidateConfig = %q, want %q", got, tt.wantErr)
+			}
+			if err != nil && steps.Classify(err) != steps.ClassConfig && steps.Classify(err) != steps.ClassInternal {
+				t.Errorf("Classify = %q, want config or internal", steps.Classify(err))
+			}
+		})
+	}
+}
+
+func TestExpectExitDefaultsToZero(t *testing.T) {
+	if got := (&DiagnoseConfig{Command: "x"}).spec().expect; len(got) != 1 || got[0] != 0 {
+		t.Errorf("default expect_exit = %v, want [0]", got)
+	}
+}

@@ -1,0 +1,59 @@
+package tlsprobe
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+
+	"github.com/mend-sh/mend/steps"
+	x509step "github.com/mend-sh/mend/steps/x509"
+)
+
+// newSession reads the probe's trust (ca_file) and, when configured, its
+// client certificate and key from h, the target host. The key stays in
+// memory for the handshake only; errors name files, never content.
+func newSession(ctx context.Context, h steps.Host, cfg *Config, name string) (*session, x509step.HostFile, error) {
+	ca, err := x509step.ReadBundle(ctx, h, cfg.CAFile)
+	if err != nil {
+		return nil, ca, fmt.Errorf("tls_probe: ca_file: %w", err)
+	}
+	s := &session{roots: ca.Pool(), name: name}
+	if cfg.CertFile == "" {
+		return s, ca, nil
+	}
+	pair, err := readKeyPair(ctx, h, cfg.CertFile, cfg.KeyFile)
+	if err != nil {
+		return nil, ca, err
+	}
+	s.clientCert = &pair
+	return s, ca, nil
+}
+
+func readKeyPair(ctx context.Context, h steps.Host, certFile, keyFile string) (tls.Certificate, error) {
+	certPEM, err := readFile(ctx, h, "cert_file", certFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	keyPEM, err := readFile(ctx, h, "key_file", keyFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		// crypto/tls's messages name PEM block types, never key bytes.
+		return tls.Certificate{}, steps.Errorf(steps.ClassStep, "tls_probe: client certificate %s / key %s on %s: %v",
+			certFile, keyFile, h.Info().Name, err)
+	}
+	return pair, nil
+}
+
+func readFile(ctx context.Context, h steps.Host, what, path string) ([]byte, error) {
+	f, err := h.ReadFile(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("tls_probe: %s: read %s on %s: %w", what, path, h.Info().Name, err)
+	}
+	if !f.Exists {
+		return nil, steps.Errorf(steps.ClassStep, "tls_probe: %s: %s on %s: no such file", what, path, h.Info().Name)
+	}
+	return f.Content, nil
+}

@@ -1,0 +1,149 @@
+package tlsprobe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"time"
+
+	"github.com/mend-sh/mend/steps"
+	x509step "github.com/mend-sh/mend/steps/x509"
+)
+
+// Bounds of the window firstRead waits for a TLS 1.3 client-certificate
+// rejection: three handshake durations (the alert arrives about one round
+// trip after the handshake), but at least readWindowMin and at most
+// readWindowMax.
+const (
+	readWindowMin = 200 * time.Millisecond
+	readWindowMax = 2 * time.Second
+)
+
+// session is one probe's TLS client: what it trusts and presents, and
+// what the handshake handed over. It is used for one connection only.
+type session struct {
+	roots      *x509.CertPool
+	name       string           // server name to verify
+	clientCert *tls.Certificate // nil: present none
+
+	chain         []*x509.Certificate // served chain, as received
+	verifyErr     error               // the probe's own verification of chain
+	certRequested bool                // the server asked for a client certificate
+}
+
+// outcome is what one probe saw.
+type outcome struct {
+	verdict string
+	err     error // why verdict is not ok; nil when ok
+	chain   []*x509.Certificate
+	version uint16        // negotiated TLS version; 0 without a handshake
+	elapsed time.Duration // dial and handshake, not the first-read window
+	asked   bool          // the server asked for a client certificate
+}
+
+// config returns the client configuration. Verification is not skipped:
+// InsecureSkipVerify only moves it from inside crypto/tls to
+// verifyConnection, which always runs, so that the served chain is
+// captured even when it does not verify. A failed verification aborts the
+// handshake as it would in any client.
+func (s *session) config() *tls.Config {
+	return &tls.Config{
+		ServerName:           s.name,
+		InsecureSkipVerify:   true,
+		VerifyConnection:     s.verifyConnection,
+		GetClientCertificate: s.getClientCertificate,
+	}
+}
+
+func (s *session) verifyConnection(cs tls.ConnectionState) error {
+	if len(cs.PeerCertificates) == 0 {
+		s.verifyErr = errors.New("tls_probe: the server sent no certificate")
+		return s.verifyErr
+	}
+	s.chain = cs.PeerCertificates
+	s.verifyErr = x509step.VerifyChain(s.chain, s.roots, s.name, x509.ExtKeyUsageServerAuth)
+	return s.verifyErr
+}
+
+// getClientCertificate presents the configured certificate whatever CAs
+// the server says it accepts (as curl and openssl do), so that a wrong
+// client certificate is rejected by the server, visibly, rather than
+// silently withheld; without one it presents none.
+func (s *session) getClientCertificate(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	s.certRequested = true
+	if s.clientCert == nil {
+		return &tls.Certificate{}, nil
+	}
+	return s.clientCert, nil
+}
+
+// run dials endpoint from h and shakes hands. Every failure is an outcome,
+// not an error: the caller decides whether a verdict is fatal.
+func (s *session) run(ctx context.Context, h steps.Host, endpoint string) outcome {
+	start := time.Now()
+	conn, err := h.DialContext(ctx, "tcp", endpoint)
+	if err != nil {
+		return outcome{verdict: dialVerdict(ctx, err), err: err, elapsed: time.Since(start)}
+	}
+	defer conn.Close()
+	tc := tls.Client(conn, s.config())
+	err = tc.HandshakeContext(ctx)
+	o := outcome{chain: s.chain, elapsed: time.Since(start), asked: s.certRequested}
+	if err != nil {
+		o.verdict, o.err = handshakeVerdict(ctx, err, s.verifyErr), err
+		if s.verifyErr != nil {
+			o.err = s.verifyErr
+		}
+		return o
+	}
+	o.version = tc.ConnectionState().Version
+	if o.version == tls.VersionTLS13 && s.certRequested {
+		if err := firstRead(ctx, tc, conn, readWindow(o.elapsed)); err != nil {
+			o.verdict, o.err = handshakeVerdict(ctx, err, nil), err
+			return o
+		}
+	}
+	o.verdict = VerdictOK
+	return o
+}
+
+func readWindow(handshake time.Duration) time.Duration {
+	return min(max(3*handshake, readWindowMin), readWindowMax)
+}
+
+// firstRead reads once from c for at most window, to catch a TLS 1.3
+// server's rejection of the client certificate: the client's handshake
+// completes before the server has looked at the certificate, and the
+// server's alert only surfaces on the first Read. Data, a clean close or
+// silence within the window mean "not rejected" (nil). A read still
+// blocked when the window ends is ended by closing raw, because an SSH
+// channel (x/crypto/ssh) supports no deadlines. When ctx ends first, its
+// error is returned.
+func firstRead(ctx context.Context, c *tls.Conn, raw net.Conn, window time.Duration) error {
+	done := make(chan error, 1)
+	go func() {
+		var b [1]byte
+		_, err := c.Read(b[:])
+		done <- err
+	}()
+	timer := time.NewTimer(window)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	case <-timer.C:
+		raw.Close()
+		<-done
+		return nil
+	case <-ctx.Done():
+		raw.Close()
+		<-done
+		return ctx.Err()
+	}
+}

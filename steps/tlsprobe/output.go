@@ -1,0 +1,95 @@
+package tlsprobe
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"time"
+
+	x509step "github.com/mend-sh/mend/steps/x509"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// chainEntryType is one served certificate in served_chain.
+var chainEntryType = cty.Object(map[string]cty.Type{
+	"subject":            cty.String,
+	"issuer":             cty.String,
+	"sha256_fingerprint": cty.String,
+	"not_after":          cty.String,
+})
+
+// Output is tls_probe's result:
+//
+//	verdict        ok, unknown_authority, expired, name_mismatch,
+//	               client_cert_rejected, unreachable, timeout or
+//	               handshake_failed
+//	ok             verdict == "ok"
+//	error          why not ok ("" when ok); x509's or crypto/tls's error,
+//	               plus a sentence when a same-named CA with another key
+//	               is what ca_file holds
+//	endpoint       as configured
+//	server_name    the name verified (server_name, else the endpoint host)
+//	served_chain   the certificates the server sent, leaf first: subject,
+//	               issuer, sha256_fingerprint (HexColon), not_after
+//	               (RFC 3339); empty when no handshake got that far
+//	served_issuer  the leaf's issuer ("" without a chain)
+//	verified_by    the candidate_ca_files that would verify the served
+//	               chain now, in the given order, as "path" (target host)
+//	               or "host:path"
+//	tls_version    "TLS 1.3", "TLS 1.2"; "" without a completed handshake
+//	client_cert_requested  the server asked for a client certificate
+//	elapsed_ms     dial and handshake time in milliseconds
+func (Probe) Output() cty.Type {
+	return cty.Object(map[string]cty.Type{
+		"verdict":               cty.String,
+		"ok":                    cty.Bool,
+		"error":                 cty.String,
+		"endpoint":              cty.String,
+		"server_name":           cty.String,
+		"served_chain":          cty.List(chainEntryType),
+		"served_issuer":         cty.String,
+		"verified_by":           cty.List(cty.String),
+		"tls_version":           cty.String,
+		"client_cert_requested": cty.Bool,
+		"elapsed_ms":            cty.Number,
+	})
+}
+
+func (r report) output() cty.Value {
+	issuer := ""
+	if len(r.chain) > 0 {
+		issuer = r.chain[0].Issuer.String()
+	}
+	version := ""
+	if r.version != 0 {
+		version = tls.VersionName(r.version)
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"verdict":               cty.StringVal(r.verdict),
+		"ok":                    cty.BoolVal(r.verdict == VerdictOK),
+		"error":                 cty.StringVal(r.errorText()),
+		"endpoint":              cty.StringVal(r.cfg.Endpoint),
+		"server_name":           cty.StringVal(r.name),
+		"served_chain":          chainValue(r.chain),
+		"served_issuer":         cty.StringVal(issuer),
+		"verified_by":           x509step.StringList(r.candidates.verifiedBy),
+		"tls_version":           cty.StringVal(version),
+		"client_cert_requested": cty.BoolVal(r.asked),
+		"elapsed_ms":            cty.NumberIntVal(r.elapsed.Milliseconds()),
+	})
+}
+
+func chainValue(chain []*x509.Certificate) cty.Value {
+	if len(chain) == 0 {
+		return cty.ListValEmpty(chainEntryType)
+	}
+	vals := make([]cty.Value, len(chain))
+	for i, c := range chain {
+		vals[i] = cty.ObjectVal(map[string]cty.Value{
+			"subject":            cty.StringVal(c.Subject.String()),
+			"issuer":             cty.StringVal(c.Issuer.String()),
+			"sha256_fingerprint": cty.StringVal(x509step.Fingerprint(c)),
+			"not_after":          cty.StringVal(c.NotAfter.UTC().Format(time.RFC3339)),
+		})
+	}
+	return cty.ListVal(vals)
+}

@@ -1,0 +1,101 @@
+package tlsprobe
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/mend-sh/mend/steps"
+	x509step "github.com/mend-sh/mend/steps/x509"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DefaultTimeout bounds a probe (dial, handshake, first read, candidate
+// files) when the step has no `timeout` meta-argument.
+const DefaultTimeout = 10 * time.Second
+
+// Probe is the tls_probe diagnose type. It needs `on`: the target host is
+// where files are read and where the connection is dialled from.
+//
+//	diagnose "tls_probe" "apiserver_to_etcd" {
+//	  on                 = [var.master]
+//	  endpoint           = "etcd-01:2379"
+//	  ca_file            = "/var/lib/puppet/client/ssl/certs/ca.pem"
+//	  cert_file          = "/var/lib/kubernetes/ssl/certs/cert.pem"   # optional,
+//	  key_file           = "/var/lib/kubernetes/ssl/private_keys/key.pem" # both or neither
+//	  candidate_ca_files = ["/etc/kubernetes/etcd-ca.pem",
+//	                        { host = var.etcd, path = "/etc/etcd/ssl/ca.pem" }]
+//	  timeout            = "10s"
+//	}
+//
+// Its zero value is ready to use; it keeps no state.
+type Probe struct{}
+
+var (
+	_ steps.Diagnoser = Probe{}
+	_ steps.Validator = Probe{}
+)
+
+// Config is tls_probe's arguments. All files are read from the target
+// host, except candidates that name another host.
+type Config struct {
+	// Endpoint is "host:port", dialled from the target host.
+	Endpoint string `hcl:"endpoint"`
+	// ServerName is the name the certificate must be valid for (and the
+	// SNI); empty: the endpoint's host (a DNS name or an IP address).
+	ServerName string `hcl:"server_name,optional"`
+	// CAFile is the CA bundle the client trusts.
+	CAFile string `hcl:"ca_file"`
+	// CertFile and KeyFile are the client certificate and key, presented
+	// when the server asks for one; both or neither.
+	CertFile string `hcl:"cert_file,optional"`
+	KeyFile  string `hcl:"key_file,optional"`
+	// CandidateCAFiles are further CA files to try against the served
+	// chain: a list of paths on the target host or { host, path } objects
+	// (x509step.ParseFileRefs).
+	CandidateCAFiles cty.Value `hcl:"candidate_ca_files,optional"`
+}
+
+// Name returns "tls_probe".
+func (Probe) Name() string { return "tls_probe" }
+
+// NewConfig returns a fresh *Config.
+func (Probe) NewConfig() any { return &Config{} }
+
+// ValidateConfig checks the endpoint's form, that cert_file and key_file
+// come together, and the shape of candidate_ca_files (when known).
+func (Probe) ValidateConfig(config any) error {
+	cfg := config.(*Config)
+	if _, err := cfg.serverName(); err != nil {
+		return err
+	}
+	if cfg.CAFile == "" {
+		return errors.New("tls_probe: ca_file is empty")
+	}
+	if (cfg.CertFile == "") != (cfg.KeyFile == "") {
+		return errors.New("tls_probe: cert_file and key_file go together: give both, or neither")
+	}
+	if v := cfg.CandidateCAFiles; v != cty.NilVal && !v.IsWhollyKnown() {
+		return nil
+	}
+	_, err := cfg.candidates()
+	return err
+}
+
+// serverName returns the name to verify: ServerName, else the endpoint's
+// host. It fails when the endpoint is not "host:port".
+func (cfg *Config) serverName() (string, error) {
+	host, port, err := net.SplitHostPort(cfg.Endpoint)
+	if err != nil || host == "" || port == "" {
+		return "", fmt.Errorf("tls_probe: endpoint %q: want \"host:port\"", cfg.Endpoint)
+	}
+	if cfg.ServerName != "" {
+		return cfg.ServerName, nil
+	}
+	return host, nil
+}
+
+func (cfg *Config) candidates() ([]x509step.FileRef, error) {
+	return x509step.ParseFileRefs(cfg.CandidateCAFiles, "tls_probe: candidate_ca_files")
+}

@@ -1,0 +1,108 @@
+package tlsprobe
+
+import (
+	"crypto/tls"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mend-sh/mend/steps"
+	x509step "github.com/mend-sh/mend/steps/x509"
+)
+
+// report is one probe's findings, ready to render.
+type report struct {
+	cfg        *Config
+	host       string // the host dialled from
+	name       string // the server name verified
+	ca         x509step.HostFile
+	candidates candidateResult
+	outcome
+}
+
+func (r report) response() steps.DiagnoseResponse {
+	return steps.DiagnoseResponse{Output: r.output(), Summary: r.summary(), Details: r.details()}
+}
+
+// hint is the same-name-different-key sentence when ca_file holds a CA
+// with the served issuer's name but another key, else "".
+func (r report) hint() string {
+	if r.verdict != VerdictUnknownAuthority {
+		return ""
+	}
+	return x509step.SameNameHint(x509step.SameNameCA(r.chain, r.ca.Certs))
+}
+
+func (r report) errorText() string {
+	if r.err == nil {
+		return ""
+	}
+	if h := r.hint(); h != "" {
+		return r.err.Error() + "; " + h
+	}
+	return r.err.Error()
+}
+
+// summary is one line: the verdict, the endpoint, what was served or why
+// nothing was, and the candidate verdict when candidates were given.
+func (r report) summary() string {
+	var s string
+	switch {
+	case r.verdict == VerdictOK:
+		s = fmt.Sprintf("ok: %s, %s, %s", r.cfg.Endpoint, tls.VersionName(r.version), r.served())
+	case r.verdict == VerdictUnknownAuthority:
+		s = fmt.Sprintf("unknown_authority: %s %s, not trusted by %s", r.cfg.Endpoint, r.served(), r.cfg.CAFile)
+		if r.hint() != "" {
+			s += " (same-named CA, different key)"
+		}
+	default:
+		s = fmt.Sprintf("%s: %s: %v", r.verdict, r.cfg.Endpoint, r.err)
+	}
+	return s + r.candidateSummary()
+}
+
+func (r report) served() string {
+	leaf := r.chain[0]
+	return fmt.Sprintf("served %q issued by %q", leaf.Subject.String(), leaf.Issuer.String())
+}
+
+func (r report) candidateSummary() string {
+	switch {
+	case r.candidates.notes == nil:
+		return ""
+	case len(r.candidates.verifiedBy) > 0:
+		return "; verified by " + strings.Join(r.candidates.verifiedBy, ", ")
+	case len(r.chain) > 0:
+		return "; no candidate CA verifies it"
+	}
+	return ""
+}
+
+func (r report) details() []string {
+	presented := "none"
+	if r.cfg.CertFile != "" {
+		presented = r.cfg.CertFile
+	}
+	d := []string{
+		fmt.Sprintf("endpoint %s (server name %s), dialled from %s in %s", r.cfg.Endpoint, r.name, r.host, r.elapsed.Round(time.Millisecond)),
+		fmt.Sprintf("client certificate requested: %s; presented: %s", yesNo(r.asked), presented),
+	}
+	for _, c := range r.ca.Certs {
+		d = append(d, fmt.Sprintf("trusted (%s): %s, SHA256 %s", r.ca.Where(), c.Subject, x509step.Fingerprint(c)))
+	}
+	for i, c := range r.chain {
+		d = append(d, fmt.Sprintf("served [%d]: %s issued by %s, SHA256 %s, not after %s",
+			i, c.Subject, c.Issuer, x509step.Fingerprint(c), c.NotAfter.UTC().Format(time.RFC3339)))
+	}
+	if r.err != nil {
+		d = append(d, "error: "+r.errorText())
+	}
+	return append(d, r.candidates.notes...)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
