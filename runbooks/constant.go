@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -49,7 +50,7 @@ func wrongType(expr hcl.Expression, what string, ty cty.Type, err error) *hcl.Di
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Incorrect attribute value type",
-		Detail:   fmt.Sprintf("The %s must be %s: %s.", what, ty.FriendlyNameForConstraint(), err),
+		Detail:   fmt.Sprintf("The %s must be of type %s; %s.", what, typeexpr.TypeString(ty), err),
 		Subject:  expr.Range().Ptr(),
 	}
 }

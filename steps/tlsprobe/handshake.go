@@ -93,7 +93,7 @@ func (s *session) run(ctx context.Context, h steps.Host, endpoint string) outcom
 	err = tc.HandshakeContext(ctx)
 	o := outcome{chain: s.chain, elapsed: time.Since(start), asked: s.certRequested}
 	if err != nil {
-		o.verdict, o.err = handshakeVerdict(ctx, err, s.verifyErr), err
+		o.verdict, o.err = handshakeVerdict(ctx, err, s.verifyErr, s.certRequested), err
 		if s.verifyErr != nil {
 			o.err = s.verifyErr
 		}
@@ -102,7 +102,7 @@ func (s *session) run(ctx context.Context, h steps.Host, endpoint string) outcom
 	o.version = tc.ConnectionState().Version
 	if o.version == tls.VersionTLS13 && s.certRequested {
 		if err := firstRead(ctx, tc, conn, readWindow(o.elapsed)); err != nil {
-			o.verdict, o.err = handshakeVerdict(ctx, err, nil), err
+			o.verdict, o.err = handshakeVerdict(ctx, err, nil, true), err
 			return o
 		}
 	}

@@ -45,13 +45,19 @@ func remoteAlert(err error) (string, bool) {
 }
 
 // isClientCertAlert reports whether err is a remote alert about the
-// client's certificate.
-func isClientCertAlert(err error) bool {
+// client's certificate. asked says the server had asked for one: then a
+// generic "handshake failure" counts too, because that is what Go and
+// OpenSSL servers send under TLS 1.2 when a required certificate is
+// missing, and cipher negotiation was over before the server asked.
+func isClientCertAlert(err error, asked bool) bool {
 	text, ok := remoteAlert(err)
 	if !ok {
 		return false
 	}
 	text = strings.TrimPrefix(text, "tls: ")
+	if asked && text == "handshake failure" {
+		return true
+	}
 	for _, a := range clientCertAlerts {
 		if text == a {
 			return true
@@ -71,14 +77,15 @@ func dialVerdict(ctx context.Context, err error) string {
 	return VerdictUnreachable
 }
 
-// handshakeVerdict classifies a failed handshake. verifyErr is the
-// probe's own chain verification, which takes precedence: when it failed,
-// the client aborted the handshake because of it.
-func handshakeVerdict(ctx context.Context, err, verifyErr error) string {
+// handshakeVerdict classifies a failed handshake (or first read).
+// verifyErr is the probe's own chain verification, which takes precedence:
+// when it failed, the client aborted the handshake because of it. asked
+// says the server asked for a client certificate.
+func handshakeVerdict(ctx context.Context, err, verifyErr error, asked bool) string {
 	switch {
 	case verifyErr != nil:
 		return chainVerdict(verifyErr)
-	case isClientCertAlert(err):
+	case isClientCertAlert(err, asked):
 		return VerdictClientCertRejected
 	case isTimeout(ctx, err):
 		return VerdictTimeout

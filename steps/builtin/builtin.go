@@ -1,0 +1,32 @@
+// Package builtin is the one explicit list of mend's built-in step types.
+// Adding a step type is one line here. Registry is called by the CLI (and
+// by tests that need the real types); the engine never imports this
+// package.
+package builtin
+
+import (
+	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/assert"
+	"github.com/mend-sh/mend/steps/command"
+	"github.com/mend-sh/mend/steps/service"
+	"github.com/mend-sh/mend/steps/tlsprobe"
+	"github.com/mend-sh/mend/steps/x509"
+)
+
+// Registry returns a new registry of every built-in step type.
+func Registry() *steps.Registry {
+	return steps.NewRegistry(
+		[]steps.Diagnoser{
+			command.Diagnose{},
+			x509step.Inspect{},
+			x509step.Compare{},
+			tlsprobe.Probe{},
+			service.Status{},
+			assert.Type{},
+		},
+		[]steps.Repairer{
+			command.Repair{},
+			service.Repair{},
+		},
+	)
+}

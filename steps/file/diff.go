@@ -1,0 +1,100 @@
+package file
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
+
+// contextLines is how many unchanged lines a diff shows around a change.
+const contextLines = 3
+
+// privateKeyBlock matches the header of any PEM or PGP private key.
+var privateKeyBlock = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY`)
+
+// contentChange is the preview of a file's content change.
+type contentChange struct {
+	diff           string // unified diff, or a one-line note when hidden
+	added, removed int    // lines
+	binary         bool   // one side is not text: counts are zero
+}
+
+// diffContent compares the current content (nil when the file does not
+// exist) with the desired one. Content holding a private key is never
+// shown, only digests; binary content neither.
+func diffContent(path string, exists bool, old, new []byte) contentChange {
+	if isBinary(old) || isBinary(new) {
+		return contentChange{diff: "(binary content) " + digests(exists, old, new), binary: true}
+	}
+	a, b := splitLines(string(old)), splitLines(string(new))
+	ch := contentChange{}
+	ch.added, ch.removed = countLines(a, b)
+	if privateKeyBlock.Match(old) || privateKeyBlock.Match(new) {
+		ch.diff = "(content hidden: contains a private key) " + digests(exists, old, new)
+		return ch
+	}
+	from := "a" + path + " (on host)"
+	if !exists {
+		from = "/dev/null"
+	}
+	ch.diff, _ = difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: a, B: b, FromFile: from, ToFile: "b" + path + " (desired)", Context: contextLines,
+	})
+	return ch
+}
+
+// splitLines splits s into lines that keep their "\n". A last line
+// without one is marked as git marks it, so that a change of the final
+// newline alone shows in the diff.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(s, "\n")
+	last := len(lines) - 1
+	if lines[last] == "" {
+		return lines[:last]
+	}
+	lines[last] += "\n\\ No newline at end of file\n"
+	return lines
+}
+
+// countLines counts the lines added and removed between a and b.
+func countLines(a, b []string) (added, removed int) {
+	for _, op := range difflib.NewMatcher(a, b).GetOpCodes() {
+		switch op.Tag {
+		case 'r':
+			added, removed = added+op.J2-op.J1, removed+op.I2-op.I1
+		case 'd':
+			removed += op.I2 - op.I1
+		case 'i':
+			added += op.J2 - op.J1
+		}
+	}
+	return added, removed
+}
+
+// isBinary reports whether b is not UTF-8 text (or holds NUL bytes).
+func isBinary(b []byte) bool {
+	return !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0
+}
+
+// digests renders "sha256 <old> -> <new>", with "(none)" for a missing file.
+func digests(exists bool, old, new []byte) string {
+	from := "(none)"
+	if exists {
+		from = sha256Hex(old)
+	}
+	return fmt.Sprintf("sha256 %s -> %s", from, sha256Hex(new))
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
