@@ -63,6 +63,10 @@ type StepRun struct {
 	Approval string     `json:"approval_reason,omitempty"` // the gate's reason, if gated
 	Approved string     `json:"approved_by,omitempty"`     // who granted the gate, in apply
 	Hosts    []*HostRun `json:"hosts,omitempty"`
+	// FailureIgnored is set on a failed step with on_failure = "continue":
+	// the run went on and the failure does not fail the run (as Ansible's
+	// ignore_errors), but it is shown and audited like any failure.
+	FailureIgnored bool `json:"failure_ignored,omitempty"`
 }
 
 // HostRun is one step on one host (Host is "" for a step without `on`).
@@ -95,7 +99,7 @@ func (r *Run) Failed() bool {
 		return true
 	}
 	for _, s := range r.Steps {
-		if s.Status == StatusFailed || s.Status == StatusRefused || s.Status == StatusOutcomeUnknown {
+		if (s.Status == StatusFailed && !s.FailureIgnored) || s.Status == StatusRefused || s.Status == StatusOutcomeUnknown {
 			return true
 		}
 	}

@@ -147,7 +147,10 @@ func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
 	if sr.Status == "" {
 		sr.Status = aggregate(st.Phase, r.mode, sr.Hosts)
 	}
-	if sr.Status == StatusFailed && st.OnFailure != runbooks.OnFailureContinue && r.stopped == "" {
+	if sr.Status == StatusFailed && st.OnFailure == runbooks.OnFailureContinue {
+		sr.FailureIgnored = true
+	}
+	if sr.Status == StatusFailed && !sr.FailureIgnored && r.stopped == "" {
 		r.stopped = fmt.Sprintf("%s failed", sr.Address)
 	}
 	if sr.Status == StatusRefused && r.stopped == "" {

@@ -83,18 +83,18 @@ func constInt(expr hcl.Expression, what string, min, max int) (int, bool, hcl.Di
 		return 0, false, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  fmt.Sprintf("Invalid %s", what),
-			Detail:   fmt.Sprintf("The %s must be a whole number from %d to %s; %s is not.", what, min, maxText(max), bf.Text('g', -1)),
+			Detail:   fmt.Sprintf("The %s must be %s; %s is not.", what, wholeRange(min, max), bf.Text('g', -1)),
 			Subject:  expr.Range().Ptr(),
 		})
 	}
 	return int(n), true, diags
 }
 
-func maxText(max int) string {
+func wholeRange(min, max int) string {
 	if max >= math.MaxInt32 {
-		return "any larger number"
+		return fmt.Sprintf("a whole number of at least %d", min)
 	}
-	return fmt.Sprint(max)
+	return fmt.Sprintf("a whole number from %d to %d", min, max)
 }
 
 // constDuration evaluates a duration string such as "30s". A zero duration

@@ -17,7 +17,8 @@ import (
 // Functions returns the functions runbook expressions may call: a curated
 // subset of go-cty's stdlib (names as in Terraform), try and can, and a few
 // of mend's own (sha256, base64encode, base64decode, startswith, endswith,
-// strcontains). The validator and the engine must use the same set, so a
+// strcontains) and a length that also counts a string's characters, as
+// Terraform's does. The validator and the engine must use the same set, so a
 // runbook that validates cannot fail at run time on an unknown function.
 // Each call returns a fresh map; callers may add to it.
 func Functions() map[string]function.Function {
@@ -42,7 +43,7 @@ func Functions() map[string]function.Function {
 		"jsondecode":   stdlib.JSONDecodeFunc,
 		"jsonencode":   stdlib.JSONEncodeFunc,
 		"keys":         stdlib.KeysFunc,
-		"length":       stdlib.LengthFunc,
+		"length":       lengthFunc,
 		"lookup":       stdlib.LookupFunc,
 		"lower":        stdlib.LowerFunc,
 		"max":          stdlib.MaxFunc,
@@ -129,3 +130,28 @@ var startsWithFunc = stringPredicate("Reports whether str begins with substr.", 
 var endsWithFunc = stringPredicate("Reports whether str ends with substr.", strings.HasSuffix)
 
 var strContainsFunc = stringPredicate("Reports whether substr is within str.", strings.Contains)
+
+// lengthFunc is stdlib's length, extended to strings (characters, as
+// strlen counts them) because runbook authors coming from Terraform expect
+// length("abc") to work.
+var lengthFunc = function.New(&function.Spec{
+	Description: "Returns the number of elements of a collection, or of characters of a string.",
+	Params: []function.Parameter{{
+		Name:             "value",
+		Type:             cty.DynamicPseudoType,
+		AllowDynamicType: true,
+	}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		if ty == cty.String || ty == cty.DynamicPseudoType || ty.IsTupleType() || ty.IsListType() || ty.IsMapType() || ty.IsSetType() {
+			return cty.Number, nil
+		}
+		return cty.NilType, fmt.Errorf("value must be a string, a list, a map or a tuple")
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if args[0].Type() == cty.String {
+			return stdlib.Strlen(args[0])
+		}
+		return stdlib.Length(args[0])
+	},
+})

@@ -8,6 +8,7 @@ import (
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
+	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
 	"github.com/mend-sh/mend/steps/x509"
@@ -18,6 +19,7 @@ func Registry() *steps.Registry {
 	return steps.NewRegistry(
 		[]steps.Diagnoser{
 			command.Diagnose{},
+			file.Read{},
 			x509step.Inspect{},
 			x509step.Compare{},
 			tlsprobe.Probe{},
@@ -26,6 +28,7 @@ func Registry() *steps.Registry {
 		},
 		[]steps.Repairer{
 			command.Repair{},
+			file.Repair{},
 			service.Repair{},
 		},
 	)

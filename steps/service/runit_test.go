@@ -26,10 +26,20 @@ func num(v cty.Value, attr string) int {
 	return int(n)
 }
 
+// waitRunning waits until sv status reports the service running and the
+// pid file agrees (runsv writes the pid file before the status record).
+func waitRunning(t *testing.T, dir, name string) {
+	t.Helper()
+	waitFor(t, 5*time.Second, name+" running", func() bool {
+		out, err := diagnose(t, &service.StatusConfig{Name: name, Supervisor: "runit", SVDir: dir})
+		return err == nil && out.GetAttr("active").True() && num(out, "pid") == servicePID(dir, name)
+	})
+}
+
 func TestStatusRunit(t *testing.T) {
 	t.Parallel()
 	dir := startRunsvdir(t, "steady", "idle")
-	waitFor(t, 5*time.Second, "steady running", func() bool { return servicePID(dir, "steady") > 0 })
+	waitRunning(t, dir, "steady")
 	steadyPID := servicePID(dir, "steady")
 	tests := []struct {
 		name       string
@@ -99,7 +109,7 @@ func repair(t *testing.T, cfg *service.RepairConfig) (steps.PlanResponse, steps.
 func TestRestartRunitProvesNewStableInstance(t *testing.T) {
 	t.Parallel()
 	dir := startRunsvdir(t, "steady")
-	waitFor(t, 5*time.Second, "steady running", func() bool { return servicePID(dir, "steady") > 0 })
+	waitRunning(t, dir, "steady")
 	oldPID := servicePID(dir, "steady")
 	cfg := &service.RepairConfig{Name: "steady", Supervisor: "runit", SVDir: dir, Action: "restart", StableFor: "1s", Wait: "5s"}
 	start := time.Now()
@@ -143,7 +153,7 @@ func TestRestartRunitCrashLoopFails(t *testing.T) {
 func TestStopThenStartRunit(t *testing.T) {
 	t.Parallel()
 	dir := startRunsvdir(t, "steady")
-	waitFor(t, 5*time.Second, "steady running", func() bool { return servicePID(dir, "steady") > 0 })
+	waitRunning(t, dir, "steady")
 	oldPID := servicePID(dir, "steady")
 	sequence := []struct {
 		action     string

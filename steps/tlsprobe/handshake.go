@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"time"
@@ -86,7 +87,8 @@ func (s *session) run(ctx context.Context, h steps.Host, endpoint string) outcom
 	start := time.Now()
 	conn, err := h.DialContext(ctx, "tcp", endpoint)
 	if err != nil {
-		return outcome{verdict: dialVerdict(ctx, err), err: err, elapsed: time.Since(start)}
+		o := outcome{verdict: dialVerdict(ctx, err), err: err, elapsed: time.Since(start)}
+		return o.phase("dial")
 	}
 	defer conn.Close()
 	tc := tls.Client(conn, s.config())
@@ -97,16 +99,25 @@ func (s *session) run(ctx context.Context, h steps.Host, endpoint string) outcom
 		if s.verifyErr != nil {
 			o.err = s.verifyErr
 		}
-		return o
+		return o.phase("handshake")
 	}
 	o.version = tc.ConnectionState().Version
 	if o.version == tls.VersionTLS13 && s.certRequested {
 		if err := firstRead(ctx, tc, conn, readWindow(o.elapsed)); err != nil {
 			o.verdict, o.err = handshakeVerdict(ctx, err, nil, true), err
-			return o
+			return o.phase("first read")
 		}
 	}
 	o.verdict = VerdictOK
+	return o
+}
+
+// phase says, for a timeout, what was still going on: "dial",
+// "handshake" or "first read" (other errors say it themselves).
+func (o outcome) phase(what string) outcome {
+	if o.verdict == VerdictTimeout {
+		o.err = fmt.Errorf("%s: no answer after %s: %w", what, o.elapsed.Round(time.Millisecond), o.err)
+	}
 	return o
 }
 

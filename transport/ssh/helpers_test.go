@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mend-sh/mend/steps"
+	mendssh "github.com/mend-sh/mend/transport/ssh"
 )
 
 func testCtx(t *testing.T, d time.Duration) context.Context {
@@ -55,4 +56,31 @@ func eventually(d time.Duration, cond func() bool) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return cond()
+}
+
+func newPool(t *testing.T, cfg mendssh.Config) *mendssh.Pool {
+	t.Helper()
+	p := mendssh.NewPool(cfg)
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func processesWithParent(ppid int) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		i := strings.LastIndexByte(string(data), ')')
+		if f := strings.Fields(string(data[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(ppid) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

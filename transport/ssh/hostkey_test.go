@@ -14,7 +14,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/internal/sshtest"
-	mendssh "github.com/mend-sh/mend/transport/ssh"
 	"github.com/mend-sh/mend/steps"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -37,7 +36,7 @@ func TestHostKeyUnknownRefused(t *testing.T) {
 			cfg := s.Config()
 			cfg.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts")
 			tt.setup(cfg.KnownHostsFile)
-			_, err := mendssh.NewPool(cfg).Host(testCtx(t, 10*time.Second), s.Target())
+			_, err := newPool(t, cfg).Host(testCtx(t, 10*time.Second), s.Target())
 			wantClass(t, err, steps.ClassHostKey)
 			for _, want := range []string{"host key for " + s.Addr + " is not known", cfg.KnownHostsFile,
 				ssh.FingerprintSHA256(s.HostKey), "--accept-new-host-key"} {
@@ -54,7 +53,7 @@ func TestHostKeyAcceptNew(t *testing.T) {
 	cfg := s.Config()
 	cfg.KnownHostsFile = filepath.Join(t.TempDir(), "new", "known_hosts") // directory created too
 	cfg.AcceptNew = true
-	h, err := mendssh.NewPool(cfg).Host(testCtx(t, 10*time.Second), s.Target())
+	h, err := newPool(t, cfg).Host(testCtx(t, 10*time.Second), s.Target())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +69,7 @@ func TestHostKeyAcceptNew(t *testing.T) {
 	}
 	// Now known: strict mode connects, and nothing is "accepted" again.
 	cfg.AcceptNew = false
-	h2, err := mendssh.NewPool(cfg).Host(testCtx(t, 10*time.Second), s.Target())
+	h2, err := newPool(t, cfg).Host(testCtx(t, 10*time.Second), s.Target())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +85,7 @@ func TestHostKeyChangedRefused(t *testing.T) {
 	for _, acceptNew := range []bool{false, true} {
 		cfg := s.Config()
 		cfg.AcceptNew = acceptNew
-		_, err := mendssh.NewPool(cfg).Host(testCtx(t, 10*time.Second), s.Target())
+		_, err := newPool(t, cfg).Host(testCtx(t, 10*time.Second), s.Target())
 		wantClass(t, err, steps.ClassHostKey)
 		for _, want := range []string{"REMOTE HOST IDENTIFICATION HAS CHANGED", s.KnownHostsFile + ":1",
 			ssh.FingerprintSHA256(s.HostKey), ssh.FingerprintSHA256(old)} {

@@ -81,6 +81,9 @@ func (v Text) Step(s *engine.StepRun) {
 	if s.Reason != "" {
 		fmt.Fprintf(v.W, "    %s\n", s.Reason)
 	}
+	if s.FailureIgnored {
+		fmt.Fprintln(v.W, "    failure ignored: on_failure = \"continue\"")
+	}
 	for _, h := range s.Hosts {
 		v.host(s, h)
 	}

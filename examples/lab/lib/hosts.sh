@@ -14,8 +14,8 @@ make_host_tree() {
 	for m in "${MOUNTS[@]}"; do mkdir -p "$d/${m%%:*}"; done
 	printf '%s\n' "${MOUNTS[@]}" | tr ':' ' ' >"$d/mounts"
 	printf '%s %s\n' "$h" "$(addr_of "$h")" >"$d/etc-lab/id"
-	mkdir -p -m 755 "$d/run/sshd" # sshd's privilege separation directory
-	mkdir -p "$d/etc-lab/ssh" "$d/etc-lab/bin" "$d/etc-lab/service"
+	mkdir -p "$d/run/sshd" "$d/etc-lab/ssh" "$d/etc-lab/bin" "$d/etc-lab/service"
+	chmod 755 "$d/run/sshd" # sshd's privilege separation directory
 	chmod 700 "$d/var-lib-etcd"
 	ssh-keygen -q -t ed25519 -N '' -C "root@$h" -f "$d/etc-lab/ssh/ssh_host_ed25519_key"
 	cp "$LAB/ssh/id_lab.pub" "$d/etc-lab/ssh/authorized_keys"
@@ -75,6 +75,7 @@ write_puppet_conf() {
 		ssldir = /var/lib/puppet/client/ssl
 		logdir = /var/log/puppet
 		rundir = /run/puppet
+		publicdir = /var/lib/puppet/public
 	EOF
 }
 

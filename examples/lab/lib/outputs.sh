@@ -88,13 +88,21 @@ write_vars() {
 		puppet_noop         = "$PUPPET_RUN --noop"
 		puppet_disable_lock = "$PUPPET_LOCK"
 		puppet_summary      = "$PUPPET_SUMMARY"
-		etcd_hosts          = [$(IFS=,; echo "${hosts[*]}" | sed 's/,/, /g')]
-		etcd_endpoints      = [$(IFS=,; echo "${eps[*]}" | sed 's/,/, /g')]
+		etcd_hosts          = [$(join_list "${hosts[@]}")]
+		etcd_endpoints      = [$(join_list "${eps[@]}")]
 		etcd_ca             = "$ETCD_CA"
 		etcd_ca_host        = "${ETCD_HOSTS[0]}"
 		etcd_data_dir       = "/var/lib/etcd/default"
 		etcd_service        = "etcd"
 	EOF
+}
+
+# join_list A B C prints "A, B, C".
+join_list() {
+	local first=$1
+	shift
+	printf '%s' "$first"
+	printf ', %s' "$@"
 }
 
 # write_env: lab.env, also what `lab.sh env` prints (shell syntax).

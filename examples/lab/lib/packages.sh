@@ -7,7 +7,7 @@ REQUIRED=(
 	"etcd:etcd-server" "etcdctl:etcd-client"
 	"runsvdir:runit" "sv:runit" "svlogd:runit"
 	"puppet:puppet" "openssl:openssl" "curl:curl"
-	"unshare:util-linux" "flock:util-linux"
+	"unshare:util-linux" "flock:util-linux" "ss:iproute2"
 )
 
 # ensure_packages installs (with apt-get) the packages whose commands are

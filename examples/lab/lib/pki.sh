@@ -53,9 +53,10 @@ make_leaf() {
 		authorityKeyIdentifier = keyid
 	EOF
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
-		-config "$ca.ext" -keyout "$prefix.key" -out "$prefix.csr" 2>/dev/null &&
-		openssl x509 -req -in "$prefix.csr" -CA "$ca.pem" -CAkey "$ca.key" -CAcreateserial \
-			-CAserial "$ca.srl" -days 825 -extfile "$prefix.ext" -out "$prefix.pem" 2>/dev/null ||
-		die "openssl could not make certificate $prefix.pem"
+		-config "$ca.ext" -keyout "$prefix.key" -out "$prefix.csr" 2>/dev/null ||
+		die "openssl could not make a key and request for $prefix.pem"
+	openssl x509 -req -in "$prefix.csr" -CA "$ca.pem" -CAkey "$ca.key" -CAcreateserial \
+		-CAserial "$ca.srl" -days 825 -extfile "$prefix.ext" -out "$prefix.pem" 2>/dev/null ||
+		die "openssl could not sign $prefix.pem"
 	chmod 600 "$prefix.key"
 }

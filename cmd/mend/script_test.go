@@ -1,0 +1,126 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mend-sh/mend/internal/sshtest"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"mend": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the CLI scenarios in testdata/script against one real
+// OpenSSH sshd on 127.0.0.1. Each script gets, in its work dir,
+// inventory.mend.hcl with hosts web-1, web-2, web-3 (all that sshd, group
+// "web"), the known_hosts file $KNOWN_HOSTS, and $SSH_PORT.
+func TestScripts(t *testing.T) {
+	srv := sshtest.Start(t, sshtest.WithConfig("MaxSessions 100"))
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SSH_PORT", strconv.Itoa(srv.Port))
+			env.Setenv("KNOWN_HOSTS", srv.KnownHostsFile)
+			env.Setenv("NO_COLOR", "1")
+			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
+			var inv strings.Builder
+			fmt.Fprintf(&inv, "defaults {\n  user          = %q\n  port          = %d\n  identity_file = %q\n  known_hosts   = %q\n}\n\n",
+				srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile)
+			for i := 1; i <= 3; i++ {
+				fmt.Fprintf(&inv, "host \"web-%d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"web\"]\n}\n\n", i)
+			}
+			return os.WriteFile(filepath.Join(env.WorkDir, "inventory.mend.hcl"), []byte(inv.String()), 0o644)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fingerprint": cmdFingerprint,
+			"tamper":      cmdTamper,
+			"gone":        cmdGone,
+		},
+	})
+}
+
+// fingerprint FILE OUT: writes FILE's sha256, mode and mtime to OUT, so a
+// script can prove with cmp that plan left a file exactly as it was.
+func cmdFingerprint(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: fingerprint FILE OUT")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	st, err := os.Stat(path)
+	ts.Check(err)
+	sum := sha256.Sum256(data)
+	line := fmt.Sprintf("%s %o %d\n", hex.EncodeToString(sum[:]), st.Mode().Perm(), st.ModTime().UnixNano())
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(line), 0o644))
+}
+
+// tamper FILE edit|delete|swap|truncate LINE: damages an audit log the way
+// an attacker or a crash would. Lines are 1-based.
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: tamper FILE edit|delete|swap|truncate LINE")
+	}
+	path := ts.MkAbs(args[0])
+	n, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	lines := strings.SplitAfter(string(data), "\n")
+	i := n - 1
+	switch args[1] {
+	case "edit": // change one byte inside the record's time
+		l := []byte(lines[i])
+		at := strings.Index(lines[i], `"time":"`) + len(`"time":"`) + 3
+		if l[at] == '9' {
+			l[at] = '8'
+		} else {
+			l[at]++
+		}
+		lines[i] = string(l)
+	case "delete":
+		lines = append(lines[:i], lines[i+1:]...)
+	case "swap":
+		lines[i], lines[i+1] = lines[i+1], lines[i]
+	case "truncate":
+		lines = append(lines[:i], lines[i][:len(lines[i])/2])
+	default:
+		ts.Fatalf("unknown tamper %q", args[1])
+	}
+	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+}
+
+// gone PATTERN: succeeds when no process's command line matches PATTERN
+// within 5 s (bounded poll), proving a timed-out remote command was killed.
+func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, _ := exec.Command("pgrep", "-f", args[0]).Output()
+		alive := len(strings.TrimSpace(string(out))) > 0
+		if !alive {
+			if neg {
+				ts.Fatalf("no process matches %q", args[0])
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			if !neg {
+				ts.Fatalf("still running after 5s: %q (pids %s)", args[0], strings.Fields(string(out)))
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# lab.sh — the mend lab: the 2019 Toolforge incident on one machine.
+#
+# Four OpenSSH "hosts" on loopback addresses (k8s-master, etcd-01..03), each
+# with its own view of the files a runbook touches (private mount, pid and
+# uts namespaces; no Docker); a 3-member etcd with mutual TLS; on
+# k8s-master a kube-apiserver stand-in under runit and a masterless puppet
+# whose k8s::ssl class copies the puppet client CA to the apiserver's
+# --etcd-cafile. See README.md beside this file.
+#
+#   lab.sh up [--healthy]   start the lab (idempotent); broken by default
+#   lab.sh down             stop every lab process, remove $MEND_LAB_DIR (idempotent)
+#   lab.sh status           one line per part; exit 1 if a process part is down
+#   lab.sh break            put the incident's broken CA in (puppet + restart)
+#   lab.sh heal             put the etcd CA back (the durable fix)
+#   lab.sh env              print the lab's paths as VAR=value lines
+#   lab.sh ssh HOST [CMD]   ssh to a lab host
+#
+# Environment: MEND_LAB_DIR (default /tmp/mend-lab), MEND_LAB_NET (default
+# 127.0.0: k8s-master is NET.11, etcd-0N is NET.2N).
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$LAB_SRC/lib/common.sh"
+source "$LAB_SRC/lib/packages.sh"
+source "$LAB_SRC/lib/pki.sh"
+source "$LAB_SRC/lib/hosts.sh"
+source "$LAB_SRC/lib/outputs.sh"
+source "$LAB_SRC/lib/incident.sh"
+source "$LAB_SRC/lib/status.sh"
+
+usage() {
+	grep '^#   lab.sh' "${BASH_SOURCE[0]}" | sed 's/^#  //' >&2
+	exit 2
+}
+
+main() {
+	local cmd=${1:-}
+	shift || true
+	case $cmd in
+	up) cmd_up "$@" ;;
+	down) cmd_down ;;
+	status) do_status ;;
+	break) with_lab do_break ;;
+	heal) with_lab do_heal ;;
+	env) cmd_env ;;
+	ssh) cmd_ssh "$@" ;;
+	*) usage ;;
+	esac
+}
+
+# lock serialises lab.sh runs on one lab directory (not across labs).
+lock() {
+	exec 9>"$LAB.lock"
+	flock -w 300 9 || die "another lab.sh has held $LAB.lock for 5 minutes"
+}
+
+with_lab() {
+	require_root
+	lock
+	lab_is_up || die "the lab is not up (lab.sh up)"
+	"$@"
+}
+
+lab_is_up() {
+	local h
+	[[ -f $LAB/up.done ]] || return 1
+	for h in "${HOSTS[@]}"; do host_init_pid "$h" >/dev/null || return 1; done
+}
+
+cmd_up() {
+	local mode=broken start=$SECONDS
+	case ${1:-} in
+	"") ;;
+	--healthy) mode=healthy ;;
+	*) die "up takes only --healthy, not '$1'" ;;
+	esac
+	require_root
+	check_net
+	lock
+	if lab_is_up; then
+		log "already up in $LAB (state: $(cat "$LAB/state")); nothing to do. lab.sh heal/break switch states."
+		return 0
+	fi
+	if [[ -e $LAB ]]; then
+		log "cleaning an incomplete lab in $LAB first"
+		do_down
+	fi
+	ensure_packages
+	check_addresses_free
+	ensure_mount_points
+	build_lab
+	start_lab
+	echo healthy >"$LAB/state"
+	[[ $mode == healthy ]] || do_break
+	touch "$LAB/up.done"
+	log "up in $((SECONDS - start)) s; state: $(cat "$LAB/state"). Next: lab.sh status; lab.sh env"
+}
+
+# build_lab writes everything under $LAB: binaries, certificates, keys, host
+# trees and the outputs for mend.
+build_lab() {
+	local h
+	mkdir -p "$LAB/bin" "$LAB/hosts"
+	touch "$LAB/.mend-lab"
+	write_env >"$LAB/lab.env"
+	log "building the kube-apiserver stand-in (go build; about 1 min the first time)"
+	(cd "$LAB_SRC/../.." && go build -o "$LAB/bin/kube-apiserver" ./examples/lab/apiserver) ||
+		die "go build of examples/lab/apiserver failed"
+	install -m 755 "$LAB_SRC/host/boot.sh" "$LAB/bin/boot.sh"
+	make_pki
+	make_client_key
+	for h in "${HOSTS[@]}"; do make_host_tree "$h"; done
+	for h in "${ETCD_HOSTS[@]}"; do make_etcd_files "$h"; done
+	make_master_files
+	write_outputs
+}
+
+# start_lab starts the hosts and brings the healthy state up: sshd, etcd,
+# a first puppet run (it writes the apiserver's TLS files), kube-apiserver.
+start_lab() {
+	local h
+	for h in "${HOSTS[@]}"; do start_host "$h"; done
+	for h in "${HOSTS[@]}"; do
+		wait_until 30 "sshd on $h" lab_ssh "$h" true </dev/null || die "sshd on $h did not come up; see $(host_dir "$h")/boot.log and var-log/sshd/current"
+		readlink "/proc/$(host_init_pid "$h")/ns/pid" >"$(host_dir "$h")/pidns"
+	done
+	log "4 hosts up (sshd on $(addr_of "$MASTER") and $(addr_of etcd-01)..$(addr_of etcd-03), port 22)"
+	wait_until 60 "etcd to be healthy" etcd_healthy || die "etcd did not become healthy; see $LAB/hosts/etcd-0N/var-log/etcd/current"
+	log "etcd healthy ($(etcd_endpoints))"
+	run_puppet
+	restart_apiserver
+	wait_readyz 30 200 "[+]etcd ok" || die "kube-apiserver did not become ready; see $(host_dir "$MASTER")/var-log/kube-apiserver/current"
+	log "kube-apiserver ready at $(apiserver_url)/readyz"
+}
+
+etcd_healthy() {
+	ETCDCTL_API=3 etcdctl --endpoints "$(etcd_endpoints)" --cacert "$LAB/pki/etcd-ca.pem" \
+		--cert "$LAB/pki/etcdctl.pem" --key "$LAB/pki/etcdctl.key" \
+		--dial-timeout 2s --command-timeout 3s endpoint health
+}
+
+check_addresses_free() {
+	local h a p listening
+	listening=$(ss -Hltn | awk '{print $4}')
+	for h in "${HOSTS[@]}"; do
+		a=$(addr_of "$h")
+		for p in 22 2379 2380 6443; do
+			if grep -qxF -e "$a:$p" -e "0.0.0.0:$p" -e "*:$p" <<<"$listening"; then
+				die "$a:$p is already in use (another lab? a second lab needs MEND_LAB_NET=127.0.1 and its own MEND_LAB_DIR)"
+			fi
+		done
+	done
+}
+
+# ensure_mount_points creates the bind targets missing from the shared root.
+# down leaves them: removing a directory that another lab has mounted over
+# would detach that lab's mount.
+ensure_mount_points() {
+	local m
+	for m in "${MOUNTS[@]}"; do
+		[[ -d ${m#*:} ]] && continue
+		mkdir -p "${m#*:}"
+		log "created empty mount point ${m#*:} (left in place by down)"
+	done
+}
+
+cmd_down() {
+	require_root
+	lock
+	do_down
+	rm -f "$LAB.lock"
+}
+
+# do_down stops every host (and so every process the lab started) and
+# removes $LAB. Safe on a half-built lab and on no lab at all.
+do_down() {
+	local h start=$SECONDS
+	if [[ ! -e $LAB ]]; then
+		log "down: nothing at $LAB"
+		return 0
+	fi
+	[[ -f $LAB/.mend-lab || -f $LAB/lab.env ]] || die "$LAB does not look like a mend lab; not removing it"
+	for h in "${HOSTS[@]}"; do stop_host "$h"; done
+	kill_namespace_leftovers
+	rm -rf "$LAB"
+	log "down in $((SECONDS - start)) s: lab processes stopped, $LAB removed"
+}
+
+# kill_namespace_leftovers SIGKILLs any process still in a lab host's pid
+# namespace (there should be none once the namespace's init is gone).
+kill_namespace_leftovers() {
+	local h ns p
+	for h in "${HOSTS[@]}"; do
+		ns=$(cat "$(host_dir "$h")/pidns" 2>/dev/null) || continue
+		for p in /proc/[0-9]*; do
+			[[ $(readlink "$p/ns/pid" 2>/dev/null) == "$ns" ]] || continue
+			log "killing leftover process ${p#/proc/} of $h"
+			kill -KILL "${p#/proc/}" 2>/dev/null || true
+		done
+	done
+}
+
+cmd_env() {
+	if [[ -f $LAB/lab.env ]]; then cat "$LAB/lab.env"; else write_env; fi
+}
+
+cmd_ssh() {
+	[[ $# -ge 1 ]] || die "usage: lab.sh ssh HOST [COMMAND...]"
+	[[ -f $LAB/ssh/ssh_config ]] || die "the lab is not up (no $LAB/ssh/ssh_config)"
+	exec ssh -F "$LAB/ssh/ssh_config" "$@"
+}
+
+main "$@"

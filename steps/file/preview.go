@@ -1,0 +1,43 @@
+package file
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mend-sh/mend/steps"
+)
+
+// preview describes, for a reviewer, the change from cur to d.
+func preview(cur steps.File, d desired, x delta) steps.Preview {
+	p := steps.Preview{Changes: x.changes()}
+	var ch contentChange
+	if x.content {
+		ch = diffContent(d.path, cur.Exists, cur.Content, d.content)
+		p.Diff = ch.diff
+		p.Changes = append(p.Changes, certChanges(cur.Content, d.content)...)
+	}
+	if d.backup && cur.Exists {
+		p.Changes = append(p.Changes, fmt.Sprintf("backup of the current content to %s.mend-backup-<unix time>", d.path))
+	}
+	p.Summary = summary(d.path, x, ch)
+	return p
+}
+
+// summary is one line: "create /p (+3 lines)", "update /p (+3 -1 lines)",
+// "update /p (mode 0600 -> 0644)".
+func summary(path string, x delta, ch contentChange) string {
+	switch {
+	case x.create && ch.binary:
+		return "create " + path + " (binary content)"
+	case x.create:
+		return fmt.Sprintf("create %s (+%d lines)", path, ch.added)
+	case x.content && ch.binary:
+		return "update " + path + " (binary content)"
+	case x.content:
+		return fmt.Sprintf("update %s (+%d -%d lines)", path, ch.added, ch.removed)
+	}
+	return "update " + path + " (" + strings.Join(x.changes(), ", ") + ")"
+}
+
+// converged is the summary of a file that needs no change.
+func converged(path string) string { return "already converged: " + path }

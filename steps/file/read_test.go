@@ -1,0 +1,84 @@
+package file
+
+import (
+	"context"
+	"os/user"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/transport/local"
+	"github.com/zclconf/go-cty/cty"
+)
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	me := names(t)
+	ca := newTestCA(t, "Puppet CA", 1)
+	writeFile(t, filepath.Join(dir, "ca.pem"), ca.certPEM, 0o644)
+	writeFile(t, filepath.Join(dir, "bin"), "a\xffb", 0o600)
+	tests := []struct {
+		name        string
+		file        string
+		want        cty.Value
+		wantSummary string
+		wantDetails []string
+	}{
+		{name: "certificate", file: "ca.pem",
+			want: readVal(true, ca.certPEM, sha256Hex([]byte(ca.certPEM)), "0644", me[0], me[1], len(ca.certPEM)),
+			wantSummary: "558 bytes, 0644 " + me[0] + ":" + me[1] + ", sha256 " + sha256Hex([]byte(ca.certPEM))[:12] + "…",
+			wantDetails: []string{`certificate: subject "CN=Puppet CA", issuer "CN=Puppet CA", sha256 ` + certOf(mustDER(t, ca.certPEM)).fingerprint + ", notAfter 2034-01-01T00:00:00Z"}},
+		{name: "not UTF-8: content replaced, digest and size of the raw bytes", file: "bin",
+			want:        readVal(true, "a\uFFFDb", sha256Hex([]byte("a\xffb")), "0600", me[0], me[1], 3),
+			wantSummary: "3 bytes, 0600 " + me[0] + ":" + me[1] + ", sha256 " + sha256Hex([]byte("a\xffb"))[:12] + "…"},
+		{name: "missing", file: "missing",
+			want:        readVal(false, "", "", "", "", "", 0),
+			wantSummary: filepath.Join(dir, "missing") + " does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := ReadConfig{Path: filepath.Join(dir, tt.file)}
+			resp, err := Read{}.Diagnose(context.Background(), steps.DiagnoseRequest{Config: &cfg, Host: local.Host{}})
+			if err != nil {
+				t.Fatalf("Diagnose: %v", err)
+			}
+			if errs := resp.Output.Type().TestConformance(Read{}.Output()); len(errs) > 0 {
+				t.Errorf("output does not conform: %v", errs)
+			}
+			want := steps.DiagnoseResponse{Output: tt.want, Summary: tt.wantSummary, Details: tt.wantDetails}
+			if diff := cmp.Diff(want, resp, cmp.Comparer(cty.Value.RawEquals)); diff != "" {
+				t.Errorf("Diagnose (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadDirectoryIsAnError(t *testing.T) {
+	cfg := ReadConfig{Path: t.TempDir()}
+	if _, err := (Read{}).Diagnose(context.Background(), steps.DiagnoseRequest{Config: &cfg, Host: local.Host{}}); err == nil {
+		t.Error("Diagnose of a directory succeeded")
+	}
+}
+
+func readVal(exists bool, content, sum, mode, owner, group string, size int) cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{
+		"exists": cty.BoolVal(exists), "content": cty.StringVal(content), "sha256": cty.StringVal(sum),
+		"mode": cty.StringVal(mode), "owner": cty.StringVal(owner), "group": cty.StringVal(group),
+		"size": cty.NumberIntVal(int64(size)),
+	})
+}
+
+// names returns the current user's name and primary group name.
+func names(t *testing.T) [2]string {
+	t.Helper()
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := user.LookupGroupId(u.Gid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return [2]string{u.Username, g.Name}
+}
