@@ -34,7 +34,11 @@ func (inv *Inventory) Resolve(names []string) ([]*InventoryHost, error) {
 		}
 		members := inv.groupMembers(name)
 		if len(members) == 0 {
-			return nil, fmt.Errorf("no host or group named %q in inventory %s.%s", name, inv.Filename, didYouMean(name, inv.names()))
+			err := fmt.Errorf("no host or group named %q in inventory %s", name, inv.Filename)
+			if s := nearest(name, inv.names()); s != "" {
+				err = fmt.Errorf("%w (did you mean %q?)", err, s)
+			}
+			return nil, err
 		}
 		for _, h := range members {
 			add(h)

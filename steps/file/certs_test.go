@@ -2,10 +2,13 @@ package file
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,4 +62,20 @@ func mustDER(t *testing.T, certPEM string) []byte {
 		t.Fatal("no PEM block")
 	}
 	return block.Bytes
+}
+
+// opensslFingerprint formats sha256(der) as `openssl x509 -fingerprint
+// -sha256` does, independently of the code under test.
+func opensslFingerprint(der []byte) string {
+	h := strings.ToUpper(hex.EncodeToString(sha256Sum(der)))
+	var pairs []string
+	for i := 0; i < len(h); i += 2 {
+		pairs = append(pairs, h[i:i+2])
+	}
+	return strings.Join(pairs, ":")
+}
+
+func sha256Sum(b []byte) []byte {
+	sum := sha256.Sum256(b)
+	return sum[:]
 }

@@ -24,6 +24,7 @@ func TestReadFile(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "bin"), binary, 0o640)
 	os.WriteFile(filepath.Join(dir, "empty"), nil, 0o600)
 	os.Symlink(filepath.Join(dir, "bin"), filepath.Join(dir, "link"))
+	os.WriteFile(filepath.Join(dir, "it's $HOME `x`"), []byte("q"), 0o644)
 	tests := []struct {
 		name string
 		path string
@@ -33,7 +34,7 @@ func TestReadFile(t *testing.T) {
 		{"empty", "empty", steps.File{Exists: true, Content: []byte{}, Mode: 0o600, Owner: "root", Group: "root"}},
 		{"symlink followed", "link", steps.File{Exists: true, Content: binary, Mode: 0o640, Owner: "root", Group: "root"}},
 		{"missing", "nope", steps.File{}},
-		{"name with quote and space", "it's here", steps.File{}},
+		{"name with quote, space, $ and backquotes", "it's $HOME `x`", steps.File{Exists: true, Content: []byte("q"), Mode: 0o644, Owner: "root", Group: "root"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

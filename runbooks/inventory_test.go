@@ -1,0 +1,108 @@
+package runbooks
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestInvalidInventories(t *testing.T) {
+	for _, file := range fixtures(t, "testdata/inventory/invalid/*.mend.hcl") {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := wantMarkers(t, src)
+			_, diags := LoadInventory(file, src)
+			if diff := cmp.Diff(want, gotMarkers(t, file, diags)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s\nfull:\n%s", diff, render(diags, file, src))
+			}
+		})
+	}
+}
+
+// TestLoadInventory checks defaults, ~ expansion and path resolution
+// against the inventory file's directory.
+func TestLoadInventory(t *testing.T) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Skip("no home directory to expand ~ against")
+	}
+	const file = "testdata/inventory/valid/lab.mend.hcl"
+	inv, diags := LoadInventoryFile(file)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	dir := filepath.Dir(file)
+	want := []InventoryHost{
+		{Name: "k8s-master-01", Address: "127.0.0.11", Port: 2222, User: "root",
+			IdentityFiles: []string{filepath.Join(dir, "keys/id_ed25519")}, Groups: []string{"masters", "puppet"}},
+		{Name: "etcd-01", Address: "127.0.0.21", Port: 22, User: "admin",
+			IdentityFiles: []string{"/etc/mend/id_a", filepath.Join(home, "id_b")}, Groups: []string{"etcd", "puppet"}, Sudo: true},
+		{Name: "etcd-02", Address: "127.0.0.22", Port: 2222, User: "root",
+			IdentityFiles: []string{filepath.Join(dir, "keys/id_ed25519")}, Groups: []string{"etcd"}},
+		{Name: "bastion-alias", Port: 2222, User: "root", IdentityFiles: []string{filepath.Join(dir, "keys/id_ed25519")}},
+	}
+	var got []InventoryHost
+	for _, h := range inv.Hosts {
+		c := *h
+		if c.DeclRange.Filename != file || c.DeclRange.Start.Line == 0 {
+			t.Errorf("host %s has no DeclRange: %v", h.Name, c.DeclRange)
+		}
+		c.DeclRange = want[0].DeclRange
+		got = append(got, c)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hosts (-want +got):\n%s", diff)
+	}
+	if inv.KnownHostsFile != filepath.Join(dir, "known_hosts") || inv.SSHConfigFile != filepath.Join(home, ".ssh/config") {
+		t.Errorf("known_hosts %q, ssh_config %q", inv.KnownHostsFile, inv.SSHConfigFile)
+	}
+	if diff := cmp.Diff([]string{"masters", "puppet", "etcd"}, inv.Groups()); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	inv, diags := LoadInventoryFile("testdata/inventory/valid/lab.mend.hcl")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	tests := []struct {
+		name  string
+		names []string
+		want  []string
+		err   string
+	}{
+		{"host", []string{"etcd-02"}, []string{"etcd-02"}, ""},
+		{"group in inventory order", []string{"etcd"}, []string{"etcd-01", "etcd-02"}, ""},
+		{"first seen order, deduplicated", []string{"etcd-02", "puppet", "etcd"}, []string{"etcd-02", "k8s-master-01", "etcd-01"}, ""},
+		{"nothing", nil, nil, ""},
+		{"unknown suggests", []string{"etcd", "etcd-2"}, nil,
+			`no host or group named "etcd-2" in inventory testdata/inventory/valid/lab.mend.hcl (did you mean "etcd-02"?)`},
+		{"unknown group", []string{"masterz"}, nil,
+			`no host or group named "masterz" in inventory testdata/inventory/valid/lab.mend.hcl (did you mean "masters"?)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hosts, err := inv.Resolve(tt.names)
+			gotErr := ""
+			if err != nil {
+				gotErr = err.Error()
+			}
+			if gotErr != tt.err {
+				t.Fatalf("error:\n got  %q\n want %q", gotErr, tt.err)
+			}
+			var got []string
+			for _, h := range hosts {
+				got = append(got, h.Name)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("hosts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,3 @@
+host "a" {
+  port = = 22 # ERROR: Invalid expression
+}

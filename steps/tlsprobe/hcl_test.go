@@ -1,0 +1,50 @@
+package tlsprobe_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/mend-sh/mend/steps/tlsprobe"
+	x509step "github.com/mend-sh/mend/steps/x509"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestConfigDecodesFromHCL decodes the documented block body as the
+// engine does (gohcl.DecodeBody).
+func TestConfigDecodesFromHCL(t *testing.T) {
+	src := `
+endpoint           = "etcd-01:2379"
+ca_file            = "/var/lib/puppet/client/ssl/certs/ca.pem"
+cert_file          = "/var/lib/kubernetes/ssl/certs/cert.pem"
+key_file           = "/var/lib/kubernetes/ssl/private_keys/key.pem"
+candidate_ca_files = ["/etc/kubernetes/etcd-ca.pem",
+                      { host = var.etcd, path = "/etc/etcd/ssl/ca.pem" }]
+`
+	f, diags := hclsyntax.ParseConfig([]byte(src), "step.mend.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"var": cty.ObjectVal(map[string]cty.Value{"etcd": cty.StringVal("etcd-01")})}}
+	cfg := tlsprobe.Probe{}.NewConfig().(*tlsprobe.Config)
+	if diags := gohcl.DecodeBody(f.Body, ctx, cfg); diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if err := (tlsprobe.Probe{}).ValidateConfig(cfg); err != nil {
+		t.Fatalf("ValidateConfig: %v", err)
+	}
+	refs, err := x509step.ParseFileRefs(cfg.CandidateCAFiles, "candidate_ca_files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []x509step.FileRef{{Path: "/etc/kubernetes/etcd-ca.pem"}, {Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem"}}
+	if diff := cmp.Diff(want, refs); diff != "" {
+		t.Errorf("candidates (-want +got):\n%s", diff)
+	}
+	if cfg.Endpoint != "etcd-01:2379" || cfg.KeyFile != "/var/lib/kubernetes/ssl/private_keys/key.pem" {
+		t.Errorf("decoded %+v", cfg)
+	}
+}
