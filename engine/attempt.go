@@ -45,6 +45,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 	if res.err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		res.err = steps.Errorf(steps.ClassTimeout, "%s: timed out after %s: %v", st.Address(), st.Timeout, res.err)
 	}
+	res.output = r.redact.unmarkOutput(res.output)
 	if res.output != cty.NilVal && !res.output.IsNull() {
 		out, cerr := conformOutput(st.StepType, res.output)
 		if cerr != nil {

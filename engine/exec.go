@@ -75,6 +75,7 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		r.fail(t, err)
 		return
 	}
+	resp.Output = r.redact.unmarkOutput(resp.Output)
 	p := r.redactPreview(resp.Preview)
 	t.result.Preview, t.result.Summary = &p, p.Summary
 	switch resp.Action {

@@ -3,6 +3,7 @@ package engine
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 )
@@ -22,6 +23,7 @@ const minSecretLen = 3
 // secret interpolated into a command or file content is caught wherever it
 // ends up.
 type redactor struct {
+	mu      sync.RWMutex
 	secrets []string // longest first, so a secret containing another is replaced whole
 }
 
@@ -34,8 +36,27 @@ func newRedactor(vars map[string]cty.Value) *redactor {
 			r.collect(v, v.IsMarked())
 		}
 	}
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	r.sort()
 	return r
+}
+
+func (r *redactor) sort() {
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// unmarkOutput learns the secrets a step output carries (values the step
+// type marked steps.SensitiveMark) and returns the output unmarked, for the
+// scope. Later text containing them is redacted.
+func (r *redactor) unmarkOutput(v cty.Value) cty.Value {
+	if v == cty.NilVal || !v.ContainsMarked() {
+		return v
+	}
+	r.mu.Lock()
+	r.collect(v, false)
+	r.sort()
+	r.mu.Unlock()
+	plain, _ := v.UnmarkDeep()
+	return plain
 }
 
 func (r *redactor) collect(v cty.Value, sensitive bool) {
@@ -70,6 +91,8 @@ func (r *redactor) collect(v cty.Value, sensitive bool) {
 
 // String redacts s.
 func (r *redactor) String(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, secret := range r.secrets {
 		s = strings.ReplaceAll(s, secret, redactedText)
 	}

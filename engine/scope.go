@@ -115,7 +115,7 @@ func stepValue(st *runbooks.Step, outs []hostOutput, changed bool) cty.Value {
 			attrs[name] = present[0].GetAttr(name)
 		}
 	}
-	attrs["hosts"] = cty.ObjectVal(hosts)
+	attrs["hosts"] = hostsValue(outTy, hosts)
 	if st.Phase == steps.Repair {
 		attrs["changed"] = cty.BoolVal(changed)
 	}
@@ -140,4 +140,23 @@ func conformOutput(t steps.Type, v cty.Value) (cty.Value, error) {
 // unknownOutput is an output whose every attribute is known only at apply.
 func unknownOutput(t steps.Type) cty.Value {
 	return cty.UnknownVal(t.Output())
+}
+
+// hostsValue is the `hosts` attribute: a map of outputs by host name, as
+// the validator types it. Outputs with dynamic attributes (a command's
+// parsed json) can differ in concrete type from host to host; a map cannot
+// hold them, so they are kept in an object, which indexes the same way.
+func hostsValue(outTy cty.Type, hosts map[string]cty.Value) cty.Value {
+	if len(hosts) == 0 {
+		return cty.MapValEmpty(outTy)
+	}
+	var first cty.Type
+	for _, v := range hosts {
+		if first == cty.NilType {
+			first = v.Type()
+		} else if !v.Type().Equals(first) {
+			return cty.ObjectVal(hosts)
+		}
+	}
+	return cty.MapVal(hosts)
 }

@@ -16,7 +16,6 @@ import (
 var (
 	exprType  = reflect.TypeOf((*hcl.Expression)(nil)).Elem()
 	attrType  = reflect.TypeOf((*hcl.Attribute)(nil))
-	bodyType  = reflect.TypeOf((*hcl.Body)(nil)).Elem()
 	valueType = reflect.TypeOf(cty.Value{})
 )
 
@@ -39,9 +38,28 @@ func (c *checker) checkConfig(s *Step, sc exprScope) {
 		ty = ty.Elem()
 	}
 	if ty == nil || ty.Kind() != reflect.Struct {
-		return // a step type bug; the engine's decode reports it
+		c.diags = append(c.diags, badStepType(s, "its NewConfig does not return a pointer to a struct"))
+		return
+	}
+	schema, _ := gohcl.ImpliedBodySchema(reflect.New(ty).Interface())
+	for _, a := range schema.Attributes {
+		if skip[a.Name] {
+			c.diags = append(c.diags, badStepType(s, fmt.Sprintf("its config declares %q, a meta-argument the language owns, so the step type never sees it", a.Name)))
+		}
 	}
 	c.checkBody(s.Config, ty, sc, skip)
+}
+
+// badStepType reports a step type whose definition is broken: a bug in
+// mend or a plugin, not in the runbook, but found here before anything
+// runs.
+func badStepType(s *Step, problem string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid step type definition",
+		Detail:   fmt.Sprintf("Step type %q cannot be used: %s. This is a bug in the step type, not in the runbook; please report it.", s.Type, problem),
+		Subject:  s.TypeRange.Ptr(),
+	}
 }
 
 // checkBody checks body against the gohcl-tagged struct type ty. skip

@@ -22,7 +22,7 @@ func constValue(expr hcl.Expression, what string, ty cty.Type) (cty.Value, hcl.D
 		return cty.NilVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Variables not allowed",
-			Detail:   fmt.Sprintf("The %s must be a constant: it is read before any variable or step result exists.", what),
+			Detail:   fmt.Sprintf("The %s must be a constant value: it is read before anything runs, so it cannot refer to variables or step results.", what),
 			Subject:  expr.Range().Ptr(),
 		}}
 	}

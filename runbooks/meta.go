@@ -112,7 +112,7 @@ func duplicateBlock(block, first *hcl.Block) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Duplicate %s block", block.Type),
-		Detail:   fmt.Sprintf("A step has at most one %s block; the first is at %s. Merge the two.", block.Type, first.DefRange),
+		Detail:   fmt.Sprintf("Only one %s block is allowed here; the first is at %s. Merge the two.", block.Type, first.DefRange),
 		Subject:  block.DefRange.Ptr(),
 	}
 }

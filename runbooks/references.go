@@ -174,56 +174,6 @@ func checkHostAllowed(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 	}
 }
 
-// checkAttrs follows the attribute and index steps of a reference through
-// ty and reports the first attribute an object type does not have. Where
-// the type stops being known (any, tuples) it leaves the rest to
-// evaluation.
-func checkAttrs(ty cty.Type, rest hcl.Traversal, prefix string) *hcl.Diagnostic {
-	for _, step := range rest {
-		if ty == cty.DynamicPseudoType {
-			return nil
-		}
-		switch s := step.(type) {
-		case hcl.TraverseIndex:
-			if !ty.IsListType() && !ty.IsMapType() {
-				return nil
-			}
-			ty, prefix = ty.ElementType(), prefix+"[...]"
-		case hcl.TraverseAttr:
-			switch {
-			case ty.IsMapType():
-				ty, prefix = ty.ElementType(), prefix+"."+s.Name
-			case !ty.IsObjectType():
-				return nil
-			case !ty.HasAttribute(s.Name):
-				return unsupportedAttr(ty, s, prefix)
-			default:
-				ty, prefix = ty.AttributeType(s.Name), prefix+"."+s.Name
-			}
-		default:
-			return nil
-		}
-	}
-	return nil
-}
-
-func unsupportedAttr(ty cty.Type, attr hcl.TraverseAttr, prefix string) *hcl.Diagnostic {
-	var names []string
-	for n := range ty.AttributeTypes() {
-		names = append(names, n)
-	}
-	hint := didYouMean(attr.Name, names)
-	if hint == "" {
-		hint = fmt.Sprintf(" Its attributes are %s.", quotedList(names))
-	}
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Unsupported attribute",
-		Detail:   fmt.Sprintf("%s has no attribute named %q.%s", prefix, attr.Name, hint),
-		Subject:  attr.SrcRange.Ptr(),
-	}
-}
-
 // attrName returns the name of tr[i] when it is an attribute step.
 func attrName(tr hcl.Traversal, i int) (string, bool) {
 	if i >= len(tr) {

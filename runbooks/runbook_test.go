@@ -177,7 +177,7 @@ func TestStepValueTypes(t *testing.T) {
 			"object({changed=bool,hosts=map(object({sha256=string})),sha256=string})"},
 		{"diagnose self", SelfValueType(reg.Lookup(steps.Diagnose, "command"), steps.Diagnose),
 			"object({exit_code=number,stderr=string,stdout=string})"},
-		{"repair self", SelfValueType(reg.Lookup(steps.Repair, "file"), steps.Repair), "object({changed=bool,sha256=string})"},
+		{"repair self", SelfValueType(reg.Lookup(steps.Repair, "file"), steps.Repair), "object({sha256=string})"},
 		{"host", HostValueType(), "object({address=string,groups=list(string),name=string})"},
 	}
 	for _, tt := range tests {
@@ -203,6 +203,20 @@ func TestMetaArgumentNames(t *testing.T) {
 func TestLoadFileMissing(t *testing.T) {
 	_, diags := LoadFile("testdata/does-not-exist.mend.hcl", testRegistry())
 	if len(diags) != 1 || diags[0].Summary != "Cannot read runbook" {
+		t.Errorf("got %v", diags)
+	}
+}
+
+// TestBadStepTypeDefinition: a step type whose config claims a
+// meta-argument (here `timeout`) is reported, not silently starved.
+func TestBadStepTypeDefinition(t *testing.T) {
+	type probeConfig struct {
+		Endpoint string `hcl:"endpoint"`
+		Timeout  string `hcl:"timeout,optional"`
+	}
+	reg := steps.NewRegistry([]steps.Diagnoser{fakeDiagnoser{"tls_probe", func() any { return new(probeConfig) }, cty.EmptyObject}}, nil)
+	_, diags := Load("t.mend.hcl", []byte("diagnose \"tls_probe\" \"p\" {\n  endpoint = \"etcd-01:2379\"\n  timeout  = \"10s\"\n}\n"), reg)
+	if len(diags) != 1 || diags[0].Summary != "Invalid step type definition" || !strings.Contains(diags[0].Detail, `declares "timeout"`) {
 		t.Errorf("got %v", diags)
 	}
 }

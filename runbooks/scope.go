@@ -10,7 +10,7 @@ import (
 // type marks itself. Views render a marked value as "(sensitive)"; plans
 // and the audit log never store it. It is a plain string so step types can
 // use it without importing this package: v.Mark("sensitive").
-const SensitiveMark = "sensitive"
+const SensitiveMark = steps.SensitiveMark
 
 // Attribute names the language adds to every step value. Step types must
 // not declare output attributes with these names.
@@ -40,20 +40,12 @@ func StepValueType(st steps.Type, phase steps.Phase) cty.Type {
 }
 
 // SelfValueType is the type of self: the step's own result on the host
-// being checked, i.e. st.Output() plus, for repairs, `changed` (whether this
-// host changed). It is in scope only in expect blocks and in config
-// arguments a step type evaluates itself.
+// being checked, i.e. st.Output() (for repairs as well: whether the host
+// changed is not part of self). It is in scope only in expect blocks and
+// in config arguments a step type evaluates itself. The phase is taken so
+// that a later per-phase difference does not change callers.
 func SelfValueType(st steps.Type, phase steps.Phase) cty.Type {
-	out := outputType(st)
-	if phase != steps.Repair {
-		return out
-	}
-	attrs := make(map[string]cty.Type, len(out.AttributeTypes())+1)
-	for name, ty := range out.AttributeTypes() {
-		attrs[name] = ty
-	}
-	attrs[changedAttr] = cty.Bool
-	return cty.Object(attrs)
+	return outputType(st)
 }
 
 // HostValueType is the type of host inside a step with `on`:

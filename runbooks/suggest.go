@@ -10,10 +10,14 @@ import (
 
 // nearest returns the candidate closest to given by edit distance, or ""
 // when none is close enough to be a likely typo. The threshold (fewer than
-// three edits) is hcl's own, so our suggestions read like hcl's.
+// three edits) is hcl's own, so our suggestions read like hcl's. Ties go
+// to the candidate that sorts first, so a suggestion never depends on map
+// order.
 func nearest(given string, candidates []string) string {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
 	best, bestDist := "", 3
-	for _, c := range candidates {
+	for _, c := range sorted {
 		if c == given {
 			continue
 		}

@@ -176,13 +176,13 @@ cmd_down() {
 # do_down stops every host (and so every process the lab started) and
 # removes $LAB. Safe on a half-built lab and on no lab at all.
 do_down() {
-	local h start=$SECONDS
+	local start=$SECONDS
 	if [[ ! -e $LAB ]]; then
 		log "down: nothing at $LAB"
 		return 0
 	fi
 	[[ -f $LAB/.mend-lab || -f $LAB/lab.env ]] || die "$LAB does not look like a mend lab; not removing it"
-	for h in "${HOSTS[@]}"; do stop_host "$h"; done
+	stop_hosts
 	kill_namespace_leftovers
 	rm -rf "$LAB"
 	log "down in $((SECONDS - start)) s: lab processes stopped, $LAB removed"

@@ -47,7 +47,7 @@ func (Diagnose) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.
 		return steps.DiagnoseResponse{}, err
 	}
 	if req.Host == nil {
-		return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "command: the step needs a host (set `on`)")
+		return steps.DiagnoseResponse{}, errNoHost
 	}
 	res, err := run(ctx, req.Host, c.spec())
 	if err != nil {

@@ -13,6 +13,9 @@ import (
 // would not run ("" when it would). A guard that cannot be evaluated is an
 // error: neither plan nor apply guesses.
 func skipReason(ctx context.Context, host steps.Host, c *RepairConfig) (string, error) {
+	if host == nil {
+		return "", errNoHost
+	}
 	if c.Creates != "" {
 		r, err := host.Exec(ctx, steps.ExecRequest{Command: "test -e " + shellQuote(c.Creates)})
 		if err != nil {
@@ -29,7 +32,7 @@ func skipReason(ctx context.Context, host steps.Host, c *RepairConfig) (string, 
 	if c.Unless != "" {
 		r, err := host.Exec(ctx, steps.ExecRequest{Command: c.Unless})
 		if err != nil {
-			return "", fmt.Errorf("running unless %q: %w", c.Unless, err)
+			return "", fmt.Errorf("running the unless command: %w", err)
 		}
 		if r.ExitCode == 0 {
 			return fmt.Sprintf("unless %q exited 0", brief(c.Unless)), nil
@@ -37,6 +40,9 @@ func skipReason(ctx context.Context, host steps.Host, c *RepairConfig) (string, 
 	}
 	return "", nil
 }
+
+// errNoHost is returned for a step run without a host: command steps need `on`.
+var errNoHost = steps.Errorf(steps.ClassConfig, "command: the step needs a host (set `on`)")
 
 // hasGuards reports whether apply might skip the command.
 func hasGuards(c *RepairConfig) bool { return c.Creates != "" || c.Unless != "" }

@@ -166,3 +166,14 @@ func withSkipped(v cty.Value, skipped bool) cty.Value {
 }
 
 func ctyEqual(a, b cty.Value) bool { return a.GoString() == b.GoString() }
+
+func TestNoHostIsAConfigError(t *testing.T) {
+	cfg := RepairConfig{Command: "true"}
+	_, perr := Repair{}.Plan(context.Background(), steps.PlanRequest{Config: &cfg})
+	_, derr := Diagnose{}.Diagnose(context.Background(), steps.DiagnoseRequest{Config: &DiagnoseConfig{Command: "true"}})
+	for _, err := range []error{perr, derr} {
+		if steps.Classify(err) != steps.ClassConfig {
+			t.Errorf("error = %v (%s), want class config", err, steps.Classify(err))
+		}
+	}
+}

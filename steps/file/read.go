@@ -80,6 +80,10 @@ func readOutput(f steps.File) cty.Value {
 	}
 	if f.Exists {
 		attrs["content"] = cty.StringVal(strings.ToValidUTF8(string(f.Content), "\uFFFD"))
+		if privateKeyBlock.Match(f.Content) {
+			// A private key must never reach a plan or the audit log.
+			attrs["content"] = steps.Sensitive(attrs["content"])
+		}
 		attrs["sha256"] = cty.StringVal(sha256Hex(f.Content))
 		attrs["mode"] = cty.StringVal(formatMode(unixMode(f.Mode)))
 		attrs["owner"] = cty.StringVal(f.Owner)

@@ -27,7 +27,7 @@ func TestRead(t *testing.T) {
 		wantDetails []string
 	}{
 		{name: "certificate", file: "ca.pem",
-			want: readVal(true, ca.certPEM, sha256Hex([]byte(ca.certPEM)), "0644", me[0], me[1], len(ca.certPEM)),
+			want:        readVal(true, ca.certPEM, sha256Hex([]byte(ca.certPEM)), "0644", me[0], me[1], len(ca.certPEM)),
 			wantSummary: fmt.Sprint(len(ca.certPEM)) + " bytes, 0644 " + me[0] + ":" + me[1] + ", sha256 " + sha256Hex([]byte(ca.certPEM))[:12] + "…",
 			wantDetails: []string{`certificate: subject "CN=Puppet CA", issuer "CN=Puppet CA", sha256 ` + opensslFingerprint(mustDER(t, ca.certPEM)) + ", notAfter 2034-01-01T00:00:00Z"}},
 		{name: "not UTF-8: content replaced, digest and size of the raw bytes", file: "bin",

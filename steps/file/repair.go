@@ -119,6 +119,9 @@ func load(ctx context.Context, config any, host steps.Host) (desired, steps.File
 	if err != nil {
 		return desired{}, steps.File{}, delta{}, err
 	}
+	if host == nil {
+		return desired{}, steps.File{}, delta{}, steps.Errorf(steps.ClassConfig, "file: the step needs a host (set `on`)")
+	}
 	cur, err := host.ReadFile(ctx, d.path)
 	if err != nil {
 		return desired{}, steps.File{}, delta{}, err

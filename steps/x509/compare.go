@@ -52,14 +52,16 @@ func (Compare) ValidateConfig(config any) error {
 	return err
 }
 
+// sides names a and b in messages, by index.
+var sides = [2]string{"a", "b"}
+
 func (cfg *CompareConfig) refs() ([2]FileRef, error) {
 	var refs [2]FileRef
 	for i, v := range []cty.Value{cfg.A, cfg.B} {
-		what := [2]string{"a", "b"}[i]
 		if v != cty.NilVal && !v.IsWhollyKnown() {
 			continue
 		}
-		ref, err := ParseFileRef(v, "x509_compare: "+what)
+		ref, err := ParseFileRef(v, "x509_compare: "+sides[i])
 		if err != nil {
 			return refs, err
 		}
@@ -80,10 +82,10 @@ func (Compare) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.D
 	var files [2]HostFile
 	for i, ref := range refs {
 		if ref.Path == "" {
-			return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "x509_compare: %s is not known", [2]string{"a", "b"}[i])
+			return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "x509_compare: %s is not known", sides[i])
 		}
 		if files[i], err = ReadRef(ctx, req.Host, req.Hosts, ref); err != nil {
-			return steps.DiagnoseResponse{}, prefix("x509_compare: "+[2]string{"a", "b"}[i], err)
+			return steps.DiagnoseResponse{}, prefix("x509_compare: "+sides[i], err)
 		}
 	}
 	return compareFiles(files[0], files[1], time.Now()).response(), nil

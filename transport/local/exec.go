@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"syscall"
 	"time"
@@ -15,18 +16,20 @@ import (
 // Shell is the interpreter of ExecRequest.Command.
 const Shell = "/bin/sh"
 
-// Exec runs req.Command with `/bin/sh -c` in a new process group and waits
-// for it. A non-zero exit status is not an error; a command killed by a
-// signal reports 128+signal, as a shell would. When ctx is done first, the
+// Exec runs req.Command with `/bin/sh -c` in a new process group, with
+// mend's environment plus LC_ALL=C, and waits for it. Each output stream
+// keeps at most MaxOutput bytes. A non-zero exit status is not an error; a
+// command killed by a signal reports 128+signal, as a shell would. When ctx is done first, the
 // whole process group gets SIGTERM, then SIGKILL after the kill grace, and
 // Exec returns an error wrapping ctx.Err() (classified timeout or canceled)
 // once the group leader has been reaped.
 func (h Host) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
 	if err := ctx.Err(); err != nil {
-		return steps.ExecResult{}, fmt.Errorf("local: not running %q: %w", req.Command, err)
+		return steps.ExecResult{}, fmt.Errorf("local: command not started: %w", err)
 	}
-	var stdout, stderr bytes.Buffer
+	stdout, stderr := limitedBuffer{max: MaxOutput}, limitedBuffer{max: MaxOutput}
 	cmd := exec.Command(Shell, "-c", req.Command)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if req.Stdin != nil {
@@ -45,7 +48,7 @@ func (h Host) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult
 		return result(cmd, &stdout, &stderr, err)
 	case <-ctx.Done():
 		h.killGroup(cmd.Process.Pid, done)
-		return steps.ExecResult{}, fmt.Errorf("local: %q killed: %w", req.Command, ctx.Err())
+		return steps.ExecResult{}, fmt.Errorf("local: command killed: %w", ctx.Err())
 	}
 }
 
@@ -80,7 +83,7 @@ func groupAlive(pgid int) bool {
 }
 
 // result turns what Wait returned into an ExecResult.
-func result(cmd *exec.Cmd, stdout, stderr *bytes.Buffer, err error) (steps.ExecResult, error) {
+func result(cmd *exec.Cmd, stdout, stderr *limitedBuffer, err error) (steps.ExecResult, error) {
 	var exitErr *exec.ExitError
 	if err != nil && !errors.As(err, &exitErr) && !errors.Is(err, exec.ErrWaitDelay) {
 		return steps.ExecResult{}, steps.Errorf(steps.ClassTransport, "local: wait for %s: %w", Shell, err)

@@ -31,6 +31,8 @@ func TestExec(t *testing.T) {
 			steps.ExecResult{Stdout: []byte("done\n")}},
 		{"killed by a signal reports 128+signal", steps.ExecRequest{Command: "kill -TERM $$"},
 			steps.ExecResult{ExitCode: 128 + int(syscall.SIGTERM)}},
+		{"C locale", steps.ExecRequest{Command: "echo $LC_ALL"},
+			steps.ExecResult{Stdout: []byte("C\n")}},
 		{"POSIX shell syntax", steps.ExecRequest{Command: `x=1; if [ "$x" = 1 ]; then printf '%s' yes; fi`},
 			steps.ExecResult{Stdout: []byte("yes")}},
 	}

@@ -39,11 +39,12 @@ type Config struct {
 
 // Target is one host to reach, as the inventory describes it.
 type Target struct {
-	// Name is the inventory name; with Address empty it is also looked up
-	// as a Host alias in the ssh_config file.
+	// Name is the inventory name, and the name the Pool keys connections
+	// by. It is matched against the ssh_config Host patterns (Address
+	// when Name is empty), which fill the fields left empty here.
 	Name string
-	// Address is the host name or IP to dial. Empty means: resolve Name
-	// through ssh_config (HostName, else Name itself).
+	// Address is the host name or IP to dial. Empty means ssh_config's
+	// HostName for Name, else Name itself.
 	Address string
 	// Port is the TCP port; zero means ssh_config's Port, else 22.
 	Port int

@@ -162,4 +162,3 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return data
 }
-

@@ -38,7 +38,7 @@ func resolve(cfg Config, t Target) (endpoint, error) {
 		e.Name = t.Address
 	}
 	if path := cfg.sshConfigFile(); path != "" {
-		if err := fromSSHConfig(path, t.Name, &e); err != nil {
+		if err := fromSSHConfig(path, e.Name, &e); err != nil {
 			return endpoint{}, err
 		}
 	}

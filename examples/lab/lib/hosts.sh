@@ -139,10 +139,8 @@ start_host() {
 # host_init_pid HOST prints the pid (in our namespace) of the host's PID 1,
 # runsvdir, or fails if the host is not running.
 host_init_pid() {
-	local d u child
-	d=$(host_dir "$1")
-	u=$(cat "$d/unshare.pid" 2>/dev/null) || return 1
-	is_our_unshare "$u" "$d" || return 1
+	local u child
+	u=$(unshare_pid "$1") || return 1
 	child=$(cat "/proc/$u/task/$u/children" 2>/dev/null) || return 1
 	child=${child%% *}
 	[[ -n $child ]] || return 1
@@ -155,21 +153,57 @@ is_our_unshare() {
 	[[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF "boot.sh ${2##*/} $2"
 }
 
-# stop_host HOST stops every process of the host: SIGHUP makes runsvdir
-# stop its services and exit; when PID 1 of a pid namespace exits, the
-# kernel kills the rest of it. Escalates to SIGKILL; every wait is bounded.
-stop_host() {
-	local h=$1 d u init
-	d=$(host_dir "$h")
-	u=$(cat "$d/unshare.pid" 2>/dev/null) || return 0
-	is_our_unshare "$u" "$d" || return 0
-	if init=$(host_init_pid "$h"); then
-		kill -HUP "$init" 2>/dev/null || true
-		wait_until 10 "$h to stop" not_running "$u" ||
-			kill -KILL "$init" 2>/dev/null || true
-	fi
-	wait_until 5 "unshare of $h to exit" not_running "$u" || kill -KILL "$u" 2>/dev/null || true
-	wait_until 5 "unshare of $h to die" not_running "$u" || log "process $u of $h would not die"
+# stop_hosts stops every process of every lab host, all hosts at once:
+# first each runit service (sv force-stop: TERM, so etcd shuts down
+# cleanly and its log says so), then SIGHUP to runsvdir, which exits; when
+# PID 1 of a pid namespace exits, the kernel kills whatever is left in it.
+# Escalates to SIGKILL; every wait is bounded.
+stop_hosts() {
+	local h init pids=()
+	for h in "${HOSTS[@]}"; do
+		host_init_pid "$h" >/dev/null || continue
+		stop_services "$h" &
+		pids+=($!)
+	done
+	((${#pids[@]} == 0)) || wait "${pids[@]}" || true
+	for h in "${HOSTS[@]}"; do
+		init=$(host_init_pid "$h") && kill -HUP "$init" 2>/dev/null || true
+	done
+	wait_until 10 "the lab hosts to stop" no_host_running && return 0
+	for h in "${HOSTS[@]}"; do
+		init=$(host_init_pid "$h") && kill -KILL "$init" 2>/dev/null || true
+	done
+	wait_until 5 "the lab hosts to die" no_host_running && return 0
+	for h in "${HOSTS[@]}"; do
+		unshare_pid "$h" >/dev/null && kill -KILL "$(unshare_pid "$h")" 2>/dev/null || true
+	done
+	wait_until 5 "unshare to die" no_host_running || log "some lab host would not die: $(cat "$LAB"/hosts/*/unshare.pid)"
 }
 
-not_running() { ! kill -0 "$1" 2>/dev/null; }
+# stop_services HOST stops the host's runit services (logs last), from
+# outside the host: supervise/ lives in the shared $LAB.
+stop_services() {
+	local dir s names=()
+	dir="$(host_dir "$1")/etc-lab/service"
+	for s in "$dir"/*/; do
+		s=${s%/}
+		names+=("${s##*/}")
+	done
+	SVDIR=$dir timeout 12 sv -w 8 force-stop "${names[@]}" >/dev/null 2>&1 || true
+}
+
+# unshare_pid HOST prints the pid of the host's unshare if it is running.
+unshare_pid() {
+	local d u
+	d=$(host_dir "$1")
+	u=$(cat "$d/unshare.pid" 2>/dev/null) || return 1
+	is_our_unshare "$u" "$d" || return 1
+	echo "$u"
+}
+
+no_host_running() {
+	local h
+	for h in "${HOSTS[@]}"; do
+		! unshare_pid "$h" >/dev/null || return 1
+	done
+}

@@ -34,3 +34,13 @@ variable "v" {
     error_message = "${self.x}" # ERROR: Invalid reference to self
   }
 }
+
+repair "file" "f" {
+  path    = "/x"
+  content = "y"
+
+  expect {
+    condition = self.changed # ERROR: Unsupported attribute
+    message   = "self is the output only"
+  }
+}
