@@ -142,5 +142,3 @@ func previewText(p *steps.Preview) string {
 	}
 	return b.String()
 }
-
-func intPtr(i int) *int { return &i }

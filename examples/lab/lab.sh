@@ -124,7 +124,7 @@ start_lab() {
 	for h in "${HOSTS[@]}"; do start_host "$h"; done
 	for h in "${HOSTS[@]}"; do
 		wait_until 30 "sshd on $h" lab_ssh "$h" true </dev/null || die "sshd on $h did not come up; see $(host_dir "$h")/boot.log and var-log/sshd/current"
-		readlink "/proc/$(host_init_pid "$h")/ns/pid" >"$(host_dir "$h")/pidns"
+		stat -L -c %i "/proc/$(host_init_pid "$h")/ns/pid" >"$(host_dir "$h")/pidns"
 	done
 	log "4 hosts up (sshd on $(addr_of "$MASTER") and $(addr_of etcd-01)..$(addr_of etcd-03), port 22)"
 	wait_until 60 "etcd to be healthy" etcd_healthy || die "etcd did not become healthy; see $LAB/hosts/etcd-0N/var-log/etcd/current"
@@ -189,16 +189,17 @@ do_down() {
 }
 
 # kill_namespace_leftovers SIGKILLs any process still in a lab host's pid
-# namespace (there should be none once the namespace's init is gone).
+# namespace (there should be none once the namespace's init is gone). The
+# namespaces are known by inode, recorded in hosts/HOST/pidns at start.
 kill_namespace_leftovers() {
-	local h ns p
-	for h in "${HOSTS[@]}"; do
-		ns=$(cat "$(host_dir "$h")/pidns" 2>/dev/null) || continue
-		for p in /proc/[0-9]*; do
-			[[ $(readlink "$p/ns/pid" 2>/dev/null) == "$ns" ]] || continue
-			log "killing leftover process ${p#/proc/} of $h"
-			kill -KILL "${p#/proc/}" 2>/dev/null || true
-		done
+	local inodes p
+	inodes=$(cat "$LAB"/hosts/*/pidns 2>/dev/null | tr '\n' ' ')
+	[[ -n ${inodes// /} ]] || return 0
+	for p in $(stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null | awk -v want="$inodes" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ns[w[i]] = 1 }
+		($1 in ns) { split($2, f, "/"); print f[3] }'); do
+		log "killing leftover lab process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+		kill -KILL "$p" 2>/dev/null || true
 	done
 }
 
