@@ -25,7 +25,7 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 			return
 		case !ok:
 			t.result.Status, t.done = StatusSkipped, true
-			t.result.Summary = fmt.Sprintf("skipped: when = %s is false", sourceText(r.req.Runbook, st.When.Range()))
+			t.result.Summary = fmt.Sprintf("when = %s is false", sourceText(r.req.Runbook, st.When.Range()))
 			return
 		}
 	}

@@ -43,7 +43,7 @@ func (r *runner) gate(ctx context.Context, st *runbooks.Step, sr *StepRun, group
 			continue
 		}
 		t.result.Status, t.done = StatusRefused, true
-		t.result.Summary = "not done: approval refused: " + d.Reason
+		t.result.Summary = d.Reason
 	}
 	sr.Reason = "approval refused: " + d.Reason
 	return false

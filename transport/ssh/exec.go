@@ -44,9 +44,10 @@ type runRequest struct {
 }
 
 type runResult struct {
-	exitCode int
-	stdout   []byte
-	stderr   []byte
+	exitCode  int
+	stdout    []byte
+	stderr    []byte
+	truncated bool // stdout exceeded maxOutput and was cut
 }
 
 // run starts the wrapped command in a new session and waits for it or
@@ -79,7 +80,7 @@ func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 		return runResult{}, ctxError(ctx, fmt.Sprintf("%s on %s: command killed", req.op, h.info.Name))
 	}
 	stderr.flush()
-	res := runResult{stdout: stdout.Bytes(), stderr: stderr.out.Bytes()}
+	res := runResult{stdout: stdout.Bytes(), stderr: stderr.out.Bytes(), truncated: stdout.truncated > 0}
 	var ee *ssh.ExitError
 	switch {
 	case err == nil:

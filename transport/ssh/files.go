@@ -38,6 +38,9 @@ func (h *Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
 		return steps.File{}, steps.Errorf(steps.ClassStep, "read %s on %s: %s (exit status %d)",
 			path, h.info.Name, strings.TrimSpace(string(r.stderr)), r.exitCode)
 	}
+	if r.truncated {
+		return steps.File{}, steps.Errorf(steps.ClassStep, "read %s on %s: file is larger than %d MiB", path, h.info.Name, maxOutput>>20)
+	}
 	return parseRead(path, r.stdout)
 }
 

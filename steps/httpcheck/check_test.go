@@ -1,0 +1,208 @@
+package httpcheck_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/transport/local"
+)
+
+// observed is the part of the output a case checks.
+type observed struct {
+	Status  int
+	OK      bool
+	Verdict string
+	HasErr  bool
+}
+
+func observe(v cty.Value) observed {
+	status, _ := v.GetAttr("status").AsBigFloat().Int64()
+	return observed{
+		Status:  int(status),
+		OK:      v.GetAttr("ok").True(),
+		Verdict: v.GetAttr("verdict").AsString(),
+		HasErr:  v.GetAttr("error").AsString() != "",
+	}
+}
+
+// check runs http_check on h with the given timeout (0: the default).
+func check(t *testing.T, h steps.Host, cfg *httpcheck.Config, timeout time.Duration) (cty.Value, error) {
+	t.Helper()
+	if err := (httpcheck.Type{}).ValidateConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := httpcheck.Type{}.Diagnose(context.Background(), steps.DiagnoseRequest{Config: cfg, Host: h, Timeout: timeout})
+	if err == nil && !resp.Output.Type().Equals(httpcheck.Type{}.Output()) {
+		t.Fatalf("output type %#v does not match Output()", resp.Output.Type())
+	}
+	return resp.Output, err
+}
+
+// app is the test server: /ok answers "ok", /unready 503, /slow sleeps,
+// /big sends 100 KiB, /redirect redirects, /method echoes the method.
+func app() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
+	mux.HandleFunc("/unready", func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "[-]etcd failed", http.StatusServiceUnavailable)
+	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(5 * time.Second):
+		case <-r.Context().Done():
+		}
+	})
+	mux.HandleFunc("/big", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, strings.Repeat("x", 100<<10)) })
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ok", http.StatusFound) })
+	mux.HandleFunc("/method", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, r.Method) })
+	return mux
+}
+
+// closedPort returns a 127.0.0.1 address nothing listens on.
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestPlainHTTP(t *testing.T) {
+	srv := httptest.NewServer(app())
+	defer srv.Close()
+	tests := []struct {
+		name    string
+		cfg     httpcheck.Config
+		timeout time.Duration
+		want    observed
+		body    string
+	}{
+		{name: "ok", cfg: httpcheck.Config{URL: srv.URL + "/ok"}, want: observed{200, true, "ok", false}, body: "ok"},
+		{name: "503 is a result", cfg: httpcheck.Config{URL: srv.URL + "/unready"}, want: observed{503, false, "unexpected_status", false}, body: "[-]etcd failed\n"},
+		{name: "503 expected", cfg: httpcheck.Config{URL: srv.URL + "/unready", ExpectStatus: []int{503}}, want: observed{503, true, "ok", false}},
+		{name: "body found", cfg: httpcheck.Config{URL: srv.URL + "/unready", ExpectStatus: []int{503}, BodyContains: "etcd"}, want: observed{503, true, "ok", false}},
+		{name: "body missing", cfg: httpcheck.Config{URL: srv.URL + "/ok", BodyContains: "ready"}, want: observed{200, false, "body_mismatch", false}},
+		{name: "redirect not followed", cfg: httpcheck.Config{URL: srv.URL + "/redirect"}, want: observed{302, false, "unexpected_status", false}},
+		{name: "method", cfg: httpcheck.Config{URL: srv.URL + "/method", Method: "post"}, want: observed{200, true, "ok", false}, body: "POST"},
+		{name: "refused", cfg: httpcheck.Config{URL: "http://" + closedPort(t) + "/"}, want: observed{0, false, "unreachable", true}},
+		{name: "timeout", cfg: httpcheck.Config{URL: srv.URL + "/slow"}, timeout: 300 * time.Millisecond, want: observed{0, false, "timeout", true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := check(t, local.Host{}, &tt.cfg, tt.timeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, observe(out)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if tt.body != "" && out.GetAttr("body").AsString() != tt.body {
+				t.Errorf("body %q, want %q", out.GetAttr("body").AsString(), tt.body)
+			}
+		})
+	}
+}
+
+func TestBodyIsCapped(t *testing.T) {
+	srv := httptest.NewServer(app())
+	defer srv.Close()
+	out, err := check(t, local.Host{}, &httpcheck.Config{URL: srv.URL + "/big"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(out.GetAttr("body").AsString()); n != httpcheck.MaxBody {
+		t.Errorf("body is %d bytes, want the cap %d", n, httpcheck.MaxBody)
+	}
+}
+
+// redirectHost is a host whose network sees every address as target: it
+// stands for a host with its own view of the network.
+type redirectHost struct {
+	local.Host
+	target string
+}
+
+func (h redirectHost) DialContext(ctx context.Context, network, _ string) (net.Conn, error) {
+	return h.Host.DialContext(ctx, network, h.target)
+}
+
+func TestViaSSHDialsFromTheHost(t *testing.T) {
+	mine := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "mend's view") }))
+	defer mine.Close()
+	theirs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "the host's view") }))
+	defer theirs.Close()
+	h := redirectHost{target: strings.TrimPrefix(theirs.URL, "http://")}
+	no := false
+	for _, tt := range []struct {
+		name   string
+		viaSSH *bool
+		want   string
+	}{{"default via the host", nil, "the host's view"}, {"via_ssh = false", &no, "mend's view"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := check(t, h, &httpcheck.Config{URL: mine.URL, ViaSSH: tt.viaSSH}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := out.GetAttr("body").AsString(); got != tt.want {
+				t.Errorf("body %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWithoutHost(t *testing.T) {
+	srv := httptest.NewServer(app())
+	defer srv.Close()
+	_, err := check(t, nil, &httpcheck.Config{URL: srv.URL + "/ok"}, 0)
+	if steps.Classify(err) != steps.ClassConfig || !strings.Contains(err.Error(), "via_ssh needs a target host") {
+		t.Errorf("via_ssh without a host: %v, want a config error", err)
+	}
+	no := false
+	out, err := check(t, nil, &httpcheck.Config{URL: srv.URL + "/ok", ViaSSH: &no}, 0)
+	if err != nil || !out.GetAttr("ok").True() {
+		t.Errorf("via_ssh = false without a host: %v, %#v", err, out)
+	}
+}
+
+func TestCanceledIsAnError(t *testing.T) {
+	srv := httptest.NewServer(app())
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, err := httpcheck.Type{}.Diagnose(ctx, steps.DiagnoseRequest{Config: &httpcheck.Config{URL: srv.URL + "/slow"}, Host: local.Host{}})
+	if steps.Classify(err) != steps.ClassCanceled {
+		t.Errorf("error %v (class %q), want canceled", err, steps.Classify(err))
+	}
+}
+
+func TestValidateConfig(t *testing.T) {
+	tests := []struct {
+		cfg  httpcheck.Config
+		want string
+	}{
+		{httpcheck.Config{URL: "127.0.0.1:6443/readyz"}, `http_check: url "127.0.0.1:6443/readyz" is not an absolute http:// or https:// URL`},
+		{httpcheck.Config{URL: "ftp://x/"}, `http_check: url "ftp://x/" is not an absolute http:// or https:// URL`},
+		{httpcheck.Config{URL: "http://x/", ExpectStatus: []int{2000}}, `http_check: expect_status 2000 is not an HTTP status code`},
+		{httpcheck.Config{URL: "http://x/", CAFile: "/ca.pem"}, `http_check: ca_file is set but url "http://x/" is not https`},
+		{httpcheck.Config{URL: "http://x/", Method: "GET /"}, `http_check: method "GET /" is not an HTTP method`},
+	}
+	for _, tt := range tests {
+		err := httpcheck.Type{}.ValidateConfig(&tt.cfg)
+		if err == nil || err.Error() != tt.want || steps.Classify(err) != steps.ClassConfig {
+			t.Errorf("%+v: error %v, want config error %q", tt.cfg, err, tt.want)
+		}
+	}
+}
