@@ -83,7 +83,7 @@ cmd_up() {
 		log "already up in $LAB (state: $(cat "$LAB/state")); nothing to do. lab.sh heal/break switch states."
 		return 0
 	fi
-	if [[ -e $LAB ]]; then
+	if [[ -n $(ls -A "$LAB" 2>/dev/null) ]]; then
 		log "cleaning an incomplete lab in $LAB first"
 		do_down
 	fi
@@ -177,7 +177,7 @@ cmd_down() {
 # removes $LAB. Safe on a half-built lab and on no lab at all.
 do_down() {
 	local start=$SECONDS
-	if [[ ! -e $LAB ]]; then
+	if [[ ! -e $LAB ]] || rmdir "$LAB" 2>/dev/null; then
 		log "down: nothing at $LAB"
 		return 0
 	fi

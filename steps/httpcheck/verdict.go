@@ -14,11 +14,11 @@ import (
 // The verdicts of http_check, in the output's `verdict`. The failure
 // verdicts are tls_probe's words.
 const (
-	VerdictOK                 = "ok"                   // expected status (and body)
-	VerdictUnexpectedStatus   = "unexpected_status"    // an answer, with another status
-	VerdictBodyMismatch       = "body_mismatch"        // expected status, body_contains not found
-	VerdictUnreachable        = "unreachable"          // no TCP connection
-	VerdictTimeout            = "timeout"              // no complete answer in time
+	VerdictOK                 = "ok"                // expected status (and body)
+	VerdictUnexpectedStatus   = "unexpected_status" // an answer, with another status
+	VerdictBodyMismatch       = "body_mismatch"     // expected status, body_contains not found
+	VerdictUnreachable        = "unreachable"       // no TCP connection
+	VerdictTimeout            = "timeout"           // no complete answer in time
 	VerdictUnknownAuthority   = x509step.UnknownAuthority
 	VerdictExpired            = x509step.Expired
 	VerdictNameMismatch       = x509step.NameMismatch

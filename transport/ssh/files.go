@@ -25,7 +25,7 @@ exec cat -- "$p"
 
 // ReadFile reads path in one command (through sudo on a sudo target): its
 // permission bits, owner, group and content. A missing file is not an
-// error; File.Exists is false.
+// error; File.Exists is false. A file over 64 MiB is an error.
 func (h *Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
 	if path == "" {
 		return steps.File{}, steps.Errorf(steps.ClassConfig, "read file: empty path")

@@ -15,6 +15,7 @@ do_status() {
 	row apiserver "$MASTER" "$(apiserver_url)/readyz" "$(readyz_etcd_line)"
 	status_ca
 	status_puppet
+	row memory lab "$LAB" "$(lab_memory)"
 	row state lab "$LAB" "$(cat "$LAB/state" 2>/dev/null || echo unknown)"
 	return "$bad"
 }
@@ -106,4 +107,15 @@ status_puppet() {
 	else
 		row puppet "$MASTER" "$PUPPET_RUN" "agent enabled"
 	fi
+}
+
+# lab_memory sums the resident memory of every process in the lab hosts'
+# pid namespaces (known by inode, see start_lab).
+lab_memory() {
+	local inodes
+	inodes=$(cat "$LAB"/hosts/*/pidns 2>/dev/null | tr '\n' ' ')
+	stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null | awk -v want="$inodes" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ns[w[i]] = 1 }
+		($1 in ns) { split($2, f, "/"); print "/proc/" f[3] "/status" }' |
+		xargs -r awk '/^VmRSS:/ { kb += $2; n++ } END { printf "%d processes, %.0f MB resident\n", n, kb / 1024 }' 2>/dev/null
 }

@@ -1,0 +1,144 @@
+package lab_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testLab is one lab started by lab.sh for a test, with its own state
+// directory and address base.
+type testLab struct {
+	dir    string // MEND_LAB_DIR
+	net    string // MEND_LAB_NET
+	script string // path of lab.sh
+}
+
+// requireLab skips the test when the lab cannot run here (not root, a
+// binary missing, -short), unless CI is set: CI installs everything, so
+// there a missing piece is a failure.
+func requireLab(t *testing.T) {
+	t.Helper()
+	skip := func(why string) {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("lab test cannot run under CI: %s", why)
+		}
+		t.Skip(why)
+	}
+	if testing.Short() {
+		t.Skip("the lab takes ~15 s to start; skipped with -short")
+	}
+	if os.Geteuid() != 0 {
+		skip("the lab needs root")
+	}
+	for _, bin := range []string{"sshd", "ssh", "etcd", "etcdctl", "runsvdir", "sv", "puppet", "unshare", "openssl", "curl", "go"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			skip(bin + " is not installed (apt-get install openssh-server etcd-server etcd-client runit puppet)")
+		}
+	}
+}
+
+// run runs lab.sh with args and returns its combined output.
+func (l *testLab) run(t *testing.T, timeout time.Duration, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, l.script, args...)
+	cmd.Env = append(os.Environ(), "MEND_LAB_DIR="+l.dir, "MEND_LAB_NET="+l.net)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// ssh runs command on a lab host with the lab's ssh_config, feeding stdin,
+// and returns stdout and the exit status (-1 if ssh itself failed to run).
+func (l *testLab) ssh(t *testing.T, host, command string, stdin []byte) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ssh", "-F", filepath.Join(l.dir, "ssh", "ssh_config"), host, command)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return stdout.String(), 0
+	case errors.As(err, &exit) && exit.ExitCode() != 255:
+		return stdout.String() + stderr.String(), exit.ExitCode()
+	}
+	t.Fatalf("ssh %s %q: %v\n%s", host, command, err, stderr.String())
+	return "", -1
+}
+
+// readyz GETs the apiserver's /readyz?verbose.
+func (l *testLab) readyz(t *testing.T) (int, string) {
+	t.Helper()
+	client := http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + l.net + ".11:6443/readyz?verbose")
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// waitReadyz polls /readyz?verbose until it answers code with want in the
+// body, or fails the test after timeout.
+func (l *testLab) waitReadyz(t *testing.T, code int, want string, timeout time.Duration) {
+	t.Helper()
+	var gotCode int
+	var body string
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		if gotCode, body = l.readyz(t); gotCode == code && strings.Contains(body, want) {
+			return
+		}
+	}
+	t.Fatalf("readyz did not answer %d with %q within %s; last: %d %q", code, want, timeout, gotCode, body)
+}
+
+// certInfo is what the test compares about a CA certificate.
+type certInfo struct {
+	Subject string
+	SHA256  string
+}
+
+func parseCert(t *testing.T, what, data string) certInfo {
+	t.Helper()
+	block, _ := pem.Decode([]byte(data))
+	if block == nil {
+		t.Fatalf("%s: no PEM block in %q", what, data)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return certInfo{cert.Subject.String(), fmt.Sprintf("%x", sha256.Sum256(cert.Raw))}
+}
+
+// labProcesses lists running processes whose command line names dir.
+func labProcesses(dir string) []string {
+	var found []string
+	paths, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err == nil && bytes.Contains(b, []byte(dir)) {
+			found = append(found, strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+	return found
+}
