@@ -142,3 +142,39 @@ func labProcesses(dir string) []string {
 	}
 	return found
 }
+
+// pidNamespaces reads the pid-namespace inodes lab.sh recorded per host.
+func pidNamespaces(t *testing.T, dir string) map[uint64]bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "hosts", "*", "pidns"))
+	if len(files) != 4 {
+		t.Fatalf("want 4 hosts/*/pidns files in %s, found %v", dir, files)
+	}
+	ns := map[uint64]bool{}
+	for _, f := range files {
+		var ino uint64
+		b, _ := os.ReadFile(f)
+		if _, err := fmt.Sscan(string(b), &ino); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		ns[ino] = true
+	}
+	return ns
+}
+
+// namespaceMembers lists processes in any of the pid namespaces ns.
+func namespaceMembers(ns map[uint64]bool) []string {
+	var found []string
+	links, _ := filepath.Glob("/proc/[0-9]*/ns/pid")
+	for _, link := range links {
+		target, err := os.Readlink(link)
+		var ino uint64
+		if err != nil || func() bool { _, err := fmt.Sscanf(target, "pid:[%d]", &ino); return err != nil }() {
+			continue
+		}
+		if ns[ino] {
+			found = append(found, link)
+		}
+	}
+	return found
+}

@@ -9,27 +9,39 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/file"
+	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
+	"github.com/mend-sh/mend/steps/wait"
 	"github.com/mend-sh/mend/steps/x509"
 )
 
 // Registry returns a new registry of every built-in step type.
 func Registry() *steps.Registry {
-	return steps.NewRegistry(
+	var reg *steps.Registry
+	// wait_until wraps any other diagnose type; it looks them up in the
+	// registry it is part of, once that exists.
+	waitUntil := wait.New(func(name string) steps.Diagnoser { return reg.Diagnoser(name) })
+	reg = steps.NewRegistry(
 		[]steps.Diagnoser{
 			command.Diagnose{},
 			file.Read{},
 			x509step.Inspect{},
 			x509step.Compare{},
 			tlsprobe.Probe{},
+			httpcheck.Type{},
 			service.Status{},
+			puppet.Noop{},
 			assert.Type{},
+			waitUntil,
 		},
 		[]steps.Repairer{
 			command.Repair{},
 			file.Repair{},
 			service.Repair{},
+			puppet.Agent{},
 		},
 	)
+	return reg
 }

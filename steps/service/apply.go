@@ -12,7 +12,9 @@ import (
 // that sv's -w timeout reports before the command is killed.
 const commandGrace = 5 * time.Second
 
-// Apply records the state before, runs the action and proves its effect:
+// Apply records the state before, runs the action and proves its effect
+// (wait counts from the start of the action command, so the whole Apply
+// takes at most wait, a grace for the command, and stable_for):
 // for restart, a new instance that is running within wait and stays the
 // same instance for stable_for; for start and reload, a running instance
 // that stays the same for stable_for; for stop, no process within wait. A
@@ -34,10 +36,11 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 	if decide(s.action, before) == steps.NoOp {
 		return steps.ApplyResponse{Output: repairOutput(before, before), Summary: "already " + before.String()}, nil
 	}
+	started := time.Now()
 	if err := s.run(ctx, req.Host); err != nil {
 		return steps.ApplyResponse{Changed: true, Output: repairOutput(before, before)}, err
 	}
-	after, err := s.prove(ctx, req.Host, before)
+	after, err := s.prove(ctx, req.Host, before, started.Add(s.wait))
 	resp := steps.ApplyResponse{
 		Changed: true,
 		Output:  repairOutput(after, before),
@@ -62,21 +65,22 @@ func (s settings) run(ctx context.Context, h steps.Host) error {
 	return nil
 }
 
-// prove watches the service after the action (see Apply).
-func (s settings) prove(ctx context.Context, h steps.Host, before State) (State, error) {
-	p := prover{sup: s.sup, host: h, poll: pollInterval(s.stableFor)}
+// prove watches the service after the action (see Apply) until deadline,
+// the action's start plus wait, and then for the stability window.
+func (s settings) prove(ctx context.Context, h steps.Host, before State, deadline time.Time) (State, error) {
+	p := prover{sup: s.sup, host: h, poll: pollInterval(s.stableFor), wait: s.wait, deadline: deadline}
 	var reached func(State) bool
 	what := "come up"
 	switch s.action {
 	case "stop":
-		return p.await(ctx, s.wait, "stop", func(st State) bool { return !st.Active && st.PID == 0 })
+		return p.await(ctx, "stop", func(st State) bool { return !st.Active && st.PID == 0 })
 	case "restart":
 		what = "come back as a new instance"
 		reached = func(st State) bool { return st.Active && !st.sameInstance(before) }
 	default:
 		reached = func(st State) bool { return st.Active }
 	}
-	first, err := p.await(ctx, s.wait, what, reached)
+	first, err := p.await(ctx, what, reached)
 	if err != nil {
 		return first, err
 	}

@@ -10,9 +10,11 @@ import (
 
 // prover watches a service after an action, polling its supervisor.
 type prover struct {
-	sup  supervisor
-	host steps.Host
-	poll time.Duration
+	sup      supervisor
+	host     steps.Host
+	poll     time.Duration
+	wait     time.Duration // the time allowed to reach the state, for messages
+	deadline time.Time     // when wait runs out: the action's start + wait
 }
 
 // pollInterval is a tenth of the stability window, kept between 200 ms
@@ -22,10 +24,10 @@ func pollInterval(stableFor time.Duration) time.Duration {
 	return min(max(stableFor/10, 200*time.Millisecond), time.Second)
 }
 
-// await polls until reached(state) holds, for at most wait. It returns
-// the state that satisfied it, or an error with the last state seen.
-func (p prover) await(ctx context.Context, wait time.Duration, what string, reached func(State) bool) (State, error) {
-	deadline := time.Now().Add(wait)
+// await polls until reached(state) holds, until the deadline; it reads
+// the state at least once. It returns the state that satisfied it, or an
+// error with the last state seen.
+func (p prover) await(ctx context.Context, what string, reached func(State) bool) (State, error) {
 	for {
 		st, err := p.sup.status(ctx, p.host)
 		if err != nil {
@@ -34,8 +36,8 @@ func (p prover) await(ctx context.Context, wait time.Duration, what string, reac
 		if reached(st) {
 			return st, nil
 		}
-		if time.Now().After(deadline) {
-			return st, steps.Errorf(steps.ClassStep, "%s did not %s within %s (last seen: %s)", p.sup, what, wait, st)
+		if time.Now().After(p.deadline) {
+			return st, steps.Errorf(steps.ClassStep, "%s did not %s within %s (last seen: %s)", p.sup, what, p.wait, st)
 		}
 		if err := sleep(ctx, p.poll); err != nil {
 			return st, err

@@ -153,11 +153,13 @@ is_our_unshare() {
 	[[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF "boot.sh ${2##*/} $2"
 }
 
-# stop_hosts stops every process of every lab host, all hosts at once:
-# first each runit service (sv force-stop: TERM, so etcd shuts down
-# cleanly and its log says so), then SIGHUP to runsvdir, which exits; when
-# PID 1 of a pid namespace exits, the kernel kills whatever is left in it.
-# Escalates to SIGKILL; every wait is bounded.
+# stop_hosts stops every process of every lab host, all hosts at once.
+# First each runit service gets sv force-stop (TERM; etcd shuts down and
+# logs it, but a leader whose peers stop at the same moment waits up to 7 s
+# for a leadership transfer, so runsv kills what is still up after 1 s).
+# Then SIGHUP makes each runsvdir exit; when PID 1 of a pid namespace
+# exits, the kernel kills whatever is left in it. Escalates to SIGKILL;
+# every wait is bounded.
 stop_hosts() {
 	local h init pids=()
 	for h in "${HOSTS[@]}"; do
@@ -189,7 +191,7 @@ stop_services() {
 		s=${s%/}
 		names+=("${s##*/}")
 	done
-	SVDIR=$dir timeout 12 sv -w 8 force-stop "${names[@]}" >/dev/null 2>&1 || true
+	SVDIR=$dir timeout 10 sv -w 1 force-stop "${names[@]}" >/dev/null 2>&1 || true
 }
 
 # unshare_pid HOST prints the pid of the host's unshare if it is running.
