@@ -21,11 +21,12 @@ type checker struct {
 	phaseVals map[string]cty.Value
 	funcs     map[string]function.Function
 	diags     hcl.Diagnostics
+	reg       *steps.Registry // for nested steps (steps.Nester); may be nil
 }
 
 // check runs every static check and returns what it found.
-func (rb *Runbook) check() hcl.Diagnostics {
-	c := &checker{rb: rb, vars: map[string]*Variable{}, stepIndex: map[string]int{}, funcs: Functions()}
+func (rb *Runbook) check(reg *steps.Registry) hcl.Diagnostics {
+	c := &checker{rb: rb, reg: reg, vars: map[string]*Variable{}, stepIndex: map[string]int{}, funcs: Functions()}
 	c.indexVariables()
 	c.indexSteps()
 	c.buildValidationScope()

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/gocty"
 )
@@ -47,7 +48,56 @@ func (c *checker) checkConfig(s *Step, sc exprScope) {
 			c.diags = append(c.diags, badStepType(s, fmt.Sprintf("its config declares %q, a meta-argument the language owns, so the step type never sees it", a.Name)))
 		}
 	}
-	c.checkBody(s.Config, ty, sc, skip)
+	nested := ""
+	if n, ok := s.StepType.(steps.Nester); ok {
+		nested = n.NestedBlock()
+		if inner := c.nestedType(s.Config, nested); inner != nil && sc.self == cty.NilType {
+			sc.self = inner.Output() // the type of self in until-like arguments
+		}
+	}
+	c.checkBody(s.Config, ty, sc, skip, nested)
+}
+
+// nestedType finds the diagnose type named by the label of a step's nested
+// block (wait_until's check "TYPE"), or nil when there is none or it is
+// unknown (checkNested reports that).
+func (c *checker) nestedType(body hcl.Body, block string) steps.Diagnoser {
+	if c.reg == nil {
+		return nil
+	}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: block, LabelNames: []string{"type"}}}})
+	for _, b := range content.Blocks {
+		if d := c.reg.Diagnoser(b.Labels[0]); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// checkNested checks a nested step block (steps.Nester) against the
+// diagnose type its label names: the type must exist and the body must fit
+// its config. self is not in scope inside: the nested step has not run.
+func (c *checker) checkNested(b *hcl.Block, sc exprScope) {
+	if c.reg == nil || len(b.Labels) == 0 {
+		return
+	}
+	inner := c.reg.Diagnoser(b.Labels[0])
+	if inner == nil {
+		c.diags = append(c.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown step type",
+			Detail: fmt.Sprintf("There is no diagnose step type named %q to run inside this %s block.%s",
+				b.Labels[0], b.Type, didYouMean(b.Labels[0], c.reg.Names(steps.Diagnose))),
+			Subject: b.LabelRanges[0].Ptr(),
+		})
+		return
+	}
+	ty := reflect.TypeOf(inner.NewConfig())
+	for ty.Kind() == reflect.Pointer {
+		ty = ty.Elem()
+	}
+	sc.self = cty.NilType
+	c.checkBody(b.Body, ty, sc, nil, "")
 }
 
 // badStepType reports a step type whose definition is broken: a bug in
@@ -65,7 +115,7 @@ func badStepType(s *Step, problem string) *hcl.Diagnostic {
 // checkBody checks body against the gohcl-tagged struct type ty. skip
 // holds names already consumed by an enclosing schema (the meta-arguments),
 // which a remain body still shows in its syntax tree.
-func (c *checker) checkBody(body hcl.Body, ty reflect.Type, sc exprScope, skip map[string]bool) {
+func (c *checker) checkBody(body hcl.Body, ty reflect.Type, sc exprScope, skip map[string]bool, nested string) {
 	schema, partial := gohcl.ImpliedBodySchema(reflect.New(ty).Interface())
 	var content *hcl.BodyContent
 	var rest hcl.Body
@@ -80,7 +130,7 @@ func (c *checker) checkBody(body hcl.Body, ty reflect.Type, sc exprScope, skip m
 	for _, attr := range sortedAttributes(content.Attributes) {
 		c.checkConfigAttr(attr, fields[attr.Name].Type, sc)
 	}
-	c.checkConfigBlocks(body, content.Blocks, fields, schema, sc)
+	c.checkConfigBlocks(body, content.Blocks, fields, schema, sc, nested)
 	if rest != nil {
 		restSkip := map[string]bool{}
 		for n := range skip {
@@ -118,7 +168,7 @@ func (c *checker) checkConfigAttr(attr *hcl.Attribute, fty reflect.Type, sc expr
 // checkConfigBlocks checks nested blocks: counts as gohcl enforces them
 // (one for a plain field, at least one for a required one), then each
 // block's body against its struct.
-func (c *checker) checkConfigBlocks(body hcl.Body, blocks hcl.Blocks, fields map[string]reflect.StructField, schema *hcl.BodySchema, sc exprScope) {
+func (c *checker) checkConfigBlocks(body hcl.Body, blocks hcl.Blocks, fields map[string]reflect.StructField, schema *hcl.BodySchema, sc exprScope, nested string) {
 	byType := blocks.ByType()
 	for _, bs := range schema.Blocks {
 		fty := fields[bs.Type].Type
@@ -143,7 +193,11 @@ func (c *checker) checkConfigBlocks(body hcl.Body, blocks hcl.Blocks, fields map
 			})
 		}
 		for _, b := range found {
-			c.checkBody(b.Body, fty, sc, nil)
+			if bs.Type == nested {
+				c.checkNested(b, sc)
+				continue
+			}
+			c.checkBody(b.Body, fty, sc, nil, "")
 		}
 	}
 }

@@ -63,7 +63,7 @@ func Load(filename string, src []byte, reg *steps.Registry) (*Runbook, hcl.Diagn
 	content, moreDiags := file.Body.Content(runbookFileSchema)
 	diags = append(diags, moreDiags...)
 	diags = append(diags, rb.decodeBlocks(content.Blocks, reg)...)
-	diags = append(diags, rb.check()...)
+	diags = append(diags, rb.check(reg)...)
 	return rb, diags
 }
 

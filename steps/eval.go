@@ -17,3 +17,13 @@ type Evaluator interface {
 	// EvalCondition evaluates a bool expression with self bound.
 	EvalCondition(expr hcl.Expression, self cty.Value) (bool, hcl.Diagnostics)
 }
+
+// Nester is implemented by a step type that embeds another diagnose step
+// in a labelled block, like wait_until's `check "http_check" { ... }`.
+// NestedBlock names that block type. The language then checks the block's
+// body against the named diagnose type's config (before anything runs, like
+// any step's arguments) and types `self` in the step's unevaluated
+// expressions (wait_until's until) as that type's output.
+type Nester interface {
+	NestedBlock() string
+}

@@ -43,7 +43,7 @@ func requireLab(t *testing.T) {
 	if os.Geteuid() != 0 {
 		skip("the lab needs root")
 	}
-	for _, bin := range []string{"sshd", "ssh", "etcd", "etcdctl", "runsvdir", "sv", "puppet", "unshare", "openssl", "curl", "go"} {
+	for _, bin := range []string{"sshd", "ssh", "ssh-keygen", "etcd", "etcdctl", "runsvdir", "sv", "svlogd", "puppet", "unshare", "flock", "ss", "openssl", "curl", "go"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			skip(bin + " is not installed (apt-get install openssh-server etcd-server etcd-client runit puppet)")
 		}

@@ -29,6 +29,7 @@ func TestLab(t *testing.T) {
 	if n := os.Getenv("MEND_LAB_TEST_NET"); n != "" {
 		lab.net = n
 	}
+	t.Logf("lab in %s on %s.x (if this test is killed: MEND_LAB_DIR=%s %s down)", lab.dir, lab.net, lab.dir, script)
 	t.Cleanup(func() {
 		if out, err := lab.run(t, time.Minute, "down"); err != nil {
 			t.Errorf("cleanup: lab.sh down: %v\n%s", err, out)

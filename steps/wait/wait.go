@@ -86,3 +86,10 @@ func (t *Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.D
 	l := &loop{settings: s, cfg: c, req: req, timeout: timeout, start: time.Now()}
 	return l.run(ctx)
 }
+
+// NestedBlock names the block holding the step to wait for, so the
+// language checks its arguments against that step type before anything
+// runs (steps.Nester).
+func (*Type) NestedBlock() string { return "check" }
+
+var _ steps.Nester = (*Type)(nil)
