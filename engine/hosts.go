@@ -53,11 +53,20 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		r.runBatch(ctx, st, sr, group)
 	}
 	outs := make([]hostOutput, 0, len(tasks))
-	changed := false
+	changed := cty.False
 	for _, t := range tasks {
 		sr.Hosts = append(sr.Hosts, t.result)
 		outs = append(outs, hostOutput{host: t.name(), output: t.output})
-		changed = changed || t.changed
+		switch {
+		case t.changed:
+			changed = cty.True
+		case t.result.Status == StatusChange || t.result.Status == StatusUnknown:
+			// A plan cannot know yet whether the repair will change
+			// anything: what depends on it is "known at apply".
+			if changed != cty.True {
+				changed = cty.UnknownVal(cty.Bool)
+			}
+		}
 	}
 	r.scope.set(st, stepValue(st, outs, changed))
 }

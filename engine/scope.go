@@ -93,7 +93,7 @@ type hostOutput struct {
 // stepValue builds the value a runbook sees as diagnose.<type>.<name>: the
 // output attributes of the single host (null when the step ran on several),
 // `hosts` keyed by host name, and for repairs `changed`.
-func stepValue(st *runbooks.Step, outs []hostOutput, changed bool) cty.Value {
+func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Value {
 	outTy := st.StepType.Output()
 	attrs := map[string]cty.Value{}
 	for name, aty := range outTy.AttributeTypes() {
@@ -117,7 +117,7 @@ func stepValue(st *runbooks.Step, outs []hostOutput, changed bool) cty.Value {
 	}
 	attrs["hosts"] = hostsValue(outTy, hosts)
 	if st.Phase == steps.Repair {
-		attrs["changed"] = cty.BoolVal(changed)
+		attrs["changed"] = changed
 	}
 	return cty.ObjectVal(attrs)
 }

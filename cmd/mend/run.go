@@ -169,15 +169,6 @@ func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.F
 		return req, files, diags
 	}
 	req.Runbook = rb
-	files := rb.Files
-	if o.inventory != "" {
-		inv, idiags := runbooks.LoadInventoryFile(o.inventory)
-		diags = append(diags, idiags...)
-		if inv != nil {
-			files = mergeFiles(files, inv.Files)
-			req.Inventory = inv
-		}
-	}
 	raw := map[string]string{}
 	for _, kv := range o.vars {
 		k, v, ok := strings.Cut(kv, "=")
@@ -188,10 +179,45 @@ func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.F
 		}
 		raw[k] = v
 	}
-	vars, vdiags := rb.EvalVariables(raw, o.varFiles)
-	diags = append(diags, vdiags...)
+	vars, vdiags := rb.EvalVariables(raw, o.varFiles) // adds the var files to rb.Files
+	diags = append(diags, collapseUndeclared(vdiags)...)
 	req.Vars = vars
+	files := rb.Files
+	if o.inventory != "" {
+		inv, idiags := runbooks.LoadInventoryFile(o.inventory)
+		diags = append(diags, idiags...)
+		if inv != nil {
+			files = mergeFiles(files, inv.Files)
+			req.Inventory = inv
+		}
+	}
 	return req, files, diags
+}
+
+// collapseUndeclared keeps the first "Value for undeclared variable"
+// warning and folds the others into its detail, as Terraform does: a
+// shared var file (the lab's) legitimately holds values other runbooks use.
+func collapseUndeclared(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	var first *hcl.Diagnostic
+	var others []string
+	for _, d := range diags {
+		if d.Severity != hcl.DiagWarning || d.Summary != "Value for undeclared variable" {
+			out = append(out, d)
+			continue
+		}
+		if first == nil {
+			c := *d
+			first = &c
+			out = append(out, first)
+			continue
+		}
+		others = append(others, d.Detail)
+	}
+	if len(others) > 0 {
+		first.Detail += fmt.Sprintf(" %d more values in the same files are for variables this runbook does not declare either.", len(others))
+	}
+	return out
 }
 
 // checkApprovals refuses --approve addresses that name no gated repair, so

@@ -19,6 +19,11 @@ type DiagnoseConfig struct {
 	JSON bool `hcl:"json,optional"`
 	// Stdin, when not empty, is fed to the command's standard input.
 	Stdin string `hcl:"stdin,optional"`
+	// ShowOutput puts up to ShowLines lines of stdout into the plan and
+	// apply output, for a reviewer (default off: output often holds
+	// timings that make plans differ from run to run, or data nobody
+	// should paste into a pull request).
+	ShowOutput bool `hcl:"show_output,optional"`
 }
 
 // RepairConfig is the arguments of a `repair "command"` block: those of
@@ -30,6 +35,7 @@ type RepairConfig struct {
 	ExpectExit []int  `hcl:"expect_exit,optional"`
 	JSON       bool   `hcl:"json,optional"`
 	Stdin      string `hcl:"stdin,optional"`
+	ShowOutput bool   `hcl:"show_output,optional"`
 	// Creates is an absolute path; when it exists, the repair is a no-op.
 	Creates string `hcl:"creates,optional"`
 	// Unless is a command line; when it exits 0, the repair is a no-op.
@@ -42,14 +48,15 @@ type spec struct {
 	expect  []int
 	json    bool
 	stdin   string
+	show    bool
 }
 
 func (c *DiagnoseConfig) spec() spec {
-	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin}
+	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin, c.ShowOutput}
 }
 
 func (c *RepairConfig) spec() spec {
-	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin}
+	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin, c.ShowOutput}
 }
 
 // expected applies the default exit code set [0].

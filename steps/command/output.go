@@ -59,6 +59,9 @@ func check(sp spec, r steps.ExecResult) result {
 	if sp.json {
 		res.json, res.jsonErr = parseJSON(r.Stdout)
 	}
+	if sp.show {
+		res.details = append(res.details, shownLines(res.stdout)...)
+	}
 	if !res.ok {
 		if line := lastLine(res.stderr); line != "" {
 			res.details = append(res.details, "stderr: "+line)
@@ -141,4 +144,24 @@ func lastLine(s string) string {
 		line = strings.ToValidUTF8(line[:200], "") + "…"
 	}
 	return line
+}
+
+// ShowLines is how many lines of stdout show_output puts in a plan.
+const ShowLines = 10
+
+// shownLines are the first ShowLines lines of stdout, prefixed "| ".
+func shownLines(stdout string) []string {
+	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
+	if len(lines) == 1 && lines[0] == "" {
+		return []string{"| (no output)"}
+	}
+	var out []string
+	for i, l := range lines {
+		if i == ShowLines {
+			out = append(out, fmt.Sprintf("| (%d more lines)", len(lines)-ShowLines))
+			break
+		}
+		out = append(out, "| "+l)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"regexp"
 	"strings"
@@ -39,6 +40,12 @@ func diffContent(path string, exists bool, old, new []byte) contentChange {
 		ch.diff = "(content hidden: contains a private key) " + digests(exists, old, new)
 		return ch
 	}
+	if onlyCertificates(old) && onlyCertificates(new) {
+		// Base64 lines say nothing to a reviewer; the certificate lines of
+		// the preview (subject, issuer, fingerprint, expiry) do.
+		ch.diff = "(PEM certificates: raw diff omitted, see the certificate lines) " + digests(exists, old, new)
+		return ch
+	}
 	from := "a" + path + " (on host)"
 	if !exists {
 		from = "/dev/null"
@@ -47,6 +54,24 @@ func diffContent(path string, exists bool, old, new []byte) contentChange {
 		A: a, B: b, FromFile: from, ToFile: "b" + path + " (desired)", Context: contextLines,
 	})
 	return ch
+}
+
+// onlyCertificates reports whether content is one or more PEM
+// CERTIFICATE blocks and nothing else but whitespace.
+func onlyCertificates(content []byte) bool {
+	rest := bytes.TrimSpace(content)
+	if len(rest) == 0 {
+		return false
+	}
+	for len(rest) > 0 {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil || b.Type != "CERTIFICATE" {
+			return false
+		}
+		rest = bytes.TrimSpace(rest)
+	}
+	return true
 }
 
 // splitLines splits s into lines that keep their "\n". A last line

@@ -63,7 +63,9 @@ write_inventory() {
 	done
 }
 
-# write_vars: the facts a runbook for the incident needs, as HCL attributes.
+# write_vars: the facts a runbook for the incident needs, as HCL attributes
+# named like the variables of examples/toolforge-2019-09-10 (a value for an
+# undeclared variable is a warning in mend, so other facts are comments).
 write_vars() {
 	local h eps=() hosts=()
 	for h in "${ETCD_HOSTS[@]}"; do
@@ -73,27 +75,30 @@ write_vars() {
 	cat <<-EOF
 		# mend lab variables (written by examples/lab/lab.sh up). Paths are
 		# as seen on the hosts, over ssh.
-		apiserver_host      = "$MASTER"
-		apiserver_readyz    = "$(apiserver_url)/readyz?verbose"
-		apiserver_service   = "kube-apiserver"
-		supervisor          = "runit"
-		svdir               = "$SVDIR"
-		apiserver_run       = "$SVDIR/kube-apiserver/run"
-		apiserver_log       = "/var/log/kube-apiserver/current"
-		apiserver_ca        = "$APISERVER_CA"
-		apiserver_cert      = "/var/lib/kubernetes/ssl/certs/cert.pem"
-		apiserver_key       = "/var/lib/kubernetes/ssl/private_keys/server.key"
-		puppet_ca           = "$PUPPET_CA"
-		puppet_run          = "$PUPPET_RUN"
-		puppet_noop         = "$PUPPET_RUN --noop"
-		puppet_disable_lock = "$PUPPET_LOCK"
-		puppet_summary      = "$PUPPET_SUMMARY"
-		etcd_hosts          = [$(join_list "${hosts[@]}")]
-		etcd_endpoints      = [$(join_list "${eps[@]}")]
-		etcd_ca             = "$ETCD_CA"
-		etcd_ca_host        = "${ETCD_HOSTS[0]}"
-		etcd_data_dir       = "/var/lib/etcd/default"
-		etcd_service        = "etcd"
+		apiserver_host    = "$MASTER"
+		apiserver_readyz  = "$(apiserver_url)/readyz?verbose"
+		apiserver_service = "kube-apiserver"
+		supervisor        = "runit"
+		svdir             = "$SVDIR"
+		apiserver_log     = "/var/log/kube-apiserver/current"
+		apiserver_ca      = "$APISERVER_CA"
+		apiserver_cert    = "/var/lib/kubernetes/ssl/certs/cert.pem"
+		apiserver_key     = "/var/lib/kubernetes/ssl/private_keys/server.key"
+		puppet_ca         = "$PUPPET_CA"
+		puppet_run        = "$PUPPET_RUN"
+		puppet_noop       = "$PUPPET_RUN --noop"
+		puppet_summary    = "$PUPPET_SUMMARY"
+		etcd_hosts        = [$(join_list "${hosts[@]}")]
+		etcd_endpoints    = [$(join_list "${eps[@]}")]
+		etcd_ca           = "$ETCD_CA"
+		etcd_ca_host      = "${ETCD_HOSTS[0]}"
+
+		# Other facts, for runbooks that need them:
+		#   apiserver run script  $SVDIR/kube-apiserver/run
+		#   puppet disable lock   $PUPPET_LOCK
+		#   etcd service          "etcd" in $SVDIR on each etcd host
+		#   etcd data dir         /var/lib/etcd/default
+		#   etcd member certs     /etc/etcd/ssl/server.pem, /etc/etcd/ssl/server.key
 	EOF
 }
 

@@ -1,0 +1,254 @@
+runbook {
+  title       = "kube-apiserver cannot reach etcd (Toolforge, 2019-09-10)"
+  description = <<-EOT
+    The apiserver fails readiness with "etcd cluster is unavailable or
+    misconfigured". Before anyone touches etcd membership, prove where the
+    fault is: replay the apiserver's own TLS view of etcd, check etcd's
+    health with generous timeouts, and compare the CA the apiserver trusts
+    with the CA that signed etcd's certificates. Identity is fingerprint and
+    key, not the name: both CAs may be called "Puppet CA: ...". The fix goes
+    where puppet copies the CA from, so puppet does not revert it.
+  EOT
+}
+
+variable "apiserver_host" {
+  type        = string
+  description = "Inventory name of the control-plane host running kube-apiserver."
+}
+
+variable "apiserver_readyz" {
+  type        = string
+  description = "The apiserver's readiness URL, as seen from its own host."
+}
+
+variable "etcd_hosts" {
+  type        = list(string)
+  description = "Inventory names of the etcd members."
+
+  validation {
+    condition     = length(var.etcd_hosts) % 2 == 1
+    error_message = "An etcd cluster needs an odd number of members."
+  }
+}
+
+variable "etcd_endpoints" {
+  type        = list(string)
+  description = "etcd client endpoints (host:port) as kube-apiserver's --etcd-servers names them."
+}
+
+variable "etcd_ca_host" {
+  type        = string
+  description = "An etcd member whose CA file is read as the CA that signed etcd's certificates."
+}
+
+variable "etcd_ca" {
+  type        = string
+  default     = "/etc/etcd/ssl/ca.pem"
+  description = "etcd's --trusted-ca-file on the members."
+}
+
+variable "apiserver_ca" {
+  type        = string
+  default     = "/var/lib/kubernetes/ssl/certs/ca.pem"
+  description = "kube-apiserver's --etcd-cafile: the CA it trusts for etcd (written by puppet's k8s::ssl)."
+}
+
+variable "apiserver_cert" {
+  type        = string
+  default     = "/var/lib/kubernetes/ssl/certs/cert.pem"
+  description = "kube-apiserver's --etcd-certfile."
+}
+
+variable "apiserver_key" {
+  type        = string
+  default     = "/var/lib/kubernetes/ssl/private_keys/server.key"
+  description = "kube-apiserver's --etcd-keyfile."
+}
+
+variable "apiserver_log" {
+  type        = string
+  default     = "/var/log/kube-apiserver/current"
+  description = "Where the apiserver logs its flags at start."
+}
+
+variable "apiserver_service" {
+  type    = string
+  default = "kube-apiserver"
+}
+
+variable "supervisor" {
+  type        = string
+  default     = "systemd"
+  description = "What supervises the apiserver: systemd in production, runit in the lab."
+}
+
+variable "svdir" {
+  type        = string
+  default     = "/etc/service"
+  description = "runit's service directory (supervisor = runit only)."
+}
+
+variable "puppet_ca" {
+  type        = string
+  default     = "/var/lib/puppet/client/ssl/certs/ca.pem"
+  description = "The CA in the puppet client ssldir, which k8s::ssl copies to apiserver_ca."
+}
+
+variable "puppet_run" {
+  type    = string
+  default = "puppet agent --test --color=false --detailed-exitcodes"
+}
+
+variable "puppet_noop" {
+  type    = string
+  default = "puppet agent --test --noop --color=false"
+}
+
+variable "puppet_summary" {
+  type    = string
+  default = "/var/lib/puppet/public/last_run_summary.yaml"
+}
+
+# 1. The symptom, as the apiserver reports it.
+diagnose "http_check" "apiserver_ready" {
+  on      = [var.apiserver_host]
+  url     = var.apiserver_readyz
+  timeout = "10s"
+}
+
+# 2. Which files does the running apiserver really use? It logs its flags at start.
+diagnose "command" "apiserver_flags" {
+  on          = [var.apiserver_host]
+  command     = "grep -E 'FLAG: --etcd-(servers|cafile|certfile|keyfile)=|etcd CA loaded' ${var.apiserver_log} | tail -n 5"
+  expect_exit = [0, 1]
+}
+
+# 3. Replay the apiserver's TLS view of etcd from its own host, with exactly
+#    its CA and client certificate, and ask which CA would have worked.
+diagnose "tls_probe" "apiserver_to_etcd" {
+  on        = [var.apiserver_host]
+  endpoint  = var.etcd_endpoints[0]
+  ca_file   = var.apiserver_ca
+  cert_file = var.apiserver_cert
+  key_file  = var.apiserver_key
+  timeout   = "10s"
+  candidate_ca_files = [
+    { host = var.etcd_ca_host, path = var.etcd_ca },
+    var.puppet_ca,
+  ]
+
+  expect {
+    condition = contains(["ok", "unknown_authority"], self.verdict)
+    message   = "etcd is not reachable over TLS for another reason (${self.verdict}: ${self.error}); this runbook is about a CA mismatch: stop and escalate."
+  }
+}
+
+# 4. Rule etcd out instead of blaming it: health with generous timeouts
+#    (etcdctl's old 1 s default made a slow etcd look dead on the night).
+diagnose "command" "etcd_health" {
+  on      = var.etcd_hosts
+  command = "ETCDCTL_API=3 etcdctl --endpoints https://${host.address}:2379 --cacert ${var.etcd_ca} --cert /etc/etcd/ssl/server.pem --key /etc/etcd/ssl/server.key --dial-timeout=10s --command-timeout=15s endpoint health -w json"
+  json    = true
+  timeout = "30s"
+
+  expect {
+    condition = self.json[0].health
+    message   = "etcd on ${host.name} is unhealthy: this is not (only) a CA mismatch. Do not change membership without the etcd runbooks; escalate."
+  }
+}
+
+# 5. The question nobody asked until 01:02: is the CA the apiserver trusts
+#    the CA that signed etcd's certificates?
+diagnose "x509_compare" "trusted_vs_etcd_ca" {
+  a = { host = var.apiserver_host, path = var.apiserver_ca }
+  b = { host = var.etcd_ca_host, path = var.etcd_ca }
+}
+
+# 6. And the file puppet copies it from.
+diagnose "x509_compare" "puppet_source_vs_etcd_ca" {
+  a = { host = var.apiserver_host, path = var.puppet_ca }
+  b = { host = var.etcd_ca_host, path = var.etcd_ca }
+}
+
+# 7. The durable fix: put etcd's CA where puppet takes it from (01:33 on the
+#    night: a fix in the copy was reverted by puppet).
+repair "file" "install_etcd_ca_at_puppet_source" {
+  on      = [var.apiserver_host]
+  when    = !diagnose.x509_compare.puppet_source_vs_etcd_ca.same
+  path    = var.puppet_ca
+  content = diagnose.x509_compare.puppet_source_vs_etcd_ca.b.pem
+  mode    = "0644"
+  backup  = true
+
+  approval {
+    reason = "Replaces the CA in the puppet client ssldir, which puppet copies to kube-apiserver's --etcd-cafile."
+  }
+}
+
+# 8. Let puppet propagate it to the apiserver's CA file.
+repair "puppet_agent" "propagate" {
+  on      = [var.apiserver_host]
+  when    = repair.file.install_etcd_ca_at_puppet_source.changed || !diagnose.x509_compare.trusted_vs_etcd_ca.same
+  action  = "run"
+  command = var.puppet_run
+  timeout = "5m"
+}
+
+# 9. The apiserver reads its CA file only at start.
+repair "service" "restart_apiserver" {
+  on         = [var.apiserver_host]
+  when       = repair.puppet_agent.propagate.changed || !diagnose.http_check.apiserver_ready.ok
+  name       = var.apiserver_service
+  supervisor = var.supervisor
+  svdir      = var.svdir
+  action     = "restart"
+  stable_for = "5s"
+  timeout    = "2m"
+
+  approval {
+    reason = "Restarts the control plane's API server."
+  }
+}
+
+# 10. Verify: ready, and stays ready.
+diagnose "wait_until" "apiserver_ready_after" {
+  on         = [var.apiserver_host]
+  timeout    = "90s"
+  interval   = "1s"
+  stable_for = "4s"
+
+  check "http_check" {
+    url = var.apiserver_readyz
+  }
+
+  until = self.ok
+}
+
+# 11. Verify: the apiserver's TLS view of etcd now verifies.
+diagnose "tls_probe" "apiserver_to_etcd_after" {
+  on        = [var.apiserver_host]
+  endpoint  = var.etcd_endpoints[0]
+  ca_file   = var.apiserver_ca
+  cert_file = var.apiserver_cert
+  key_file  = var.apiserver_key
+  timeout   = "10s"
+
+  expect {
+    condition = self.ok
+    message   = "The apiserver's CA still does not verify etcd (${self.verdict}): ${self.error}"
+  }
+}
+
+# 12. Verify durability: a puppet run would not change the CA back.
+diagnose "puppet_noop" "fix_is_durable" {
+  on           = [var.apiserver_host]
+  command      = var.puppet_noop
+  paths        = [var.apiserver_ca, var.puppet_ca]
+  summary_file = var.puppet_summary
+  timeout      = "5m"
+
+  expect {
+    condition = self.clean
+    message   = "Puppet would change ${join(", ", self.would_change)} back: the fix is not durable."
+  }
+}
