@@ -121,6 +121,7 @@ diagnose "command" "apiserver_flags" {
   on          = [var.apiserver_host]
   command     = "grep -E 'FLAG: --etcd-(servers|cafile|certfile|keyfile)=|etcd CA loaded' ${var.apiserver_log} | tail -n 5"
   expect_exit = [0, 1]
+  show_output = true
 }
 
 # 3. Replay the apiserver's TLS view of etcd from its own host, with exactly
