@@ -144,7 +144,7 @@ func TestIncidentEndToEnd(t *testing.T) {
 		"diagnose.x509_compare.trusted_vs_etcd_ca":     "ok",
 		"repair.file.install_etcd_ca_at_puppet_source": "change",
 		"repair.puppet_agent.propagate":                "change",
-		"repair.service.restart_apiserver":             "unknown",
+		"repair.service.restart_apiserver":             "change",
 		"diagnose.wait_until.apiserver_ready_after":    "deferred",
 		"diagnose.puppet_noop.fix_is_durable":          "deferred",
 	}
