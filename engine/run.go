@@ -51,7 +51,7 @@ type Run struct {
 // StepRun is one step of a Run.
 type StepRun struct {
 	Address string      `json:"address"`
-	Phase   steps.Phase `json:"-"`
+	Phase   steps.Phase `json:"phase"`
 	Type    string      `json:"type"`
 	Name    string      `json:"name"`
 	// Line is the step block's line in the runbook, for "see line N".

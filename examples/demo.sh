@@ -42,14 +42,16 @@ say "mend apply with the two gates approved"
 	--approve repair.file.install_etcd_ca_at_puppet_source \
 	--approve repair.service.restart_apiserver </dev/null
 
+say "mend audit show: what the apply did, by whom, when, with what result"
+"$mend" audit show "$audit"
+
 say "mend plan again: nothing to do (exit code 0 with -detailed-exitcode)"
 "$mend" plan "${common[@]}" -detailed-exitcode "$runbook"
 
 say "the lab's own view"
 examples/lab/lab.sh status || true
 
-say "mend audit show (the last run) and verify"
-"$mend" audit show "$audit"
+say "mend audit verify: the hash chain of every record of the four runs"
 "$mend" audit verify "$audit"
 
 say "demo took $((SECONDS - start)) s"

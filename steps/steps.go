@@ -28,6 +28,9 @@ func (p Phase) String() string {
 	return "unknown"
 }
 
+// MarshalText makes a Phase read as its keyword in JSON.
+func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
 // Type is what every step type declares, before anything runs: its name,
 // the shape of its arguments and the shape of its result. The language
 // package uses it for static checks (unknown or missing arguments, wrong

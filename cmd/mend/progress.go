@@ -28,7 +28,7 @@ func (p *progress) HostDone(s *engine.StepRun, h *engine.HostRun) {
 	defer p.mu.Unlock()
 	host := h.Host
 	if host == "" {
-		host = "-"
+		host = "(no host)"
 	}
 	fmt.Fprintf(p.w, "%s on %s: %s\n", s.Address, host, h.Status)
 }

@@ -18,19 +18,15 @@ type JSON struct{ W io.Writer }
 type jsonRun struct {
 	FormatVersion string `json:"format_version"`
 	*engine.Run
-	Phases  map[string]string `json:"phases"` // address -> diagnose|repair
-	Pending bool              `json:"pending_changes"`
-	Failed  bool              `json:"failed"`
-	NotDone []string          `json:"not_done,omitempty"`
+	Pending bool     `json:"pending_changes"`
+	Failed  bool     `json:"failed"`
+	NotDone []string `json:"not_done,omitempty"`
 }
 
 // Run writes the document.
 func (v JSON) Run(r *engine.Run) error {
-	doc := jsonRun{FormatVersion: FormatVersion, Run: r, Phases: map[string]string{},
+	doc := jsonRun{FormatVersion: FormatVersion, Run: r,
 		Pending: r.Pending(), Failed: r.Failed(), NotDone: r.NotDone()}
-	for _, s := range r.Steps {
-		doc.Phases[s.Address] = s.Phase.String()
-	}
 	enc := json.NewEncoder(v.W)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)

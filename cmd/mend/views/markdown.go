@@ -61,7 +61,9 @@ func (v Markdown) details(s *engine.StepRun) {
 		if h.Preview == nil && len(h.Details) == 0 && h.Error == "" {
 			continue
 		}
-		fmt.Fprintf(&body, "**%s**\n\n", h.Host)
+		if h.Host != "" {
+			fmt.Fprintf(&body, "**%s**\n\n", h.Host)
+		}
 		for _, d := range h.Details {
 			fmt.Fprintf(&body, "- %s\n", d)
 		}

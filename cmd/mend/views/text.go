@@ -14,6 +14,9 @@ import (
 type Text struct {
 	W     io.Writer
 	Color bool // ANSI colour; the CLI sets it only on a terminal without NO_COLOR
+	// Mode is set by Run. In an apply, a repair that ran shows what its
+	// Apply reported, not the preview again (the command is still shown).
+	Mode engine.Mode
 }
 
 // symbol is the one-character mark in front of a step, as Terraform marks
@@ -55,6 +58,7 @@ func (v Text) statusColor(s engine.Status) string {
 
 // Run renders a whole plan or apply.
 func (v Text) Run(r *engine.Run) {
+	v.Mode = r.Mode
 	head := fmt.Sprintf("mend %s: %s (sha256 %s)", r.Mode, r.Runbook, short(r.RunbookSHA256))
 	fmt.Fprintln(v.W, v.paint("1", head))
 	if r.Title != "" {
@@ -107,13 +111,19 @@ func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
 		fmt.Fprintf(v.W, "        error (%s): %s\n", h.ErrorClass, indentRest(h.Error, "        "))
 	}
 	if h.Preview != nil && s.Phase == steps.Repair {
-		v.preview(h.Preview)
+		ran := v.Mode == engine.ModeApply && (h.Status == engine.StatusChanged || h.Status == engine.StatusFailed || h.Status == engine.StatusOutcomeUnknown)
+		v.preview(h.Preview, ran)
 	}
 }
 
-func (v Text) preview(p *steps.Preview) {
+// preview prints what a repair would do; after it ran (ran), only the
+// command, since the host's details already say what it did.
+func (v Text) preview(p *steps.Preview, ran bool) {
 	if p.Command != "" {
 		fmt.Fprintf(v.W, "        command: %s\n", p.Command)
+	}
+	if ran {
+		return
 	}
 	for _, c := range p.Changes {
 		fmt.Fprintf(v.W, "        %s\n", c)

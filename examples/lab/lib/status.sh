@@ -12,11 +12,17 @@ do_status() {
 	for h in "${HOSTS[@]}"; do status_sshd "$h" || bad=1; done
 	for h in "${ETCD_HOSTS[@]}"; do status_etcd "$h" || bad=1; done
 	for h in "${HOSTS[@]}"; do status_runsvdir "$h" || bad=1; done
-	row apiserver "$MASTER" "$(apiserver_url)/readyz" "$(readyz_etcd_line)"
+	local ready
+	ready=$(readyz_etcd_line)
+	row apiserver "$MASTER" "$(apiserver_url)/readyz" "$ready"
 	status_ca
 	status_puppet
 	row memory lab "$LAB" "$(lab_memory)"
-	row state lab "$LAB" "$(cat "$LAB/state" 2>/dev/null || echo unknown)"
+	# What the lab is now, judged by readiness, and what lab.sh last made it
+	# (a runbook may have fixed it since).
+	local now=broken
+	[[ $ready == 200* ]] && now=healthy
+	row state lab "$LAB" "$now (lab.sh last left it $(cat "$LAB/state" 2>/dev/null || echo unknown))"
 	return "$bad"
 }
 
