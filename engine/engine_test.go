@@ -168,6 +168,30 @@ func TestApplyWithApprovalChangesAndVerifies(t *testing.T) {
 	}
 }
 
+// TestAuditFullMidRunMeansNoRepair: the disk fills up after the
+// diagnoses were recorded; the repair's intent cannot be written, so the
+// repair does not run and the run stops.
+func TestAuditFullMidRunMeansNoRepair(t *testing.T) {
+	req, dir := setup(t, incidentLike, map[string]string{"token": "s3cret-token"})
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, []byte("bad"), 0o600)
+	a := &memAudit{failAfter: 4} // run_start, diagnose start+finish, approval
+	req.Approver = &grant{allow: map[string]bool{"repair.danger_write.install": true}}
+	run, err := newEngine(a).Apply(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := statuses(run); got[1] != "repair.danger_write.install failed" || got[2] != "diagnose.sh.after not-run" {
+		t.Errorf("statuses = %q", got)
+	}
+	if h := run.Steps[1].Hosts[0]; !strings.Contains(h.Error, "no space left on device") || !strings.Contains(h.Error, "not run (fail closed)") {
+		t.Errorf("install error = %q", h.Error)
+	}
+	if got, _ := os.ReadFile(ca); string(got) != "bad" {
+		t.Errorf("file changed to %q although its intent was not recorded", got)
+	}
+}
+
 func TestAuditFailureMeansNoRepair(t *testing.T) {
 	req, dir := setup(t, incidentLike, map[string]string{"token": "s3cret-token"})
 	ca := filepath.Join(dir, "ca.pem")

@@ -103,15 +103,16 @@ func (localConnector) Connect(ctx context.Context, h *runbooks.InventoryHost) (s
 
 // memAudit keeps records in memory and can be told to fail.
 type memAudit struct {
-	mu   sync.Mutex
-	recs []audit.Record
-	fail bool
+	mu        sync.Mutex
+	recs      []audit.Record
+	fail      bool
+	failAfter int // >0: appends after this many records fail (a disk filling up)
 }
 
 func (m *memAudit) Append(r audit.Record) (audit.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fail {
+	if m.fail || (m.failAfter > 0 && len(m.recs) >= m.failAfter) {
 		return r, errors.New("write /var/log/mend/audit.jsonl: no space left on device")
 	}
 	r.Seq = uint64(len(m.recs) + 1)
