@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mend-sh/mend/audit"
+)
+
+// TestUnfinishedIntentReported: a run that died after writing a repair's
+// intent left no outcome. The next run says so ("outcome unknown"),
+// records that it noticed, and says it only once.
+func TestUnfinishedIntentReported(t *testing.T) {
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "audit.jsonl")
+	log, err := audit.Open(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []audit.Record{
+		{Event: audit.EventRunStart, RunID: "dead", Mode: audit.ModeApply},
+		{Event: audit.EventStepStart, RunID: "dead", Mode: audit.ModeApply, Step: "repair.file.install", Host: "box"},
+	} {
+		if _, err := log.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log.Close()
+	inv := filepath.Join(dir, "inventory.mend.hcl")
+	rb := filepath.Join(dir, "rb.mend.hcl")
+	os.WriteFile(inv, []byte("host \"box\" {\n  address = \"local\"\n}\n"), 0o644)
+	os.WriteFile(rb, []byte("diagnose \"command\" \"x\" {\n  on      = [\"box\"]\n  command = \"true\"\n}\n"), 0o644)
+
+	run := func() string {
+		var stdout, stderr bytes.Buffer
+		if code := Main([]string{"plan", "-i", inv, "--audit-log", logPath, rb}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("plan exit %d\n%s%s", code, stdout.String(), stderr.String())
+		}
+		return stderr.String()
+	}
+	first := run()
+	if !strings.Contains(first, "run dead started repair.file.install on box") || !strings.Contains(first, "outcome unknown") {
+		t.Errorf("first run does not report the unfinished intent:\n%s", first)
+	}
+	if second := run(); strings.Contains(second, "outcome unknown") {
+		t.Errorf("second run reports it again:\n%s", second)
+	}
+	recs, err := audit.ReadAll(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var closed bool
+	for _, r := range recs {
+		closed = closed || (r.RunID == "dead" && r.Event == audit.EventStepFinish && r.Outcome == audit.OutcomeUnknown)
+	}
+	if !closed {
+		t.Error("no outcome-unknown record closes the dead run's intent")
+	}
+	if _, err := audit.Verify(logPath); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+}
