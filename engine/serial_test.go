@@ -2,12 +2,16 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mend-sh/mend/engine"
+	"github.com/mend-sh/mend/runbooks"
 )
 
 // spans reads "start end" nanosecond pairs the hosts wrote.
@@ -63,5 +67,47 @@ diagnose "sh" "span" {
 				t.Errorf("overlap = %v, want %v (spans %v)", overlap, tc.overlap, sp)
 			}
 		})
+	}
+}
+
+// TestParallelismBound: with Parallelism 2, five hosts never run more
+// than two at a time (and do run two at a time).
+func TestParallelismBound(t *testing.T) {
+	dir := t.TempDir()
+	var inv strings.Builder
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&inv, "host \"h%d\" {\n  address = \"local\"\n  groups  = [\"all\"]\n}\n", i)
+	}
+	in, diags := runbooks.LoadInventory("inv.mend.hcl", []byte(inv.String()))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	rb, diags := runbooks.Load("rb.mend.hcl", []byte(`
+diagnose "sh" "span" {
+  on      = "all"
+  command = "s=$(date +%s%N); sleep 0.25; echo $s $(date +%s%N) > `+dir+`/span-${host.name}"
+}
+`), testRegistry())
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	eng := engine.New(engine.Options{Registry: testRegistry(), Connector: localConnector{}, Parallelism: 2})
+	run, err := eng.Apply(context.Background(), engine.Request{Runbook: rb, Inventory: in})
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %+v", err, run)
+	}
+	sp := spans(t, dir)
+	most := 0
+	for _, s := range sp {
+		n := 0
+		for _, o := range sp {
+			if o[0] <= s[0] && s[0] < o[1] {
+				n++ // o was running when s started (s counts itself)
+			}
+		}
+		most = max(most, n)
+	}
+	if most != 2 {
+		t.Errorf("at most %d hosts ran at once, want 2 (spans %v)", most, sp)
 	}
 }

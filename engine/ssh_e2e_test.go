@@ -2,8 +2,11 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +79,54 @@ diagnose "command" "after" {
 		if !contains(ev, want) {
 			t.Errorf("audit lacks %q: %q", want, ev)
 		}
+	}
+}
+
+// TestFanOutManyHostsNoLeaks runs two steps on 40 inventory hosts (aliases
+// of one real sshd) with the default bound of 10 at a time: every host
+// answers, and once the pool is closed no goroutine is left behind.
+func TestFanOutManyHostsNoLeaks(t *testing.T) {
+	srv := sshtest.Start(t, sshtest.WithConfig("MaxSessions 100", "MaxStartups 200:30:400"))
+	const hosts = 40
+	var inv strings.Builder
+	for i := 0; i < hosts; i++ {
+		fmt.Fprintf(&inv, "host \"h%02d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"all\"]\n}\n", i)
+	}
+	in, diags := runbooks.LoadInventory("inv.mend.hcl", []byte(inv.String()))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	rb, diags := runbooks.Load("rb.mend.hcl", []byte(`
+diagnose "command" "who" {
+  on      = "all"
+  command = "echo ${host.name}"
+}
+diagnose "command" "again" {
+  on      = "all"
+  command = "test ${trimspace(diagnose.command.who.hosts[host.name].stdout)} = ${host.name}"
+}
+`), builtin.Registry())
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	before := runtime.NumGoroutine()
+	pool := mendssh.NewPool(srv.Config())
+	eng := engine.New(engine.Options{Registry: builtin.Registry(), Connector: poolConnector{srv, pool}})
+	run, err := eng.Apply(context.Background(), engine.Request{Runbook: rb, Inventory: in})
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s", err, run.Err)
+	}
+	for _, s := range run.Steps {
+		if len(s.Hosts) != hosts || s.Status != engine.StatusOk {
+			t.Errorf("%s: %d hosts, %s", s.Address, len(s.Hosts), s.Status)
+		}
+	}
+	pool.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		t.Errorf("goroutines: %d before, %d after closing the pool", before, n)
 	}
 }
