@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/mend-sh/mend/internal/labtest"
 	"io"
 	"net/http"
 	"os"
@@ -18,48 +19,10 @@ import (
 	"time"
 )
 
-// testLab is one lab started by lab.sh for a test, with its own state
-// directory and address base.
+// testLab is one lab started by lab.sh for a test (internal/labtest),
+// with the helpers this package's tests use on it.
 type testLab struct {
-	dir    string // MEND_LAB_DIR
-	net    string // MEND_LAB_NET
-	script string // path of lab.sh
-}
-
-// requireLab skips the test when the lab cannot run here (not root, a
-// binary missing, -short), unless CI is set: CI installs everything, so
-// there a missing piece is a failure.
-func requireLab(t *testing.T) {
-	t.Helper()
-	skip := func(why string) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("lab test cannot run under CI: %s", why)
-		}
-		t.Skip(why)
-	}
-	if testing.Short() {
-		t.Skip("the lab takes ~15 s to start; skipped with -short")
-	}
-	if os.Geteuid() != 0 {
-		skip("the lab needs root")
-	}
-	for _, bin := range []string{"sshd", "ssh", "ssh-keygen", "etcd", "etcdctl", "runsvdir", "sv", "svlogd", "puppet", "unshare", "flock", "ss", "openssl", "curl", "go"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			skip(bin + " is not installed (apt-get install openssh-server etcd-server etcd-client runit puppet)")
-		}
-	}
-}
-
-// run runs lab.sh with args and returns its combined output.
-func (l *testLab) run(t *testing.T, timeout time.Duration, args ...string) (string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, l.script, args...)
-	cmd.Env = append(os.Environ(), "MEND_LAB_DIR="+l.dir, "MEND_LAB_NET="+l.net)
-	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	*labtest.Lab
 }
 
 // ssh runs command on a lab host with the lab's ssh_config, feeding stdin,
@@ -68,7 +31,7 @@ func (l *testLab) ssh(t *testing.T, host, command string, stdin []byte) (string,
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", "-F", filepath.Join(l.dir, "ssh", "ssh_config"), host, command)
+	cmd := exec.CommandContext(ctx, "ssh", "-F", filepath.Join(l.Dir, "ssh", "ssh_config"), host, command)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -88,7 +51,7 @@ func (l *testLab) ssh(t *testing.T, host, command string, stdin []byte) (string,
 func (l *testLab) readyz(t *testing.T) (int, string) {
 	t.Helper()
 	client := http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Get("http://" + l.net + ".11:6443/readyz?verbose")
+	resp, err := client.Get("http://" + l.Net + ".11:6443/readyz?verbose")
 	if err != nil {
 		return 0, err.Error()
 	}

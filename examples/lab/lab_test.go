@@ -1,6 +1,7 @@
 package lab_test
 
 import (
+	"github.com/mend-sh/mend/internal/labtest"
 	"net"
 	"os"
 	"path/filepath"
@@ -23,23 +24,14 @@ const (
 // through it with plain ssh and HTTP, and tears it down. The subtests run
 // in order: each starts from the state the previous one left.
 func TestLab(t *testing.T) {
-	requireLab(t)
-	script, _ := filepath.Abs("lab.sh")
-	lab := &testLab{dir: filepath.Join(t.TempDir(), "lab"), net: "127.0.1", script: script}
+	net := "127.0.1"
 	if n := os.Getenv("MEND_LAB_TEST_NET"); n != "" {
-		lab.net = n
+		net = n
 	}
-	t.Logf("lab in %s on %s.x (if this test is killed: MEND_LAB_DIR=%s %s down)", lab.dir, lab.net, lab.dir, script)
-	t.Cleanup(func() {
-		if out, err := lab.run(t, time.Minute, "down"); err != nil {
-			t.Errorf("cleanup: lab.sh down: %v\n%s", err, out)
-		}
-	})
 	start := time.Now()
-	if out, err := lab.run(t, 5*time.Minute, "up"); err != nil {
-		t.Fatalf("lab.sh up: %v\n%s", err, out)
-	}
-	t.Logf("lab.sh up took %s", time.Since(start).Round(time.Millisecond))
+	lab := &testLab{labtest.Start(t, net, false)}
+	t.Logf("lab.sh up took %s; lab in %s on %s.x (if this test is killed: MEND_LAB_DIR=%s %s down)",
+		time.Since(start).Round(time.Millisecond), lab.Dir, lab.Net, lab.Dir, lab.Script)
 
 	steps := []struct {
 		name string
@@ -62,7 +54,7 @@ func TestLab(t *testing.T) {
 }
 
 func testUpIdempotent(t *testing.T, lab *testLab) {
-	before, _ := filepath.Glob(filepath.Join(lab.dir, "hosts", "*", "unshare.pid"))
+	before, _ := filepath.Glob(filepath.Join(lab.Dir, "hosts", "*", "unshare.pid"))
 	pids := func() string {
 		var s []string
 		for _, f := range before {
@@ -72,7 +64,7 @@ func testUpIdempotent(t *testing.T, lab *testLab) {
 		return strings.Join(s, " ")
 	}
 	was := pids()
-	out, err := lab.run(t, time.Minute, "up")
+	out, err := lab.Run(time.Minute, "up")
 	if err != nil || !strings.Contains(out, "nothing to do") {
 		t.Fatalf("second lab.sh up: err=%v, want 'nothing to do' in:\n%s", err, out)
 	}
@@ -87,9 +79,9 @@ func testHostViews(t *testing.T, lab *testLab) {
 	for i, h := range []string{"k8s-master", "etcd-01", "etcd-02", "etcd-03"} {
 		out, _ := lab.ssh(t, h, "hostname; cat /etc/lab/id", nil)
 		got[h] = out
-		addr := lab.net + ".11"
+		addr := lab.Net + ".11"
 		if i > 0 {
-			addr = lab.net + ".2" + h[len(h)-1:]
+			addr = lab.Net + ".2" + h[len(h)-1:]
 		}
 		want[h] = h + "\n" + h + " " + addr + "\n"
 	}
@@ -176,25 +168,25 @@ func testDurableFix(t *testing.T, lab *testLab) {
 }
 
 func testDown(t *testing.T, lab *testLab) {
-	ns := pidNamespaces(t, lab.dir)
+	ns := pidNamespaces(t, lab.Dir)
 	for _, args := range [][]string{{"down"}, {"down"}} { // the second down is a no-op
-		if out, err := lab.run(t, time.Minute, args...); err != nil {
+		if out, err := lab.Run(time.Minute, args...); err != nil {
 			t.Fatalf("lab.sh down: %v\n%s", err, out)
 		}
 	}
 	if left := namespaceMembers(ns); len(left) > 0 {
 		t.Errorf("processes left in the lab's pid namespaces: %v", left)
 	}
-	if left := labProcesses(lab.dir); len(left) > 0 {
-		t.Errorf("processes naming %s left: %v", lab.dir, left)
+	if left := labProcesses(lab.Dir); len(left) > 0 {
+		t.Errorf("processes naming %s left: %v", lab.Dir, left)
 	}
-	for _, addr := range []string{lab.net + ".11:22", lab.net + ".21:2379", lab.net + ".11:6443"} {
+	for _, addr := range []string{lab.Net + ".11:22", lab.Net + ".21:2379", lab.Net + ".11:6443"} {
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 			c.Close()
 			t.Errorf("%s still accepts connections after down", addr)
 		}
 	}
-	if _, err := os.Stat(lab.dir); !os.IsNotExist(err) {
-		t.Errorf("%s still exists after down (err=%v)", lab.dir, err)
+	if _, err := os.Stat(lab.Dir); !os.IsNotExist(err) {
+		t.Errorf("%s still exists after down (err=%v)", lab.Dir, err)
 	}
 }

@@ -38,7 +38,7 @@ func Require(t testing.TB) {
 	if os.Geteuid() != 0 {
 		skip("the lab needs root")
 	}
-	for _, bin := range []string{"sshd", "etcd", "etcdctl", "runsvdir", "sv", "puppet", "unshare", "openssl", "go"} {
+	for _, bin := range []string{"sshd", "ssh", "ssh-keygen", "etcd", "etcdctl", "runsvdir", "sv", "svlogd", "puppet", "unshare", "flock", "ss", "openssl", "curl", "go"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			skip(bin + " is not installed (make test installs it)")
 		}
