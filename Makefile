@@ -1,4 +1,4 @@
-# The README's two commands are `make demo` and `make test`.
+# Shortcuts; the README's two commands are ./examples/demo.sh and ./scripts/test.sh.
 GO ?= go
 
 .PHONY: build test demo lab-up lab-down lint
@@ -9,12 +9,10 @@ build:
 # Installs what the tests need (sshd, etcd, runit, puppet) when missing, then
 # runs every test, including the ones against a real sshd and the lab.
 test:
-	./scripts/deps.sh
-	$(GO) test -count=1 -timeout 20m ./...
+	./scripts/test.sh
 
 # The incident, end to end: lab up (broken), plan, gated apply, audit verify, lab down.
-demo: build
-	./scripts/deps.sh
+demo:
 	./examples/demo.sh
 
 lab-up:

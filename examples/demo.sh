@@ -3,7 +3,8 @@
 # lab up (broken as on the night), plan (the diagnosis), apply without
 # approvals (stops at the first gate), apply with the gates approved, a
 # second plan (nothing to do), the audit log shown and verified, lab down.
-# Run as root from anywhere: `make demo` builds bin/mend first.
+# Run as root from anywhere; it installs missing Debian packages and
+# builds bin/mend first.
 # MEND_DEMO_KEEP=1 leaves the lab up afterwards.
 set -euo pipefail
 
@@ -17,7 +18,8 @@ start=$SECONDS
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-[ -x "$mend" ] || go build -o "$mend" ./cmd/mend
+./scripts/deps.sh
+go build -o "$mend" ./cmd/mend
 
 say "lab up: four sshd hosts, 3-member etcd with TLS, kube-apiserver under runit, puppet; broken"
 examples/lab/lab.sh up
