@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mend's tests and lab need, when missing:
-# openssh-server (real sshd in tests), etcd-server and etcd-client (the lab's
-# cluster), runit (the lab's supervisor), puppet (the lab's config
-# management), sudo (sudo hosts in tests). Needs root; says what it does.
+# openssh-server and openssh-client (real sshd in tests, OpenSSH as the
+# benchmark peer), etcd-server and etcd-client (the lab's cluster), runit
+# (the lab's supervisor), puppet (the lab's config management), sudo (sudo
+# hosts in tests), procps (pgrep: proof that timed-out commands are gone),
+# curl, openssl, iproute2 (ss) and util-linux (flock, unshare, setsid) for
+# the lab. Needs root; says what it does.
 set -euo pipefail
 
 need=()
-for pair in sshd:openssh-server etcd:etcd-server etcdctl:etcd-client runsvdir:runit puppet:puppet sudo:sudo; do
+for pair in sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client etcd:etcd-server etcdctl:etcd-client \
+	runsvdir:runit svlogd:runit puppet:puppet sudo:sudo pgrep:procps curl:curl openssl:openssl ss:iproute2 \
+	flock:util-linux unshare:util-linux setsid:util-linux script:bsdutils; do
   bin=${pair%%:*} pkg=${pair#*:}
   if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
     need+=("$pkg")
   fi
 done
-if [ ${#need[@]} -eq 0 ]; then
+mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+if [ ${#need[@]} -eq 0 ] || [ -z "${need[0]}" ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
