@@ -6,16 +6,12 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
-	"sort"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
-	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps/builtin"
 	"github.com/spf13/cobra"
 )
@@ -99,6 +95,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 		return fmt.Errorf("unknown -format %q: use text, markdown or json", o.format)
 	}
 	req, files, diags := a.load(o, path)
+	if !diags.HasErrors() {
+		diags = append(diags, engine.CheckTargets(req)...)
+	}
 	printDiags(a.stderr, files, diags, colorFor(a.stderr, o.noColor))
 	if diags.HasErrors() {
 		return errSilent
@@ -154,121 +153,6 @@ func (a *app) render(run *engine.Run, o runOptions, color bool) {
 	default:
 		views.Text{W: a.stdout, Color: color}.Run(run)
 	}
-}
-
-// load reads the runbook, the inventory and the variables; every problem
-// comes back as a diagnostic.
-func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.File, hcl.Diagnostics) {
-	var req engine.Request
-	rb, diags := runbooks.LoadFile(path, builtin.Registry())
-	if rb == nil || diags.HasErrors() {
-		var files map[string]*hcl.File
-		if rb != nil {
-			files = rb.Files
-		}
-		return req, files, diags
-	}
-	req.Runbook = rb
-	raw := map[string]string{}
-	for _, kv := range o.vars {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid -var option",
-				Detail: fmt.Sprintf("The option -var %q is not of the form NAME=VALUE.", kv)})
-			continue
-		}
-		raw[k] = v
-	}
-	vars, vdiags := rb.EvalVariables(raw, o.varFiles) // adds the var files to rb.Files
-	diags = append(diags, collapseUndeclared(vdiags)...)
-	req.Vars = vars
-	files := rb.Files
-	if o.inventory != "" {
-		inv, idiags := runbooks.LoadInventoryFile(o.inventory)
-		diags = append(diags, idiags...)
-		if inv != nil {
-			files = mergeFiles(files, inv.Files)
-			req.Inventory = inv
-		}
-	}
-	return req, files, diags
-}
-
-// collapseUndeclared keeps the first "Value for undeclared variable"
-// warning and folds the others into its detail, as Terraform does: a
-// shared var file (the lab's) legitimately holds values other runbooks use.
-func collapseUndeclared(diags hcl.Diagnostics) hcl.Diagnostics {
-	var out hcl.Diagnostics
-	var first *hcl.Diagnostic
-	var others []string
-	for _, d := range diags {
-		if d.Severity != hcl.DiagWarning || d.Summary != "Value for undeclared variable" {
-			out = append(out, d)
-			continue
-		}
-		if first == nil {
-			c := *d
-			first = &c
-			out = append(out, first)
-			continue
-		}
-		others = append(others, d.Detail)
-	}
-	if len(others) > 0 {
-		first.Detail += fmt.Sprintf(" %d more values in the same files are for variables this runbook does not declare either.", len(others))
-	}
-	return out
-}
-
-// checkApprovals refuses --approve addresses that name no gated repair, so
-// a typo cannot silently leave a gate closed (or look approved).
-func checkApprovals(rb *runbooks.Runbook, approve []string) error {
-	gated := map[string]bool{}
-	var names []string
-	for _, st := range rb.Steps {
-		if st.Approval != nil {
-			gated[st.Address()] = true
-			names = append(names, st.Address())
-		}
-	}
-	sort.Strings(names)
-	for _, addr := range approve {
-		if !gated[addr] {
-			return fmt.Errorf("--approve %s: no repair with an approval block has that address; gated repairs: %s",
-				addr, strings.Join(names, ", "))
-		}
-	}
-	return nil
-}
-
-// reportUnfinished reports intents without an outcome left by an earlier
-// run that died mid-step: their outcome is unknown and a human must look.
-// Each is then closed with an outcome-unknown record naming this run, so it
-// is reported once, and the log says who noticed.
-func (a *app) reportUnfinished(log *audit.Log, path string) error {
-	recs, err := audit.ReadAll(path)
-	if err != nil {
-		return fmt.Errorf("audit log: %v (nothing was run)", err)
-	}
-	for _, r := range audit.Unfinished(recs) {
-		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
-			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
-		closing := audit.Record{Event: audit.EventStepFinish, RunID: r.RunID, Mode: r.Mode, Step: r.Step, Host: r.Host,
-			Outcome: audit.OutcomeUnknown, Operator: operator(),
-			Reason: "no outcome was recorded (crash or lost connection); reported by a later run"}
-		if _, err := log.Append(closing); err != nil {
-			return fmt.Errorf("audit log: %v (nothing was run)", err)
-		}
-	}
-	return nil
-}
-
-// auditPath is the --audit-log flag, or the documented default.
-func auditPath(flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	return audit.DefaultPath()
 }
 
 func operator() string {

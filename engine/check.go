@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// CheckTargets resolves, before anything runs, every `on` that depends
+// only on variables, against the inventory: a host or group name that does
+// not exist is reported on its line, with a suggestion, instead of failing
+// the run halfway, after earlier repairs already changed hosts. An `on`
+// that refers to step results is checked when the step runs. The CLI calls
+// it before Plan and Apply.
+func CheckTargets(req Request) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	sc := newScope(req.Vars)
+	ctx := sc.evalContext(nil, cty.NilVal)
+	for _, st := range req.Runbook.Steps {
+		if st.On == nil || !onlyVariables(st.On) {
+			continue
+		}
+		names, known, err := evalTargets(st.On, ctx)
+		if err == nil && !known {
+			continue
+		}
+		if err == nil {
+			if req.Inventory == nil {
+				err = fmt.Errorf("this step runs on hosts, but no inventory was given (-i)")
+			} else {
+				_, err = req.Inventory.Resolve(names)
+			}
+		}
+		if err != nil {
+			msg := err.Error()
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown target host",
+				Detail:   fmt.Sprintf("%s cannot run: %s.", st.Address(), trimRange(msg, st.On.Range())),
+				Subject:  st.On.Range().Ptr(),
+			})
+		}
+	}
+	return diags
+}
+
+// onlyVariables reports whether expr refers to nothing but var.*.
+func onlyVariables(expr hcl.Expression) bool {
+	for _, tr := range expr.Variables() {
+		if tr.RootName() != "var" {
+			return false
+		}
+	}
+	return true
+}
+
+// trimRange drops a leading "file:line,col-col: " that evalTargets puts
+// in front of its messages; the diagnostic carries the range itself.
+func trimRange(msg string, r hcl.Range) string {
+	prefix := r.String() + ": "
+	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
+		return msg[len(prefix):]
+	}
+	return msg
+}
