@@ -127,4 +127,3 @@ func auditPath(flag string) (string, error) {
 	}
 	return audit.DefaultPath()
 }
-
