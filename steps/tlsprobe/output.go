@@ -36,7 +36,8 @@ var chainEntryType = cty.Object(map[string]cty.Type{
 //	               chain now, in the given order, as "path" (target host)
 //	               or "host:path"
 //	tls_version    "TLS 1.3", "TLS 1.2"; "" without a completed handshake
-//	client_cert_requested  the server asked for a client certificate
+//	client_cert_requested  the server asked for a client certificate (null
+//	                       when the handshake stopped at the server's certificate)
 //	elapsed_ms     dial and handshake time in milliseconds
 func (Probe) Output() cty.Type {
 	return cty.Object(map[string]cty.Type{
@@ -73,7 +74,7 @@ func (r report) output() cty.Value {
 		"served_issuer":         cty.StringVal(issuer),
 		"verified_by":           x509step.StringList(r.candidates.verifiedBy),
 		"tls_version":           cty.StringVal(version),
-		"client_cert_requested": cty.BoolVal(r.asked),
+		"client_cert_requested": r.askedValue(),
 		"elapsed_ms":            cty.NumberIntVal(r.elapsed.Milliseconds()),
 	})
 }
@@ -92,4 +93,13 @@ func chainValue(chain []*x509.Certificate) cty.Value {
 		})
 	}
 	return cty.ListVal(vals)
+}
+
+// askedValue is client_cert_requested: null when the handshake stopped
+// before the probe could know (see askedKnown).
+func (r report) askedValue() cty.Value {
+	if !r.askedKnown() {
+		return cty.NullVal(cty.Bool)
+	}
+	return cty.BoolVal(r.asked)
 }

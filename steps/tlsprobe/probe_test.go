@@ -21,7 +21,7 @@ type probed struct {
 	Chain        []string // subjects, leaf first
 	VerifiedBy   []string
 	TLSVersion   string
-	Asked        bool
+	Asked        string // "yes", "" (no) or "?" (null: the handshake stopped at the server's certificate)
 }
 
 func readProbed(out cty.Value) probed {
@@ -42,7 +42,7 @@ func readProbed(out cty.Value) probed {
 		Chain:        chain,
 		VerifiedBy:   verified,
 		TLSVersion:   out.GetAttr("tls_version").AsString(),
-		Asked:        out.GetAttr("client_cert_requested").True(),
+		Asked:        askedOf(out.GetAttr("client_cert_requested")),
 	}
 }
 
@@ -89,20 +89,20 @@ func probeCases(l *lab, s *servers) []probeCase {
 				return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca2"], CandidateCAFiles: refs(
 					cty.StringVal(l.files["ca2"]), cty.StringVal(l.files["ca1"]), onHost("etcd", l.files["ca1"]))}
 			},
-			want: probed{Verdict: "unknown_authority", ServedIssuer: lab, Chain: etcd,
+			want: probed{Verdict: "unknown_authority", Asked: "?", ServedIssuer: lab, Chain: etcd,
 				VerifiedBy: []string{l.files["ca1"], "etcd:" + l.files["ca1"]}},
 			wantErr: `x509: certificate signed by unknown authority`},
 		{name: "expired", server: tlsSrv(l.expired.TLS(), tls.VersionTLS13, false), cfg: trusting("ca1"),
-			want:    probed{Verdict: "expired", ServedIssuer: lab, Chain: []string{"CN=etcd-old"}},
+			want:    probed{Verdict: "expired", Asked: "?", ServedIssuer: lab, Chain: []string{"CN=etcd-old"}},
 			wantErr: "x509: certificate has expired or is not yet valid: current time "},
 		{name: "name_mismatch: dialled by IP", server: tlsSrv(l.wrongNm.TLS(), tls.VersionTLS13, false), cfg: trusting("ca1"),
-			want:    probed{Verdict: "name_mismatch", ServedIssuer: lab, Chain: []string{"CN=etcd.example"}},
+			want:    probed{Verdict: "name_mismatch", Asked: "?", ServedIssuer: lab, Chain: []string{"CN=etcd.example"}},
 			wantErr: "x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs"},
 		{name: "name_mismatch: server_name", server: tlsSrv(l.etcdTLS(), tls.VersionTLS13, false),
 			cfg: func(addr string) *tlsprobe.Config {
 				return &tlsprobe.Config{Endpoint: addr, ServerName: "etcd-02.example", CAFile: l.files["ca1"]}
 			},
-			want:    probed{Verdict: "name_mismatch", ServedIssuer: lab, Chain: etcd},
+			want:    probed{Verdict: "name_mismatch", Asked: "?", ServedIssuer: lab, Chain: etcd},
 			wantErr: "x509: certificate is valid for etcd-01.example, not etcd-02.example"},
 		{name: "server_name matches a DNS SAN", server: tlsSrv(l.wrongNm.TLS(), tls.VersionTLS13, false),
 			cfg: func(addr string) *tlsprobe.Config {
@@ -110,30 +110,30 @@ func probeCases(l *lab, s *servers) []probeCase {
 			},
 			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: []string{"CN=etcd.example"}, TLSVersion: "TLS 1.3"}},
 		{name: "mTLS accepted, TLS 1.3", server: tlsSrv(l.etcdTLS(), tls.VersionTLS13, true), cfg: withClient("client", "client.key"),
-			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: true}},
+			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: "yes"}},
 		{name: "mTLS accepted, TLS 1.2", server: tlsSrv(l.etcdTLS(), tls.VersionTLS12, true), cfg: withClient("client", "client.key"),
-			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.2", Asked: true}},
+			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.2", Asked: "yes"}},
 		{name: "client_cert_rejected: none given, TLS 1.3 (first Read)", server: tlsSrv(l.etcdTLS(), tls.VersionTLS13, true), cfg: trusting("ca1"),
-			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: true},
+			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: "yes"},
 			wantErr: "remote error: tls: certificate required"},
 		{name: "client_cert_rejected: wrong CA, TLS 1.3 (first Read)", server: tlsSrv(l.etcdTLS(), tls.VersionTLS13, true), cfg: withClient("rogue", "rogue.key"),
-			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: true},
+			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: "yes"},
 			wantErr: "remote error: tls: unknown certificate authority"},
 		{name: "client_cert_rejected: wrong CA, TLS 1.2 (handshake)", server: tlsSrv(l.etcdTLS(), tls.VersionTLS12, true), cfg: withClient("rogue", "rogue.key"),
-			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, Asked: true},
+			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, Asked: "yes"},
 			wantErr: "remote error: tls: unknown certificate authority"},
 		{name: "client_cert_rejected: none given, TLS 1.2 (handshake)", server: tlsSrv(l.etcdTLS(), tls.VersionTLS12, true), cfg: trusting("ca1"),
-			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, Asked: true},
+			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, Asked: "yes"},
 			wantErr: "remote error: tls: handshake failure"},
 		{name: "unreachable", server: closedPort,
 			cfg: func(addr string) *tlsprobe.Config {
 				return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca1"], CandidateCAFiles: refs(cty.StringVal(l.files["ca1"]))}
 			},
-			want: probed{Verdict: "unreachable"}, wantErr: "connection refused"},
+			want: probed{Verdict: "unreachable", Asked: "?"}, wantErr: "connection refused"},
 		{name: "timeout: the server never answers", server: s.silent, cfg: trusting("ca1"), timeout: 300 * time.Millisecond,
-			want: probed{Verdict: "timeout"}, wantErr: "handshake: no answer after "},
+			want: probed{Verdict: "timeout", Asked: "?"}, wantErr: "handshake: no answer after "},
 		{name: "handshake_failed: not TLS", server: s.notTLS, cfg: trusting("ca1"),
-			want: probed{Verdict: "handshake_failed"}, wantErr: "tls: first record does not look like a TLS handshake"},
+			want: probed{Verdict: "handshake_failed", Asked: "?"}, wantErr: "tls: first record does not look like a TLS handshake"},
 	}
 }
 
@@ -178,4 +178,14 @@ func checkProbe(t *testing.T, tc probeCase, resp steps.DiagnoseResponse) {
 	if !strings.HasPrefix(resp.Summary, tc.want.Verdict+": ") {
 		t.Errorf("summary %q does not start with the verdict", resp.Summary)
 	}
+}
+
+func askedOf(v cty.Value) string {
+	switch {
+	case v.IsNull():
+		return "?"
+	case v.True():
+		return "yes"
+	}
+	return ""
 }

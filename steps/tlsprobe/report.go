@@ -78,6 +78,18 @@ func (r report) candidateSummary() string {
 	return ""
 }
 
+// askedKnown reports whether the probe knows if the server asked for a
+// client certificate: crypto/tls asks for one only after it accepted the
+// server's certificate, so a handshake that stopped there cannot tell.
+func (r report) askedKnown() bool { return r.asked || r.version != 0 }
+
+func (r report) askedText() string {
+	if !r.askedKnown() {
+		return "not known (the handshake stopped at the server's certificate)"
+	}
+	return yesNo(r.asked)
+}
+
 func (r report) details() []string {
 	presented := "none"
 	if r.cfg.CertFile != "" {
@@ -85,7 +97,7 @@ func (r report) details() []string {
 	}
 	d := []string{
 		fmt.Sprintf("endpoint %s (server name %s), dialled from %s in %s", r.cfg.Endpoint, r.name, r.host, r.elapsed.Round(time.Millisecond)),
-		fmt.Sprintf("client certificate requested: %s; presented: %s", yesNo(r.asked), presented),
+		fmt.Sprintf("client certificate requested: %s; presented: %s", r.askedText(), presented),
 	}
 	for _, c := range r.ca.Certs {
 		d = append(d, fmt.Sprintf("trusted (%s): %s, SHA256 %s", r.ca.Where(), c.Subject, x509step.Fingerprint(c)))

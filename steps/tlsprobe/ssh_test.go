@@ -36,25 +36,25 @@ func TestProbeThroughSSH(t *testing.T) {
 			cfg: func(addr string) *tlsprobe.Config {
 				return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca2"], CandidateCAFiles: refs(onHost("etcd", l.files["ca1"]))}
 			},
-			want:    probed{Verdict: "unknown_authority", ServedIssuer: lab, Chain: etcd, VerifiedBy: []string{"etcd:" + l.files["ca1"]}},
+			want:    probed{Verdict: "unknown_authority", Asked: "?", ServedIssuer: lab, Chain: etcd, VerifiedBy: []string{"etcd:" + l.files["ca1"]}},
 			wantErr: "a same-named CA replaced the one that signed it"},
 		{name: "mTLS accepted, TLS 1.3", server: mtls(tls.VersionTLS13),
 			cfg: func(addr string) *tlsprobe.Config {
 				return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca1"], CertFile: l.files["client"], KeyFile: l.files["client.key"]}
 			},
-			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: true}},
+			want: probed{Verdict: "ok", OK: true, ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: "yes"}},
 		{name: "client_cert_rejected, TLS 1.3", server: mtls(tls.VersionTLS13),
 			cfg: func(addr string) *tlsprobe.Config {
 				return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca1"], CertFile: l.files["rogue"], KeyFile: l.files["rogue.key"]}
 			},
-			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: true},
+			want:    probed{Verdict: "client_cert_rejected", ServedIssuer: lab, Chain: etcd, TLSVersion: "TLS 1.3", Asked: "yes"},
 			wantErr: "remote error: tls: unknown certificate authority"},
 		{name: "unreachable", server: closedPort,
 			cfg:  func(addr string) *tlsprobe.Config { return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca1"]} },
-			want: probed{Verdict: "unreachable"}, wantErr: "connect failed"},
+			want: probed{Verdict: "unreachable", Asked: "?"}, wantErr: "connect failed"},
 		{name: "timeout", server: s.silent, timeout: 300 * time.Millisecond,
 			cfg:  func(addr string) *tlsprobe.Config { return &tlsprobe.Config{Endpoint: addr, CAFile: l.files["ca1"]} },
-			want: probed{Verdict: "timeout"}, wantErr: "handshake: no answer after "},
+			want: probed{Verdict: "timeout", Asked: "?"}, wantErr: "handshake: no answer after "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
