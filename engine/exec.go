@@ -29,6 +29,7 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 			return
 		}
 	}
+	r.redact.harvest(st.Config, r.scope.markedContext(t.host))
 	cfg, known, err := decodeConfig(st, ectx)
 	switch {
 	case err != nil:

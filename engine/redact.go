@@ -5,6 +5,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -68,8 +71,8 @@ func (r *redactor) collect(v cty.Value, sensitive bool) {
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
-		if sensitive && len(v.AsString()) >= minSecretLen {
-			r.secrets = append(r.secrets, v.AsString())
+		if sensitive {
+			r.addString(v.AsString())
 		}
 	case ty == cty.Number || ty == cty.Bool:
 		if sensitive {
@@ -87,6 +90,57 @@ func (r *redactor) collect(v cty.Value, sensitive bool) {
 			r.collect(ev, sensitive)
 		}
 	}
+}
+
+// addString learns a secret string and, for a multi-line one, each of its
+// lines: output is often redacted line by line (a diff, a command's
+// stdout), where the whole never appears.
+func (r *redactor) addString(secret string) {
+	if len(secret) >= minSecretLen {
+		r.secrets = append(r.secrets, secret)
+	}
+	if !strings.Contains(secret, "\n") {
+		return
+	}
+	for _, line := range strings.Split(secret, "\n") {
+		if line = strings.TrimSpace(line); len(line) >= minSecretLen {
+			r.secrets = append(r.secrets, line)
+		}
+	}
+}
+
+// harvest learns the secrets derived from sensitive values in a step's
+// own arguments: evaluated with marks kept, every function call or
+// reference whose result is marked is a secret in its own right
+// (base64encode(var.token), jsonencode({t = var.token}), a line of a
+// multi-line secret), so text that holds it is redacted though it never
+// holds the variable's value verbatim. Templates are not harvested whole:
+// their marked parts are, and a whole command line would redact too much.
+func (r *redactor) harvest(body hcl.Body, ctx *hcl.EvalContext) {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return
+	}
+	var found []cty.Value
+	_ = hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch e := n.(type) {
+		case *hclsyntax.FunctionCallExpr, *hclsyntax.ScopeTraversalExpr, *hclsyntax.RelativeTraversalExpr,
+			*hclsyntax.IndexExpr, *hclsyntax.SplatExpr, *hclsyntax.ForExpr:
+			if v, diags := e.(hclsyntax.Expression).Value(ctx); !diags.HasErrors() && v.ContainsMarked() {
+				found = append(found, v)
+			}
+		}
+		return nil
+	})
+	if len(found) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range found {
+		r.collect(v, v.IsMarked())
+	}
+	r.sort()
 }
 
 // String redacts s.

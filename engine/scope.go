@@ -17,16 +17,20 @@ import (
 type scope struct {
 	mu      sync.RWMutex
 	vars    cty.Value                                  // object of unmarked variable values
+	marked  cty.Value                                  // the same, sensitive values still marked
 	results map[string]map[string]map[string]cty.Value // phase -> type -> name -> value
 }
 
 func newScope(vars map[string]cty.Value) *scope {
 	plain := make(map[string]cty.Value, len(vars))
+	marked := make(map[string]cty.Value, len(vars))
 	for k, v := range vars {
 		plain[k], _ = v.UnmarkDeep()
+		marked[k] = v
 	}
 	return &scope{
-		vars: cty.ObjectVal(plain),
+		vars:   cty.ObjectVal(plain),
+		marked: cty.ObjectVal(marked),
 		results: map[string]map[string]map[string]cty.Value{
 			steps.Diagnose.String(): {},
 			steps.Repair.String():   {},
@@ -49,9 +53,20 @@ func (s *scope) set(st *runbooks.Step, v cty.Value) {
 // (nil: a step without `on`, or the `on` expression itself) with self
 // bound (cty.NilVal: no self).
 func (s *scope) evalContext(h *runbooks.InventoryHost, self cty.Value) *hcl.EvalContext {
+	return s.context(h, self, s.vars)
+}
+
+// markedContext is evalContext with sensitive variables still marked, so
+// that an expression shows which of its values derive from a secret. Only
+// the redactor uses it: step types get unmarked values.
+func (s *scope) markedContext(h *runbooks.InventoryHost) *hcl.EvalContext {
+	return s.context(h, cty.NilVal, s.marked)
+}
+
+func (s *scope) context(h *runbooks.InventoryHost, self, varsVal cty.Value) *hcl.EvalContext {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	vars := map[string]cty.Value{"var": s.vars}
+	vars := map[string]cty.Value{"var": varsVal}
 	for phase, byType := range s.results {
 		types := map[string]cty.Value{}
 		for t, byName := range byType {
@@ -60,28 +75,12 @@ func (s *scope) evalContext(h *runbooks.InventoryHost, self cty.Value) *hcl.Eval
 		vars[phase] = cty.ObjectVal(types)
 	}
 	if h != nil {
-		vars["host"] = hostValue(h)
+		vars["host"] = runbooks.HostValue(h)
 	}
 	if self != cty.NilVal {
 		vars["self"] = self
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: runbooks.Functions()}
-}
-
-func hostValue(h *runbooks.InventoryHost) cty.Value {
-	groups := make([]cty.Value, len(h.Groups))
-	for i, g := range h.Groups {
-		groups[i] = cty.StringVal(g)
-	}
-	gl := cty.ListValEmpty(cty.String)
-	if len(groups) > 0 {
-		gl = cty.ListVal(groups)
-	}
-	return cty.ObjectVal(map[string]cty.Value{
-		"name":    cty.StringVal(h.Name),
-		"address": cty.StringVal(h.Address),
-		"groups":  gl,
-	})
 }
 
 // hostOutput is one host's output of a step.

@@ -35,6 +35,16 @@ func (rb *Runbook) validateVariables(values map[string]cty.Value, valid map[stri
 func (rule *Validation) check(ctx *hcl.EvalContext, v *Variable, valueRange *hcl.Range) hcl.Diagnostics {
 	cond, diags := rule.Condition.Value(ctx)
 	if diags.HasErrors() {
+		if v.Sensitive {
+			// The evaluation error may quote the value ("cannot convert
+			// \"s3cret\" to number"): say only where and that it failed.
+			return hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid value for variable",
+				Detail:   fmt.Sprintf("The validation condition for the sensitive var.%s could not be evaluated with the value given; the error is not shown because it may contain the value.", v.Name),
+				Subject:  rule.Condition.Range().Ptr(),
+			}}
+		}
 		return diags
 	}
 	cond, _ = cond.UnmarkDeep()
@@ -57,7 +67,8 @@ func (rule *Validation) check(ctx *hcl.EvalContext, v *Variable, valueRange *hcl
 		return diags
 	}
 	subject := valueRange
-	if subject == nil {
+	if subject == nil || v.Sensitive {
+		// The value's source line would print the secret.
 		subject = rule.Condition.Range().Ptr()
 	}
 	return append(diags, &hcl.Diagnostic{
