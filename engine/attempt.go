@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -79,6 +78,11 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out cty.Value) err
 		if err != nil {
 			return err
 		}
+		if !known && r.mode == ModeApply {
+			// Everything is known in an apply; an unknown condition cannot
+			// be taken as met.
+			return steps.Errorf(steps.ClassExpectation, "%s: the condition could not be decided (its value is unknown)", x.DeclRange)
+		}
 		if !known || ok {
 			continue
 		}
@@ -88,12 +92,10 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out cty.Value) err
 				msg = v.AsString()
 			}
 		}
-		return steps.Errorf(steps.ClassExpectation, "%s: %s", rangeLine(x.DeclRange), msg)
+		return steps.Errorf(steps.ClassExpectation, "%s: %s", x.DeclRange, msg)
 	}
 	return nil
 }
-
-func rangeLine(r hcl.Range) string { return r.String() }
 
 // rawOutput extracts stdout/stderr and exit_code from outputs that have
 // them (command-like steps), for the audit record's excerpt and exit code.
@@ -139,6 +141,8 @@ func (r *runner) finish(st *runbooks.Step, t *hostTask, res attemptResult) {
 	case res.err == nil:
 		hr.Status = StatusNoOp
 	case st.Phase == steps.Repair && steps.Classify(res.err) == steps.ClassTransport:
+		// The connection died with the repair under way: it may or may not
+		// have run. Never guess.
 		hr.Status = StatusOutcomeUnknown
 		hr.Error = r.redact.String(res.err.Error())
 		hr.ErrorClass = steps.ClassTransport

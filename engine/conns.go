@@ -26,17 +26,19 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 		return nil, err
 	}
 	if mh.Info().HostKeyAccepted {
+		// Held while writing, so concurrent steps on this host wait for
+		// the record and a failed write is retried by the next caller:
+		// no step uses an accepted host before the acceptance is audited.
 		c.mu.Lock()
-		first := !c.recorded[h.Name]
-		if c.recorded == nil {
-			c.recorded = map[string]bool{}
-		}
-		c.recorded[h.Name] = true
-		c.mu.Unlock()
-		if first {
+		defer c.mu.Unlock()
+		if !c.recorded[h.Name] {
 			if err := c.audit.hostKeyAccepted(h.Name, mh); err != nil {
 				return nil, err
 			}
+			if c.recorded == nil {
+				c.recorded = map[string]bool{}
+			}
+			c.recorded[h.Name] = true
 		}
 	}
 	return mh, nil

@@ -145,10 +145,20 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	}
 	start := time.Now()
 	var out attemptResult
+	changed := false
 	for i := 1; i <= attempts; i++ {
 		t.result.Attempts = i
 		out = r.attempt(ctx, st, t, mh)
-		if out.err == nil || ctx.Err() != nil || i == attempts || steps.Classify(out.err) == steps.ClassTransport {
+		// A repair attempt that changed the host before it failed still
+		// changed it: what depends on `changed` must know.
+		changed = changed || out.changed
+		if out.err == nil || ctx.Err() != nil || i == attempts {
+			break
+		}
+		// A repair whose connection died may or may not have run: its
+		// outcome is unknown and retrying could run it twice. A diagnose
+		// is read-only, so it is retried like any failure.
+		if st.Phase == steps.Repair && steps.Classify(out.err) == steps.ClassTransport {
 			break
 		}
 		if !sleepCtx(ctx, delay) {
@@ -156,6 +166,7 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		}
 	}
 	t.result.DurationMS = time.Since(start).Milliseconds()
+	out.changed = changed
 	r.finish(st, t, out)
 	if err := r.audit.stepFinish(st.Address(), mh, t.name(), t.result, out.raw, out.exit); err != nil {
 		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
@@ -169,6 +180,13 @@ func (r *runner) recordUnstarted(st *runbooks.Step, t *hostTask) {
 	if err := r.audit.stepFinish(st.Address(), nil, t.name(), t.result, nil, nil); err != nil {
 		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
 	}
+}
+
+// isStopped reports whether the run must not go on.
+func (r *runner) isStopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopped != ""
 }
 
 func (r *runner) stopOnce(why string) {

@@ -43,10 +43,10 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	}
 	for start := 0; start < len(tasks); start += batch {
 		group := tasks[start:min(start+batch, len(tasks))]
-		if start > 0 && anyFailed(tasks[:start]) {
+		if start > 0 && (anyFailed(tasks[:start]) || r.isStopped()) {
 			for _, t := range group {
 				t.result.Status, t.done = StatusNotRun, true
-				t.result.Summary = "not run: an earlier batch failed"
+				t.result.Summary = "not run: an earlier batch failed or was refused"
 			}
 			continue
 		}
@@ -71,9 +71,13 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	r.scope.set(st, stepValue(st, outs, changed))
 }
 
+// anyFailed reports whether a host of an earlier batch failed, was
+// refused its gate or lost its connection mid-repair: a rolling step does
+// not go on to the next batch then.
 func anyFailed(tasks []*hostTask) bool {
 	for _, t := range tasks {
-		if t.result.Status == StatusFailed || t.result.Status == StatusOutcomeUnknown {
+		switch t.result.Status {
+		case StatusFailed, StatusOutcomeUnknown, StatusRefused:
 			return true
 		}
 	}

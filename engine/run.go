@@ -86,7 +86,25 @@ type HostRun struct {
 // (or might: unknown), for -detailed-exitcode.
 func (r *Run) Pending() bool {
 	for _, s := range r.Steps {
-		if s.Phase == steps.Repair && (s.Status == StatusChange || s.Status == StatusUnknown) {
+		if s.pending() {
+			return true
+		}
+	}
+	return false
+}
+
+// pending reports whether a repair would (or might) change a host: any of
+// its hosts, even when another host's failure gives the step as a whole
+// another status.
+func (s *StepRun) pending() bool {
+	if s.Phase != steps.Repair {
+		return false
+	}
+	if s.Status == StatusChange || s.Status == StatusUnknown {
+		return true
+	}
+	for _, h := range s.Hosts {
+		if h.Status == StatusChange || h.Status == StatusUnknown {
 			return true
 		}
 	}
@@ -101,6 +119,13 @@ func (r *Run) Failed() bool {
 	for _, s := range r.Steps {
 		if (s.Status == StatusFailed && !s.FailureIgnored) || s.Status == StatusRefused || s.Status == StatusOutcomeUnknown {
 			return true
+		}
+		// on_failure = "continue" tolerates failures, never a gate refused
+		// or a repair whose outcome is unknown on any host.
+		for _, h := range s.Hosts {
+			if h.Status == StatusRefused || h.Status == StatusOutcomeUnknown {
+				return true
+			}
 		}
 	}
 	return false

@@ -101,7 +101,20 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 	targets, known, err := r.targets(st)
 	switch {
 	case err != nil:
-		sr.Status, sr.Hosts = StatusFailed, []*HostRun{{Status: StatusFailed, Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}}
+		// `on` itself failed: no host can be named. The step fails with the
+		// `on` expression as its host label, is audited, and has a null
+		// value so later references fail clearly, not confusingly.
+		hr := &HostRun{Host: "on = " + sourceText(r.req.Runbook, st.On.Range()), Status: StatusFailed,
+			Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
+		sr.Hosts = []*HostRun{hr}
+		r.scope.set(st, cty.NullVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil, nil); aerr != nil {
+			r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
+		}
+	case known && len(targets) == 0:
+		sr.Status, sr.Reason = StatusSkipped, "on resolved to no hosts"
+		r.scope.set(st, stepValue(st, nil, cty.False))
+		return sr
 	case !known:
 		sr.Status, sr.Reason = r.unknownStatus(st), "on depends on a value known at apply"
 		r.scope.set(st, cty.UnknownVal(runbooks.StepValueType(st.StepType, st.Phase)))
@@ -159,15 +172,14 @@ func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
 	if sr.Status == StatusOutcomeUnknown && r.stopped == "" {
 		r.stopped = fmt.Sprintf("outcome of %s is unknown", sr.Address)
 	}
-	if r.mode == ModePlan && st.Phase == steps.Repair && r.pending == "" &&
-		(sr.Status == StatusChange || sr.Status == StatusUnknown) {
+	if r.mode == ModePlan && st.Phase == steps.Repair && r.pending == "" && sr.pending() {
 		r.pending = sr.Address
 	}
 }
 
 // aggregate derives a step's status from its hosts' statuses, worst first.
 func aggregate(phase steps.Phase, mode Mode, hosts []*HostRun) Status {
-	order := []Status{StatusFailed, StatusOutcomeUnknown, StatusRefused, StatusNotRun,
+	order := []Status{StatusOutcomeUnknown, StatusFailed, StatusRefused, StatusNotRun,
 		StatusChanged, StatusChange, StatusUnknown, StatusDeferred, StatusOk, StatusNoOp}
 	seen := map[Status]bool{}
 	for _, h := range hosts {
