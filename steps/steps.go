@@ -69,6 +69,14 @@ type Repairer interface {
 	Apply(ctx context.Context, req ApplyRequest) (ApplyResponse, error)
 }
 
+// Hostless is implemented by a step type that can run without `on`
+// because it names its hosts in its own arguments (x509_compare) or needs
+// none (assert). Every other step type needs `on`, and the validator says
+// so before anything runs.
+type Hostless interface {
+	Hostless() bool
+}
+
 // Validator is optionally implemented by a step type whose arguments have
 // rules beyond their types (one of two arguments required, a mode string
 // that must parse). The engine calls it after decoding, with the block's
@@ -150,6 +158,12 @@ type PlanRequest struct {
 	Host    Host // read-only on purpose: a preview cannot write
 	Hosts   HostResolver
 	Timeout time.Duration
+	// SensitiveConfig is true when an argument of the step derives from a
+	// sensitive value. The engine redacts the value itself wherever it
+	// appears, but not what it replaces: a preview must then not show
+	// current content either (an old, still valid password on the "-"
+	// line of a diff); digests only.
+	SensitiveConfig bool
 }
 
 // PlanResponse is a repair's preview on one host.
@@ -167,6 +181,8 @@ type ApplyRequest struct {
 	Host    MutableHost
 	Hosts   HostResolver
 	Timeout time.Duration
+	// SensitiveConfig: as in PlanRequest.
+	SensitiveConfig bool
 }
 
 // ApplyResponse is the result of a repair on one host.
