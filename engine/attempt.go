@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
@@ -11,6 +13,7 @@ import (
 // attemptResult is one try of a step on a host.
 type attemptResult struct {
 	output  cty.Value
+	marked  cty.Value // output with the sensitive marks the step type set; NilVal if none
 	err     error
 	summary string
 	details []string
@@ -37,12 +40,18 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
 	case steps.Repair:
 		resp, err := st.StepType.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
-			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout,
+			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
 	}
+	res.err = locate(st, res.err)
 	if res.err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		res.err = steps.Errorf(steps.ClassTimeout, "%s: timed out after %s: %v", st.Address(), st.Timeout, res.err)
+	}
+	if res.output != cty.NilVal && res.output.ContainsMarked() {
+		if m, err := conformOutput(st.StepType, res.output); err == nil {
+			res.marked = m
+		}
 	}
 	res.output = r.redact.unmarkOutput(res.output)
 	if res.output != cty.NilVal && !res.output.IsNull() {
@@ -131,6 +140,7 @@ func (r *runner) finish(st *runbooks.Step, t *hostTask, res attemptResult) {
 	hr.Details = r.redact.Strings(res.details)
 	if res.output != cty.NilVal {
 		t.output = res.output
+		t.marked = res.marked
 	}
 	t.changed = res.changed
 	switch {
@@ -140,15 +150,36 @@ func (r *runner) finish(st *runbooks.Step, t *hostTask, res attemptResult) {
 		hr.Status = StatusChanged
 	case res.err == nil:
 		hr.Status = StatusNoOp
-	case st.Phase == steps.Repair && steps.Classify(res.err) == steps.ClassTransport:
-		// The connection died with the repair under way: it may or may not
-		// have run. Never guess.
+	case st.Phase == steps.Repair && interrupted(res.err):
+		// The connection died, or the deadline or the operator stopped the
+		// repair while it was under way: it may or may not have taken
+		// effect. Never guess.
 		hr.Status = StatusOutcomeUnknown
 		hr.Error = r.redact.String(res.err.Error())
-		hr.ErrorClass = steps.ClassTransport
+		hr.ErrorClass = steps.Classify(res.err)
 	default:
 		hr.Status = StatusFailed
 		hr.Error = r.redact.String(res.err.Error())
 		hr.ErrorClass = steps.Classify(res.err)
 	}
+}
+
+// interrupted reports whether a repair was cut off mid-way rather than
+// failing by itself.
+func interrupted(err error) bool {
+	switch steps.Classify(err) {
+	case steps.ClassTransport, steps.ClassTimeout, steps.ClassCanceled:
+		return true
+	}
+	return false
+}
+
+// locate puts the step's file:line in front of a configuration error a
+// step type reported without one, so it points back at the runbook like a
+// validate error does.
+func locate(st *runbooks.Step, err error) error {
+	if err == nil || steps.Classify(err) != steps.ClassConfig || strings.HasPrefix(err.Error(), st.DeclRange.Filename+":") {
+		return err
+	}
+	return &steps.Error{Class: steps.ClassConfig, Err: fmt.Errorf("%s: %s: %w", st.DeclRange, st.Address(), err)}
 }

@@ -29,7 +29,7 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 			return
 		}
 	}
-	r.redact.harvest(st.Config, r.scope.markedContext(t.host))
+	t.sensitive = r.redact.harvest(st.Config, r.scope.markedContext(t.host))
 	cfg, known, err := decodeConfig(st, ectx)
 	switch {
 	case err != nil:
@@ -70,10 +70,10 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	sctx, cancel := withTimeout(ctx, st.Timeout)
 	defer cancel()
 	resp, err := st.StepType.(steps.Repairer).Plan(sctx, steps.PlanRequest{
-		Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout,
+		Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
 	})
 	if err != nil {
-		r.fail(t, err)
+		r.fail(t, locate(st, err))
 		return
 	}
 	resp.Output = r.redact.unmarkOutput(resp.Output)

@@ -12,12 +12,14 @@ import (
 // hostTask is one step on one host as it moves through prepare, gate and
 // run.
 type hostTask struct {
-	host    *runbooks.InventoryHost // nil for a step without `on`
-	result  *HostRun
-	output  cty.Value // NilVal: none
-	cfg     any
-	done    bool // nothing left to do (skipped, failed, unknown, no-op)
-	changed bool
+	host      *runbooks.InventoryHost // nil for a step without `on`
+	result    *HostRun
+	output    cty.Value // NilVal: none
+	marked    cty.Value // output with its sensitive marks, when it has any
+	cfg       any
+	done      bool // nothing left to do (skipped, failed, unknown, no-op)
+	changed   bool
+	sensitive bool // an argument derives from a sensitive value
 }
 
 func (t *hostTask) name() string {
@@ -53,10 +55,18 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		r.runBatch(ctx, st, sr, group)
 	}
 	outs := make([]hostOutput, 0, len(tasks))
+	marked := make([]hostOutput, 0, len(tasks))
+	anyMarked := false
 	changed := cty.False
 	for _, t := range tasks {
 		sr.Hosts = append(sr.Hosts, t.result)
 		outs = append(outs, hostOutput{host: t.name(), output: t.output})
+		if t.marked != cty.NilVal {
+			anyMarked = true
+			marked = append(marked, hostOutput{host: t.name(), output: t.marked})
+		} else {
+			marked = append(marked, hostOutput{host: t.name(), output: t.output})
+		}
 		switch {
 		case t.changed:
 			changed = cty.True
@@ -69,6 +79,9 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		}
 	}
 	r.scope.set(st, stepValue(st, outs, changed))
+	if anyMarked {
+		r.scope.setMarked(st, stepValue(st, marked, changed))
+	}
 }
 
 // anyFailed reports whether a host of an earlier batch failed, was

@@ -116,10 +116,13 @@ func (r *redactor) addString(secret string) {
 // multi-line secret), so text that holds it is redacted though it never
 // holds the variable's value verbatim. Templates are not harvested whole:
 // their marked parts are, and a whole command line would redact too much.
-func (r *redactor) harvest(body hcl.Body, ctx *hcl.EvalContext) {
+//
+// It reports whether any argument derives from a sensitive value, so the
+// step type can hide what the value replaces (PlanRequest.SensitiveConfig).
+func (r *redactor) harvest(body hcl.Body, ctx *hcl.EvalContext) bool {
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok {
-		return
+		return false
 	}
 	var found []cty.Value
 	_ = hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
@@ -133,7 +136,7 @@ func (r *redactor) harvest(body hcl.Body, ctx *hcl.EvalContext) {
 		return nil
 	})
 	if len(found) == 0 {
-		return
+		return false
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -141,6 +144,7 @@ func (r *redactor) harvest(body hcl.Body, ctx *hcl.EvalContext) {
 		r.collect(v, v.IsMarked())
 	}
 	r.sort()
+	return true
 }
 
 // String redacts s.

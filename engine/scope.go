@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -19,6 +20,10 @@ type scope struct {
 	vars    cty.Value                                  // object of unmarked variable values
 	marked  cty.Value                                  // the same, sensitive values still marked
 	results map[string]map[string]map[string]cty.Value // phase -> type -> name -> value
+	// markedResults holds, for steps whose outputs carry sensitive marks
+	// (file_read of a private key), the value with its marks, for
+	// markedContext. results holds them unmarked, for step types.
+	markedResults map[string]cty.Value // address -> value
 }
 
 func newScope(vars map[string]cty.Value) *scope {
@@ -29,8 +34,9 @@ func newScope(vars map[string]cty.Value) *scope {
 		marked[k] = v
 	}
 	return &scope{
-		vars:   cty.ObjectVal(plain),
-		marked: cty.ObjectVal(marked),
+		vars:          cty.ObjectVal(plain),
+		marked:        cty.ObjectVal(marked),
+		markedResults: map[string]cty.Value{},
 		results: map[string]map[string]map[string]cty.Value{
 			steps.Diagnose.String(): {},
 			steps.Repair.String():   {},
@@ -49,27 +55,40 @@ func (s *scope) set(st *runbooks.Step, v cty.Value) {
 	byType[st.Type][st.Name] = v
 }
 
+// setMarked records the marked form of a step's value (see markedResults).
+func (s *scope) setMarked(st *runbooks.Step, v cty.Value) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.markedResults[st.Address()] = v
+}
+
 // evalContext returns the context for expressions of a step, on a host
 // (nil: a step without `on`, or the `on` expression itself) with self
 // bound (cty.NilVal: no self).
 func (s *scope) evalContext(h *runbooks.InventoryHost, self cty.Value) *hcl.EvalContext {
-	return s.context(h, self, s.vars)
+	return s.context(h, self, false)
 }
 
 // markedContext is evalContext with sensitive variables still marked, so
 // that an expression shows which of its values derive from a secret. Only
 // the redactor uses it: step types get unmarked values.
 func (s *scope) markedContext(h *runbooks.InventoryHost) *hcl.EvalContext {
-	return s.context(h, cty.NilVal, s.marked)
+	return s.context(h, cty.NilVal, true)
 }
 
-func (s *scope) context(h *runbooks.InventoryHost, self, varsVal cty.Value) *hcl.EvalContext {
+func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) *hcl.EvalContext {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	vars := map[string]cty.Value{"var": varsVal}
+	vars := map[string]cty.Value{"var": s.vars}
+	if marked {
+		vars["var"] = s.marked
+	}
 	for phase, byType := range s.results {
 		types := map[string]cty.Value{}
 		for t, byName := range byType {
+			if marked {
+				byName = s.withMarked(phase, t, byName)
+			}
 			types[t] = cty.ObjectVal(byName)
 		}
 		vars[phase] = cty.ObjectVal(types)
@@ -81,6 +100,26 @@ func (s *scope) context(h *runbooks.InventoryHost, self, varsVal cty.Value) *hcl
 		vars["self"] = self
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: runbooks.Functions()}
+}
+
+// withMarked returns one type's step values with those that have a marked
+// form replaced by it (a copy; byName itself is not changed).
+func (s *scope) withMarked(phase, typ string, byName map[string]cty.Value) map[string]cty.Value {
+	var out map[string]cty.Value
+	for name := range byName {
+		mv, ok := s.markedResults[phase+"."+typ+"."+name]
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(byName)
+		}
+		out[name] = mv
+	}
+	if out == nil {
+		return byName
+	}
+	return out
 }
 
 // hostOutput is one host's output of a step.
