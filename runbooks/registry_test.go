@@ -31,6 +31,10 @@ type fakeDiagnoser struct {
 func (f fakeDiagnoser) Name() string     { return f.name }
 func (f fakeDiagnoser) NewConfig() any   { return f.newConfig() }
 func (f fakeDiagnoser) Output() cty.Type { return f.output }
+
+// Hostless: the fixtures predate the host check, so every fake type runs
+// without `on` except "remote", which stands for the types that need one.
+func (f fakeDiagnoser) Hostless() bool { return f.name != "remote" }
 func (fakeDiagnoser) Diagnose(context.Context, steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
 	panic("the language package must not run steps")
 }
@@ -107,6 +111,7 @@ func testRegistry() *steps.Registry {
 	return steps.NewRegistry(
 		[]steps.Diagnoser{
 			command,
+			fakeDiagnoser{"remote", func() any { return new(commandConfig) }, commandOutput},
 			fakeDiagnoser{"x509_compare", func() any { return new(x509CompareConfig) },
 				cty.Object(map[string]cty.Type{"same": cty.Bool, "a": certInfo, "b": certInfo})},
 			fakeDiagnoser{"wait_until", func() any { return new(waitUntilConfig) },

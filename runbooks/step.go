@@ -89,7 +89,26 @@ func decodeStepBlock(block *hcl.Block, reg *steps.Registry) (*Step, hcl.Diagnost
 	s.Config = rest
 	diags = append(diags, s.decodeMeta(content)...)
 	diags = append(diags, s.checkGate()...)
+	diags = append(diags, s.checkHosts()...)
 	return s, diags
+}
+
+// checkHosts reports a step without `on` whose type needs a host: it
+// would fail at run time otherwise, after earlier repairs already ran.
+func (s *Step) checkHosts() hcl.Diagnostics {
+	if s.On != nil || s.StepType == nil {
+		return nil
+	}
+	if h, ok := s.StepType.(steps.Hostless); ok && h.Hostless() {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Missing target hosts",
+		Detail: fmt.Sprintf("A %s %q step runs on hosts. Add on = [\"HOST\"], a group name, or a variable holding them.",
+			s.Phase, s.Type),
+		Subject: s.DeclRange.Ptr(),
+	}}
 }
 
 // unknownStepType explains a step type the registry does not have for the

@@ -51,8 +51,36 @@ func hostsCell(s *engine.StepRun) string {
 	return strings.Join(parts, "<br>")
 }
 
+// cell makes text from hosts safe inside a table cell of a pull-request
+// comment: no column breaks, no line breaks, no HTML or markdown markup.
 func cell(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+	return strings.ReplaceAll(escape(s), "\n", " ")
+}
+
+// escape neutralises HTML and markdown punctuation in text that came from
+// hosts (summaries, details, errors), so a host cannot inject markup into
+// a pull-request comment.
+var escaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "`", "\\`",
+	"*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+)
+
+func escape(s string) string { return escaper.Replace(s) }
+
+// fenced wraps text in a code fence longer than any run of backticks in
+// it, so the text cannot close the fence early.
+func fenced(lang, text string) string {
+	longest, run := 0, 0
+	for _, c := range text {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	return fmt.Sprintf("\n%s%s\n%s\n%s\n", fence, lang, strings.TrimRight(text, "\n"), fence)
 }
 
 func (v Markdown) details(s *engine.StepRun) {
@@ -62,23 +90,23 @@ func (v Markdown) details(s *engine.StepRun) {
 			continue
 		}
 		if h.Host != "" {
-			fmt.Fprintf(&body, "**%s**\n\n", h.Host)
+			fmt.Fprintf(&body, "**%s**\n\n", escape(h.Host))
 		}
 		for _, d := range h.Details {
-			fmt.Fprintf(&body, "- %s\n", d)
+			fmt.Fprintf(&body, "- %s\n", cell(d))
 		}
 		if h.Error != "" {
-			fmt.Fprintf(&body, "- error (%s): %s\n", h.ErrorClass, h.Error)
+			fmt.Fprintf(&body, "- error (%s): %s\n", h.ErrorClass, cell(h.Error))
 		}
 		if p := h.Preview; p != nil {
 			if p.Command != "" {
-				fmt.Fprintf(&body, "\n```sh\n%s\n```\n", p.Command)
+				body.WriteString(fenced("sh", p.Command))
 			}
 			for _, c := range p.Changes {
-				fmt.Fprintf(&body, "- %s\n", c)
+				fmt.Fprintf(&body, "- %s\n", cell(c))
 			}
 			if p.Diff != "" {
-				fmt.Fprintf(&body, "\n```diff\n%s\n```\n", strings.TrimRight(p.Diff, "\n"))
+				body.WriteString(fenced("diff", p.Diff))
 			}
 		}
 		body.WriteString("\n")
@@ -88,7 +116,7 @@ func (v Markdown) details(s *engine.StepRun) {
 	}
 	title := s.Address
 	if s.Approval != "" {
-		title += " (approval required: " + s.Approval + ")"
+		title += " (approval required: " + escape(s.Approval) + ")"
 	}
 	fmt.Fprintf(v.W, "<details><summary><code>%s</code></summary>\n\n%s</details>\n\n", title, body.String())
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -90,5 +91,28 @@ func TestTextDeterministic(t *testing.T) {
 	Text{W: &b}.Run(sampleRun(engine.ModePlan))
 	if a.String() != b.String() {
 		t.Error("two renderings differ")
+	}
+}
+
+// TestMarkdownNeutralisesHostText: text from hosts cannot close a code
+// fence or inject HTML into a pull-request comment.
+func TestMarkdownNeutralisesHostText(t *testing.T) {
+	r := sampleRun(engine.ModePlan)
+	h := r.Steps[1].Hosts[0]
+	h.Summary = `<img src=x onerror=alert(1)> | [link](http://x)`
+	h.Preview.Diff = "+```\n+</details><script>x</script>\n"
+	var md bytes.Buffer
+	Markdown{W: &md}.Run(r)
+	out := md.String()
+	for _, bad := range []string{"<img", "<script>", "](http"} {
+		if strings.Contains(out, bad) && !strings.Contains(out, "````diff") {
+			t.Errorf("markdown contains %q unescaped:\n%s", bad, out)
+		}
+	}
+	if strings.Contains(out, "<img") {
+		t.Errorf("summary HTML not escaped:\n%s", out)
+	}
+	if !strings.Contains(out, "````diff\n+```\n+</details><script>x</script>\n````") {
+		t.Errorf("diff not in a longer fence:\n%s", out)
 	}
 }

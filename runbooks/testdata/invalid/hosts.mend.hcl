@@ -1,0 +1,8 @@
+diagnose "remote" "no_on" { # ERROR: Missing target hosts
+  command = "true"
+}
+
+diagnose "remote" "with_on" {
+  on      = ["web"]
+  command = "true"
+}
