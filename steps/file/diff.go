@@ -6,18 +6,15 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mend-sh/mend/steps"
 	"github.com/pmezard/go-difflib/difflib"
 )
 
 // contextLines is how many unchanged lines a diff shows around a change.
 const contextLines = 3
-
-// privateKeyBlock matches the header of any PEM or PGP private key.
-var privateKeyBlock = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY`)
 
 // contentChange is the preview of a file's content change.
 type contentChange struct {
@@ -27,17 +24,26 @@ type contentChange struct {
 }
 
 // diffContent compares the current content (nil when the file does not
-// exist) with the desired one. Content holding a private key is never
-// shown, only digests; binary content neither.
-func diffContent(path string, exists bool, old, new []byte) contentChange {
-	if isBinary(old) || isBinary(new) {
-		return contentChange{diff: "(binary content) " + digests(exists, old, new), binary: true}
-	}
+// exist) with the desired one. Only digests are shown when the desired
+// content derives from a sensitive value (sensitive: the old content may
+// hold the secret it replaces), when either side holds a secret (see
+// steps.ContainsSecret), and for binary content.
+func diffContent(path string, exists bool, old, new []byte, sensitive bool) contentChange {
+	binary := isBinary(old) || isBinary(new)
 	a, b := splitLines(string(old)), splitLines(string(new))
-	ch := contentChange{}
-	ch.added, ch.removed = countLines(a, b)
-	if privateKeyBlock.Match(old) || privateKeyBlock.Match(new) {
-		ch.diff = "(content hidden: contains a private key) " + digests(exists, old, new)
+	ch := contentChange{binary: binary}
+	if !binary {
+		ch.added, ch.removed = countLines(a, b)
+	}
+	switch {
+	case sensitive:
+		ch.diff = "(content hidden: derived from a sensitive value) " + digests(exists, old, new)
+		return ch
+	case steps.ContainsSecret(old) || steps.ContainsSecret(new):
+		ch.diff = "(content hidden: contains a secret) " + digests(exists, old, new)
+		return ch
+	case binary:
+		ch.diff = "(binary content) " + digests(exists, old, new)
 		return ch
 	}
 	if onlyCertificates(old) && onlyCertificates(new) {

@@ -7,12 +7,14 @@ import (
 	"github.com/mend-sh/mend/steps"
 )
 
-// preview describes, for a reviewer, the change from cur to d.
-func preview(cur steps.File, d desired, x delta) steps.Preview {
+// preview describes, for a reviewer, the change from cur to d. With
+// sensitive (the config derives from a sensitive value) the content is
+// shown as digests only.
+func preview(cur steps.File, d desired, x delta, sensitive bool) steps.Preview {
 	p := steps.Preview{Changes: x.changes()}
 	var ch contentChange
 	if x.content {
-		ch = diffContent(d.path, cur.Exists, cur.Content, d.content)
+		ch = diffContent(d.path, cur.Exists, cur.Content, d.content, sensitive)
 		p.Diff = ch.diff
 		p.Changes = append(p.Changes, certChanges(cur.Content, d.content)...)
 	}

@@ -80,8 +80,8 @@ func readOutput(f steps.File) cty.Value {
 	}
 	if f.Exists {
 		attrs["content"] = cty.StringVal(strings.ToValidUTF8(string(f.Content), "\uFFFD"))
-		if privateKeyBlock.Match(f.Content) {
-			// A private key must never reach a plan or the audit log.
+		if steps.ContainsSecret(f.Content) {
+			// Key material must never reach a plan or the audit log.
 			attrs["content"] = steps.Sensitive(attrs["content"])
 		}
 		attrs["sha256"] = cty.StringVal(sha256Hex(f.Content))

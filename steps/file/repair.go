@@ -63,7 +63,9 @@ func (Repair) ValidateConfig(config any) error {
 
 // Plan reads the file through the read-only host and compares it with
 // the config: NoOp ("already converged") when content, mode, owner and
-// group match, else Change with a diff and the metadata changes. The
+// group match, else Change with a diff and the metadata changes. The diff
+// is replaced by digests when req.SensitiveConfig is set or either side
+// holds a secret (steps.ContainsSecret). The
 // planned output knows path, sha256 (of the desired content) and changed;
 // backup_path is unknown when a backup will be made.
 func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResponse, error) {
@@ -79,7 +81,7 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 	if d.backup && cur.Exists {
 		backup = cty.UnknownVal(cty.String)
 	}
-	return steps.PlanResponse{Action: steps.Change, Preview: preview(cur, d, x),
+	return steps.PlanResponse{Action: steps.Change, Preview: preview(cur, d, x, req.SensitiveConfig),
 		Output: output(d.path, sha256Hex(d.content), true, backup)}, nil
 }
 
@@ -96,7 +98,7 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 		return steps.ApplyResponse{Summary: converged(d.path),
 			Output: output(d.path, sha256Hex(cur.Content), false, cty.StringVal(""))}, nil
 	}
-	p := preview(cur, d, x)
+	p := preview(cur, d, x, req.SensitiveConfig)
 	res, err := req.Host.WriteFile(ctx, d.request())
 	if err != nil {
 		return steps.ApplyResponse{}, err
