@@ -20,7 +20,9 @@ type Host interface {
 	// (transport failure, ctx done).
 	Exec(ctx context.Context, req ExecRequest) (ExecResult, error)
 	// ReadFile reads a file and its metadata. A missing file is not an
-	// error: File.Exists is false.
+	// error: File.Exists is false. A directory, FIFO, device or socket is
+	// an error, as is a file over 64 MiB; a file hidden by a directory the
+	// login user cannot search is a permission error, not absent.
 	ReadFile(ctx context.Context, path string) (File, error)
 	// DialContext opens a TCP connection from the host's point of view
 	// (through the SSH connection), e.g. to probe TLS or reach etcd.
@@ -82,19 +84,26 @@ type File struct {
 	Path    string
 	Exists  bool
 	Content []byte
-	Mode    fs.FileMode // permission bits only
-	Owner   string
-	Group   string
+	// Mode is the permission bits, plus fs.ModeSetuid, fs.ModeSetgid and
+	// fs.ModeSticky for the 07000 bits; never type bits.
+	Mode fs.FileMode
+	// Owner and Group are names, or decimal ids when the host has none.
+	Owner string
+	Group string
 }
 
 // WriteFileRequest describes the desired state of one file.
 type WriteFileRequest struct {
 	Path    string
 	Content []byte
-	// Mode is the permission bits; zero keeps the existing file's mode, or
-	// 0644 for a new file.
+	// Mode is the permission bits plus fs.ModeSetuid, fs.ModeSetgid and
+	// fs.ModeSticky, which are applied too (chmod after chown, since chown
+	// clears setuid); other bits are ignored. Zero keeps the existing
+	// file's mode, special bits included, or 0644 for a new file.
 	Mode fs.FileMode
 	// Owner and Group, when set, are applied with chown before the rename.
+	// Left empty, the replaced file's owner or group is kept; a chown that
+	// fails is an error and the target is unchanged.
 	Owner string
 	Group string
 	// Backup keeps the previous content as Path + ".mend-backup-<unix time>"

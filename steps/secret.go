@@ -102,7 +102,8 @@ func hasCredentialKey(b []byte) bool {
 	return false
 }
 
-// isEmptyValue reports whether a YAML value is empty: "", '' or null.
+// isEmptyValue reports whether a YAML value is empty: empty quotes, null
+// or a tilde.
 func isEmptyValue(v []byte) bool {
 	switch string(bytes.TrimSpace(v)) {
 	case `""`, `''`, "null", "~":

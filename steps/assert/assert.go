@@ -25,10 +25,14 @@ type Type struct{}
 var (
 	_ steps.Diagnoser = Type{}
 	_ steps.Validator = Type{}
+	_ steps.Hostless  = Type{}
 )
 
 // Name returns "assert".
 func (Type) Name() string { return "assert" }
+
+// Hostless returns true: an assert touches no host, so it needs no `on`.
+func (Type) Hostless() bool { return true }
 
 // NewConfig returns a zero *Config.
 func (Type) NewConfig() any { return &Config{} }

@@ -84,3 +84,15 @@ func TestValidateConfig(t *testing.T) {
 		t.Errorf("valid config: %v", err)
 	}
 }
+
+// TestHostless: assert declares it needs no `on`, and runs without a host.
+func TestHostless(t *testing.T) {
+	var typ steps.Diagnoser = assert.Type{}
+	if h, ok := typ.(steps.Hostless); !ok || !h.Hostless() {
+		t.Fatal("assert does not declare itself hostless")
+	}
+	resp, err := typ.Diagnose(context.Background(), steps.DiagnoseRequest{Config: &assert.Config{Condition: true, Message: "m"}})
+	if err != nil || !resp.Output.GetAttr("ok").True() {
+		t.Errorf("Diagnose without a host = %#v, %v", resp.Output, err)
+	}
+}

@@ -43,12 +43,15 @@ type result struct {
 	details  []string
 	jsonErr  error
 	expected []int
+	// secretOut and secretErr: stdout or stderr holds a secret (see
+	// steps.ContainsSecret); the value is marked and never shown.
+	secretOut, secretErr bool
 }
 
 // check builds the result of an ExecResult for sp.
 func check(sp spec, r steps.ExecResult) result {
 	res := result{exit: r.ExitCode, ok: slices.Contains(sp.expect, r.ExitCode), expected: sp.expect,
-		json: cty.NullVal(cty.DynamicPseudoType)}
+		json: cty.NullVal(cty.DynamicPseudoType), secretOut: steps.ContainsSecret(r.Stdout), secretErr: steps.ContainsSecret(r.Stderr)}
 	var cut bool
 	if res.stdout, cut = capText(r.Stdout); cut {
 		res.details = append(res.details, truncated("stdout", len(r.Stdout)))
@@ -59,26 +62,45 @@ func check(sp spec, r steps.ExecResult) result {
 	if sp.json {
 		res.json, res.jsonErr = parseJSON(r.Stdout)
 	}
-	if sp.show {
+	switch {
+	case sp.show && res.secretOut:
+		res.details = append(res.details, "| "+hiddenText)
+	case sp.show:
 		res.details = append(res.details, shownLines(res.stdout)...)
 	}
 	if !res.ok {
-		if line := lastLine(res.stderr); line != "" {
+		switch line := lastLine(res.stderr); {
+		case res.secretErr:
+			res.details = append(res.details, "stderr: "+hiddenText)
+		case line != "":
 			res.details = append(res.details, "stderr: "+line)
 		}
 	}
 	return res
 }
 
-// attrs are the output attributes of a result.
+// hiddenText stands for output that holds a secret.
+const hiddenText = "(output hidden: it holds a secret)"
+
+// attrs are the output attributes of a result. Stdout holding a secret
+// is marked steps.Sensitive, and so is json (parsed from it); stderr
+// likewise. The engine then redacts them wherever they end up.
 func (r result) attrs() map[string]cty.Value {
-	return map[string]cty.Value{
+	attrs := map[string]cty.Value{
 		"exit_code": cty.NumberIntVal(int64(r.exit)),
 		"stdout":    cty.StringVal(r.stdout),
 		"stderr":    cty.StringVal(r.stderr),
 		"json":      r.json,
 		"ok":        cty.BoolVal(r.ok),
 	}
+	if r.secretOut {
+		attrs["stdout"] = steps.Sensitive(attrs["stdout"])
+		attrs["json"] = steps.Sensitive(attrs["json"])
+	}
+	if r.secretErr {
+		attrs["stderr"] = steps.Sensitive(attrs["stderr"])
+	}
+	return attrs
 }
 
 // summary is "exit 0", or "exit 3 (expected 0)" when the code is unexpected.

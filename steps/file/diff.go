@@ -30,9 +30,10 @@ type contentChange struct {
 // steps.ContainsSecret), and for binary content.
 func diffContent(path string, exists bool, old, new []byte, sensitive bool) contentChange {
 	binary := isBinary(old) || isBinary(new)
-	a, b := splitLines(string(old)), splitLines(string(new))
+	var a, b []string
 	ch := contentChange{binary: binary}
 	if !binary {
+		a, b = splitLines(string(old)), splitLines(string(new))
 		ch.added, ch.removed = countLines(a, b)
 	}
 	switch {

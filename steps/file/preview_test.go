@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"encoding/base64"
 	"flag"
 	"os"
 	"path/filepath"
@@ -25,11 +26,16 @@ func TestPlanPreviewGolden(t *testing.T) {
 	otherCA := newTestCA(t, "etcd-ca", 3)
 	config := "# managed by mend\nlisten 127.0.0.1:2379\ndata-dir /var/lib/etcd\nname etcd-01\n" +
 		"initial-cluster-state existing\nsnapshot-count 10000\nheartbeat-interval 100\n"
+	kubeconf := func(key string) string {
+		return string(kubeconfig(otherCA.certPEM, "    client-key-data: "+base64.StdEncoding.EncodeToString([]byte(key))+"\n"))
+	}
 	tests := []struct {
-		name     string
-		existing string // "" with !exists: no file
-		exists   bool
-		cfg      Config
+		name      string
+		existing  string // "" with !exists: no file
+		exists    bool
+		cfg       Config
+		sensitive bool   // PlanRequest.SensitiveConfig
+		secret    string // must not appear in the preview
 	}{
 		{name: "update_lines", exists: true, existing: config,
 			cfg: Config{Content: strings.Replace(config, "existing", "new", 1) + "election-timeout 1000\n", Mode: "0600"}},
@@ -42,6 +48,13 @@ func TestPlanPreviewGolden(t *testing.T) {
 		{name: "private_key_hidden", exists: true, existing: puppetCA.certPEM + puppetCA.keyPEM,
 			cfg: Config{Content: etcdCA.certPEM + etcdCA.keyPEM, Mode: "0600"}},
 		{name: "mode_only", exists: true, existing: "x\n", cfg: Config{Content: "x\n", Mode: "0640"}},
+		// A base64 key in a kubeconfig is a private key too (review finding).
+		{name: "kubeconfig_key_hidden", exists: true, existing: kubeconf(puppetCA.keyPEM),
+			cfg: Config{Content: kubeconf(puppetCA.keyPEM) + "# rotated\n"}, secret: base64.StdEncoding.EncodeToString([]byte(puppetCA.keyPEM))[:40]},
+		// The new content derives from a sensitive variable: the old, still
+		// valid password on the "-" line must not show (review finding).
+		{name: "sensitive_config_hidden", exists: true, existing: "ETCD_USER=root\nETCD_PASSWORD=Old-Live-Pw-123\n",
+			cfg: Config{Content: "ETCD_USER=root\nETCD_PASSWORD=NEWSECRET\n"}, sensitive: true, secret: "Old-Live-Pw-123"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,13 +63,16 @@ func TestPlanPreviewGolden(t *testing.T) {
 				writeFile(t, path, tt.existing, 0o644)
 			}
 			tt.cfg.Path = path
-			resp, err := Repair{}.Plan(context.Background(), steps.PlanRequest{Config: &tt.cfg, Host: local.Host{}})
+			resp, err := Repair{}.Plan(context.Background(), steps.PlanRequest{Config: &tt.cfg, Host: local.Host{}, SensitiveConfig: tt.sensitive})
 			if err != nil {
 				t.Fatalf("Plan: %v", err)
 			}
 			got := strings.ReplaceAll(renderPreview(resp), path, "/PATH")
 			if strings.Contains(got, "PRIVATE KEY-----") || strings.Contains(got, "MC4CAQAwBQYDK2Vw") {
 				t.Errorf("the preview shows private key material:\n%s", got)
+			}
+			if tt.secret != "" && strings.Contains(got, tt.secret) {
+				t.Errorf("the preview shows %q:\n%s", tt.secret, got)
 			}
 			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
 		})

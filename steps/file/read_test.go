@@ -2,9 +2,11 @@ package file
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,4 +84,37 @@ func names(t *testing.T) [2]string {
 		t.Fatal(err)
 	}
 	return [2]string{u.Username, g.Name}
+}
+
+// TestReadMarksSecrets: file_read marks content sensitive when it holds a
+// secret in any form steps.ContainsSecret knows (the engine then redacts
+// it everywhere), and only then.
+func TestReadMarksSecrets(t *testing.T) {
+	k := newTestKeys(t)
+	ca := newTestCA(t, "kubernetes", 9)
+	keyData := base64.StdEncoding.EncodeToString(pemOf("EC PRIVATE KEY", k.ecSEC1))
+	files := map[string][]byte{
+		"key.pem":    pemOf("PRIVATE KEY", k.edPKCS8),
+		"admin.conf": kubeconfig(ca.certPEM, "    client-key-data: "+keyData+"\n"),
+		"key.der":    k.rsaPKCS1,
+		"ca.pem":     []byte(ca.certPEM),
+		"etcd.env":   []byte("ETCD_NAME=etcd-01\n"),
+	}
+	dir := t.TempDir()
+	got := map[string]bool{}
+	for name, content := range files {
+		writeFile(t, filepath.Join(dir, name), string(content), 0o600)
+		resp, err := Read{}.Diagnose(context.Background(), steps.DiagnoseRequest{Config: &ReadConfig{Path: filepath.Join(dir, name)}, Host: local.Host{}})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got[name] = resp.Output.GetAttr("content").HasMark(steps.SensitiveMark)
+		if strings.Contains(resp.Summary+strings.Join(resp.Details, "\n"), keyData[:40]) {
+			t.Errorf("%s: summary or details show the key: %q %q", name, resp.Summary, resp.Details)
+		}
+	}
+	want := map[string]bool{"key.pem": true, "admin.conf": true, "key.der": true, "ca.pem": false, "etcd.env": false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("content marked sensitive (-want +got):\n%s", diff)
+	}
 }

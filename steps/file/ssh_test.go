@@ -2,7 +2,9 @@ package file
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -66,5 +68,58 @@ func TestOverSSH(t *testing.T) {
 	wantSum := cty.StringVal(sha256Hex([]byte(newCA.certPEM)))
 	if !read.Output.GetAttr("sha256").RawEquals(wantSum) || !read.Output.GetAttr("mode").RawEquals(cty.StringVal("0644")) {
 		t.Errorf("file_read output = %#v", read.Output)
+	}
+}
+
+// TestSpecialModeOverSSH: through the SSH transport a setuid file is seen
+// as 4755 (so a plan for 0755 drops the bit) and a 4755 apply converges
+// (review findings: the bit was invisible and could not be written).
+func TestSpecialModeOverSSH(t *testing.T) {
+	srv := sshtest.Start(t)
+	h := srv.Host(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	tool := filepath.Join(dir, "tool")
+	writeFile(t, tool, "x\n", 0o755|os.ModeSetuid)
+	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &Config{Path: tool, Content: "x\n", Mode: "0755"}, Host: h})
+	if err != nil || plan.Action != steps.Change || !slices.Contains(plan.Preview.Changes, "mode 4755 -> 0755") {
+		t.Errorf("Plan(0755) of a 4755 file = %v %q, %v; want the change mode 4755 -> 0755", plan.Action, plan.Preview.Changes, err)
+	}
+	cfg := Config{Path: filepath.Join(dir, "new"), Content: "y\n", Mode: "4755"}
+	if _, err := (Repair{}).Apply(ctx, steps.ApplyRequest{Config: &cfg, Host: h}); err != nil {
+		t.Fatalf("Apply(4755): %v", err)
+	}
+	if fi, err := os.Stat(cfg.Path); err != nil || fi.Mode() != 0o755|os.ModeSetuid {
+		t.Errorf("on disk after Apply(4755): %v, %v", fi.Mode(), err)
+	}
+	again, err := Repair{}.Apply(ctx, steps.ApplyRequest{Config: &cfg, Host: h})
+	if err != nil || again.Changed {
+		t.Errorf("second Apply(4755) = changed %v, %v; want a no-op", again.Changed, err)
+	}
+}
+
+// TestNumericOwnerOverSSH: an owner and group with no name on the host
+// read as their numbers, so a config naming them by number converges
+// (review finding: they read as UNKNOWN and every apply failed).
+func TestNumericOwnerOverSSH(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("chown needs root")
+	}
+	srv := sshtest.Start(t)
+	h := srv.Host(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "f")
+	writeFile(t, path, "x\n", 0o644)
+	if err := os.Chown(path, 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Path: path, Content: "x\n", Owner: "4242", Group: "4242"}
+	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &cfg, Host: h})
+	if err != nil || plan.Action != steps.NoOp {
+		t.Errorf("Plan = %v %q, %v; want no-op", plan.Action, plan.Preview.Changes, err)
+	}
+	resp, err := Repair{}.Apply(ctx, steps.ApplyRequest{Config: &cfg, Host: h})
+	if err != nil || resp.Changed {
+		t.Errorf("Apply = changed %v, %v; want a no-op", resp.Changed, err)
 	}
 }

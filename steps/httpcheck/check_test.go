@@ -96,7 +96,8 @@ func TestPlainHTTP(t *testing.T) {
 		{name: "body found", cfg: httpcheck.Config{URL: srv.URL + "/unready", ExpectStatus: []int{503}, BodyContains: "etcd"}, want: observed{503, true, "ok", false}},
 		{name: "body missing", cfg: httpcheck.Config{URL: srv.URL + "/ok", BodyContains: "ready"}, want: observed{200, false, "body_mismatch", false}},
 		{name: "redirect not followed", cfg: httpcheck.Config{URL: srv.URL + "/redirect"}, want: observed{302, false, "unexpected_status", false}},
-		{name: "method", cfg: httpcheck.Config{URL: srv.URL + "/method", Method: "post"}, want: observed{200, true, "ok", false}, body: "POST"},
+		{name: "method", cfg: httpcheck.Config{URL: srv.URL + "/method", Method: "options"}, want: observed{200, true, "ok", false}, body: "OPTIONS"},
+		{name: "head", cfg: httpcheck.Config{URL: srv.URL + "/method", Method: "HEAD"}, want: observed{200, true, "ok", false}},
 		{name: "refused", cfg: httpcheck.Config{URL: "http://" + closedPort(t) + "/"}, want: observed{0, false, "unreachable", true}},
 		{name: "timeout", cfg: httpcheck.Config{URL: srv.URL + "/slow"}, timeout: 300 * time.Millisecond, want: observed{0, false, "timeout", true}},
 	}
@@ -189,6 +190,7 @@ func TestCanceledIsAnError(t *testing.T) {
 }
 
 func TestValidateConfig(t *testing.T) {
+	const onlySafe = "a diagnose runs during plan and must not change anything, so the method must be one of GET, HEAD, OPTIONS"
 	tests := []struct {
 		cfg  httpcheck.Config
 		want string
@@ -197,7 +199,12 @@ func TestValidateConfig(t *testing.T) {
 		{httpcheck.Config{URL: "ftp://x/"}, `http_check: url "ftp://x/" is not an absolute http:// or https:// URL`},
 		{httpcheck.Config{URL: "http://x/", ExpectStatus: []int{2000}}, `http_check: expect_status 2000 is not an HTTP status code`},
 		{httpcheck.Config{URL: "http://x/", CAFile: "/ca.pem"}, `http_check: ca_file is set but url "http://x/" is not https`},
-		{httpcheck.Config{URL: "http://x/", Method: "GET /"}, `http_check: method "GET /" is not an HTTP method`},
+		{httpcheck.Config{URL: "http://x/", Method: "GET /"}, `http_check: method "GET /" is not allowed: ` + onlySafe},
+		// A diagnose runs during plan: no method that may change state
+		// (review finding).
+		{httpcheck.Config{URL: "http://x/", Method: "post"}, `http_check: method "post" is not allowed: ` + onlySafe},
+		{httpcheck.Config{URL: "http://x/", Method: "DELETE"}, `http_check: method "DELETE" is not allowed: ` + onlySafe},
+		{httpcheck.Config{URL: "http://x/", Method: "PUT"}, `http_check: method "PUT" is not allowed: ` + onlySafe},
 	}
 	for _, tt := range tests {
 		err := httpcheck.Type{}.ValidateConfig(&tt.cfg)

@@ -3,6 +3,7 @@ package httpcheck
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/mend-sh/mend/steps"
@@ -12,7 +13,9 @@ import (
 type Config struct {
 	// URL is the http:// or https:// URL to request.
 	URL string `hcl:"url"`
-	// Method is the HTTP method; default GET.
+	// Method is the HTTP method: GET (the default), HEAD or OPTIONS. A
+	// diagnose runs during plan, so methods that may change the server's
+	// state are refused (AllowedMethods).
 	Method string `hcl:"method,optional"`
 	// ExpectStatus lists the status codes that count as ok; default [200].
 	ExpectStatus []int `hcl:"expect_status,optional"`
@@ -26,6 +29,10 @@ type Config struct {
 	// true (the default); false dials from the machine running mend.
 	ViaSSH *bool `hcl:"via_ssh,optional"`
 }
+
+// AllowedMethods are the methods http_check sends: the ones HTTP defines
+// as safe, read-only, that a plan may send.
+var AllowedMethods = []string{http.MethodGet, http.MethodHead, http.MethodOptions}
 
 // request is a Config checked, with defaults filled in.
 type request struct {
@@ -54,8 +61,9 @@ func (c *Config) parse() (request, error) {
 	if r.method == "" {
 		r.method = http.MethodGet
 	}
-	if strings.ContainsAny(r.method, " \t\r\n") {
-		return request{}, steps.Errorf(steps.ClassConfig, "http_check: method %q is not an HTTP method", c.Method)
+	if !slices.Contains(AllowedMethods, r.method) {
+		return request{}, steps.Errorf(steps.ClassConfig, "http_check: method %q is not allowed: a diagnose runs during plan and must not change anything, so the method must be one of %s",
+			c.Method, strings.Join(AllowedMethods, ", "))
 	}
 	if len(r.expectStatus) == 0 {
 		r.expectStatus = []int{http.StatusOK}

@@ -21,7 +21,8 @@ type NoopConfig struct {
 	Command string `hcl:"command,optional"`
 	// Paths are the files whose fate the runbook cares about: a path is
 	// reported when a File resource titled with it, or with a path under
-	// it, would change.
+	// it, would change. A File titled otherwise cannot be matched, so it
+	// makes the result unclean (see Output).
 	Paths []string `hcl:"paths,optional"`
 	// SummaryFile is the host's last_run_summary.yaml (`puppet config
 	// print lastrunfile`), read after the run for resources.out_of_sync:
@@ -48,7 +49,10 @@ func (Noop) NewConfig() any { return &NoopConfig{} }
 //	would_change  the watched paths puppet would change, in paths order
 //	clean         no watched path would change; without paths, nothing at
 //	              all would change. False, to be safe, when the summary
-//	              counts out-of-sync resources but the output names none
+//	              counts out-of-sync resources but the output names none,
+//	              or when a File resource whose title is not a path
+//	              (file { 'etcd-ca': path => ... }) would change: its
+//	              path is not in puppet's output
 //	resources     every resource with pending (noop) events, "File[/x]"
 //	out_of_sync   resources.out_of_sync from summary_file; null without
 //	              summary_file, or when the run did not rewrite it

@@ -14,14 +14,21 @@ import (
 type noopResult struct {
 	wouldChange []string // watched paths that would change
 	resources   []string // every resource with noop events
-	outOfSync   int      // -1: unknown
-	failed      int
-	clean       bool
-	watched     int // how many paths were watched
+	// unattributed are File resources with noop events whose title is
+	// not an absolute path (file { 'etcd-ca': path => ... }): the log
+	// does not say which file they manage, so they may be a watched one.
+	unattributed []string
+	outOfSync    int // -1: unknown
+	failed       int
+	clean        bool
+	watched      int // how many paths were watched
 }
 
 // judgeNoop matches the noop events against the watched paths and reads
-// the summary written by the run.
+// the summary written by the run. Clean is false, to be safe, when a File
+// resource titled other than by its path would change: puppet logs it as
+// File[title], and neither the log nor the report says which path it
+// manages.
 func judgeNoop(paths []string, evs []event, before, after summary) noopResult {
 	r := noopResult{outOfSync: -1, watched: len(paths)}
 	if after.fresh(before) {
@@ -31,6 +38,9 @@ func judgeNoop(paths []string, evs []event, before, after summary) noopResult {
 	for _, ev := range evs {
 		if ev.noop && !slices.Contains(r.resources, ev.resource) {
 			r.resources = append(r.resources, ev.resource)
+			if ev.typ == "File" && !strings.HasPrefix(ev.title, "/") {
+				r.unattributed = append(r.unattributed, ev.resource)
+			}
 		}
 	}
 	for _, p := range paths {
@@ -38,7 +48,7 @@ func judgeNoop(paths []string, evs []event, before, after summary) noopResult {
 			r.wouldChange = append(r.wouldChange, p)
 		}
 	}
-	unattributed := r.outOfSync > 0 && len(r.resources) == 0
+	unattributed := (r.outOfSync > 0 && len(r.resources) == 0) || len(r.unattributed) > 0
 	r.clean = len(r.wouldChange) == 0 && !unattributed
 	if len(paths) == 0 {
 		r.clean = r.clean && len(r.resources) == 0 && r.outOfSync <= 0
@@ -60,6 +70,9 @@ func (r noopResult) response(o outcome) steps.DiagnoseResponse {
 	if r.outOfSync > 0 && len(r.resources) == 0 {
 		details = append(details, fmt.Sprintf("the summary counts %d out-of-sync resources but the output names none: cannot tell which paths", r.outOfSync))
 	}
+	for _, res := range r.unattributed {
+		details = append(details, res+" would change, and its title is not a path: it may manage a watched path, so the run is not clean")
+	}
 	return steps.DiagnoseResponse{
 		Output: cty.ObjectVal(map[string]cty.Value{
 			"would_change": stringList(r.wouldChange),
@@ -77,6 +90,8 @@ func (r noopResult) summary() string {
 	switch {
 	case len(r.wouldChange) > 0:
 		return "puppet would change " + strings.Join(r.wouldChange, ", ")
+	case len(r.unattributed) > 0 && r.watched > 0:
+		return "puppet would change " + strings.Join(r.unattributed, ", ") + ", which may manage a watched path"
 	case !r.clean:
 		return fmt.Sprintf("puppet would change %d resources", max(len(r.resources), r.outOfSync))
 	case r.watched == 0:

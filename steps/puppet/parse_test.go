@@ -85,6 +85,12 @@ func TestParseSummary(t *testing.T) {
 func TestJudgeNoop(t *testing.T) {
 	lines, _ := splitLines(readTestdata(t, "defined-type.stdout"))
 	evs := events(lines)
+	// file { 'etcd-ca': path => ... } is logged by title (review finding).
+	named := events([]string{
+		"Notice: /Stage[main]/K8s::Ssl/File[etcd-ca]/content: current_value '{md5}aaa', should be '{md5}bbb' (noop)",
+		"Notice: /Stage[main]/K8s::Ssl/Service[etcd]/ensure: current_value 'stopped', should be 'running' (noop)",
+		"Notice: Applied catalog in 0.02 seconds",
+	})
 	fresh := summary{read: true, vals: map[string]float64{"resources.out_of_sync": 3, "time.last_run": 2}}
 	stale := summary{read: true, vals: map[string]float64{"resources.out_of_sync": 0, "time.last_run": 2}}
 	tests := []struct {
@@ -123,6 +129,17 @@ func TestJudgeNoop(t *testing.T) {
 			paths:  []string{"/etc/etcd/ca.pem"},
 			before: stale, after: stale,
 			want: noopResult{outOfSync: -1, clean: true, watched: 1},
+		},
+		{
+			name:  "a File titled by name may be a watched path: not clean",
+			paths: []string{"/var/lib/kubernetes/ssl/certs/ca.pem"},
+			evs:   named, after: fresh,
+			want: noopResult{unattributed: []string{"File[etcd-ca]"}, outOfSync: 3, watched: 1},
+		},
+		{
+			name: "a File titled by name, no paths: not clean either",
+			evs:  named, after: fresh,
+			want: noopResult{unattributed: []string{"File[etcd-ca]"}, outOfSync: 3},
 		},
 		{
 			name:  "summary counts drift the output does not name",

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,5 +156,38 @@ func TestRealAgentHonoursTheLock(t *testing.T) {
 	want := "the agent is disabled, so the run was skipped: Notice: Skipping run of Puppet configuration client; administratively disabled (Reason: 'mend test: hand fix in place');"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error = %v, want it to contain %q", err, want)
+	}
+}
+
+// TestRealNoopFileTitledByName: a File resource titled by a name, not its
+// path (file { 'etcd-ca': path => ... }), is logged by puppet as
+// File[etcd-ca]; the watched path it manages would change, so puppet_noop
+// must not call the run clean (a review finding: it did). One puppet run.
+func TestRealNoopFileTitledByName(t *testing.T) {
+	needPuppet(t)
+	m := newMasterless(t)
+	manifest := filepath.Join(m.dir, "named.pp")
+	write(t, manifest, fmt.Sprintf("file { 'etcd-ca': path => '%s', content => \"the etcd CA\\n\" }\n", m.target), 0o644)
+	cfg := &puppet.NoopConfig{Command: m.wrapper + " --noop --detailed-exitcodes " + manifest, Paths: []string{m.target}, SummaryFile: m.summary}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	resp, err := puppet.Noop{}.Diagnose(ctx, steps.DiagnoseRequest{Config: cfg, Host: local.Host{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cty.ObjectVal(map[string]cty.Value{
+		"would_change": cty.ListValEmpty(cty.String),
+		"clean":        cty.False,
+		"resources":    cty.ListVal([]cty.Value{cty.StringVal("File[etcd-ca]")}),
+		"out_of_sync":  cty.NumberIntVal(1),
+		"exit_code":    cty.NumberIntVal(0),
+	})
+	if diff := cmp.Diff(want, resp.Output, ctyCmp); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	wantSummary := "puppet would change File[etcd-ca], which may manage a watched path"
+	wantDetail := "File[etcd-ca] would change, and its title is not a path: it may manage a watched path, so the run is not clean"
+	if resp.Summary != wantSummary || !slices.Contains(resp.Details, wantDetail) {
+		t.Errorf("summary %q, details %q; want %q and the detail %q", resp.Summary, resp.Details, wantSummary, wantDetail)
 	}
 }

@@ -19,5 +19,8 @@
 // condition with self bound to that attempt's output, through the
 // request's steps.Evaluator. fail_fast_on names outcomes that waiting will
 // not heal (an unknown certificate authority does not fix itself), so the
-// step fails at once instead of spending its whole timeout.
+// step fails at once instead of spending its whole timeout. An attempt
+// that loses the SSH connection (error class transport: sshd or the host
+// restarted) makes the next attempt ask the request's HostResolver for
+// the host again, so a wait across a restart can succeed.
 package wait

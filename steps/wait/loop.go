@@ -27,6 +27,9 @@ type loop struct {
 	holdSince time.Time // when the condition started to hold; zero: it does not
 	last      attempt
 	lines     []string
+	// redial: the last attempt lost the connection to the host, so the
+	// next one first asks req.Hosts for it again (see reconnect).
+	redial bool
 }
 
 // attempt is one run of the check.
@@ -43,6 +46,9 @@ func (l *loop) run(ctx context.Context) (steps.DiagnoseResponse, error) {
 			return steps.DiagnoseResponse{}, err
 		}
 		l.record(a)
+		if steps.Classify(a.err) == steps.ClassTransport {
+			l.redial = true // until reconnect succeeds
+		}
 		if ff := l.failFast(a); ff != nil {
 			return l.response(fmt.Sprintf("gave up after %d attempts: %v", l.attempts, ff), false), ff
 		}
@@ -69,6 +75,10 @@ func (l *loop) attempt(ctx context.Context) (attempt, error) {
 	}
 	actx, cancel := context.WithTimeout(ctx, l.attemptTimeout)
 	defer cancel()
+	if err := l.reconnect(actx); err != nil {
+		l.attempts++
+		return attempt{err: err}, nil
+	}
 	req := l.req
 	req.Config, req.Timeout = inner, l.attemptTimeout
 	if dl, ok := actx.Deadline(); ok {

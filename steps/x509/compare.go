@@ -28,6 +28,7 @@ type Compare struct{}
 var (
 	_ steps.Diagnoser = Compare{}
 	_ steps.Validator = Compare{}
+	_ steps.Hostless  = Compare{}
 )
 
 // CompareConfig is x509_compare's arguments. A and B are kept as cty
@@ -40,6 +41,10 @@ type CompareConfig struct {
 
 // Name returns "x509_compare".
 func (Compare) Name() string { return "x509_compare" }
+
+// Hostless returns true: a and b may name their hosts, so the step may
+// run without `on` (a side without a host is then an error naming it).
+func (Compare) Hostless() bool { return true }
 
 // NewConfig returns a fresh *CompareConfig.
 func (Compare) NewConfig() any { return &CompareConfig{} }

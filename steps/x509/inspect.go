@@ -26,6 +26,7 @@ type Inspect struct{}
 var (
 	_ steps.Diagnoser = Inspect{}
 	_ steps.Validator = Inspect{}
+	_ steps.Hostless  = Inspect{}
 )
 
 // InspectConfig is x509_inspect's arguments.
@@ -43,6 +44,10 @@ type InspectConfig struct {
 
 // Name returns "x509_inspect".
 func (Inspect) Name() string { return "x509_inspect" }
+
+// Hostless returns true: with `host` set the step needs no `on` (without
+// either it fails, saying so).
+func (Inspect) Hostless() bool { return true }
 
 // NewConfig returns a fresh *InspectConfig.
 func (Inspect) NewConfig() any { return &InspectConfig{} }

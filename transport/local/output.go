@@ -5,10 +5,11 @@ import (
 	"fmt"
 )
 
-// MaxOutput caps each captured stream (stdout, stderr) of one command, so
-// a runaway command cannot exhaust mend's memory. The SSH transport uses
-// the same cap and the same note.
-const MaxOutput = 64 << 20
+// MaxOutput caps each captured stream (stdout, stderr) of one command at
+// 8 MiB, so a runaway command cannot exhaust mend's memory: with ten steps
+// in parallel that is at most 160 MiB. The SSH transport uses the same cap
+// and the same note.
+const MaxOutput = 8 << 20
 
 // limitedBuffer keeps at most max bytes and counts what it drops. Only the
 // goroutine exec.Cmd starts for the stream writes to it.
@@ -30,10 +31,12 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Bytes is the kept output, followed by a note when some was dropped.
+// Bytes is the kept output, followed by a note when some was dropped; the
+// note says how many bytes were kept and how many dropped.
 func (b *limitedBuffer) Bytes() []byte {
 	if b.dropped == 0 {
 		return b.buf.Bytes()
 	}
-	return fmt.Appendf(b.buf.Bytes(), "\n[mend: output truncated: %d more bytes not kept]\n", b.dropped)
+	return fmt.Appendf(b.buf.Bytes(), "\n[mend: output truncated: only the first %d bytes were kept, %d more bytes were dropped]\n",
+		b.buf.Len(), b.dropped)
 }

@@ -2,6 +2,7 @@ package ssh
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,17 +13,21 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// maxOutput caps each captured output stream of one command; beyond it
-// the output is cut and a note appended, so a runaway command cannot
-// exhaust memory (RELIABILITY test 38).
-const maxOutput = 64 << 20
+// maxOutput caps each captured output stream (stdout, stderr) of one
+// Exec at 8 MiB; beyond it the output is cut and a note appended, so a
+// runaway command cannot exhaust memory (RELIABILITY test 38): with ten
+// steps in parallel that is at most 160 MiB. The local transport uses the
+// same cap and the same note.
+const maxOutput = 8 << 20
 
 // Exec runs req.Command with /bin/sh on the host, through sudo -n on a
 // sudo target unless req.NoSudo, with LC_ALL=C. The command runs in a
 // process group of its own; when ctx is done that whole group is killed
 // (sshd itself signals nothing to a command without a PTY) and the error
 // has class timeout or canceled. A connection lost before the command
-// finished is a ClassTransport error, never a success.
+// finished is a ClassTransport error, never a success. Stdout and stderr
+// keep at most 8 MiB each; what comes after is dropped and replaced by a
+// note saying how many bytes were kept and how many dropped.
 func (h *Host) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
 	r, err := h.run(ctx, runRequest{
 		op:      "exec",
@@ -41,13 +46,15 @@ type runRequest struct {
 	command string
 	stdin   []byte
 	sudo    bool
+	// maxStdout caps the captured stdout; 0 means maxOutput.
+	maxStdout int
 }
 
 type runResult struct {
 	exitCode  int
 	stdout    []byte
 	stderr    []byte
-	truncated bool // stdout exceeded maxOutput and was cut
+	truncated bool // stdout exceeded its cap and was cut
 }
 
 // run starts the wrapped command in a new session and waits for it or
@@ -62,7 +69,7 @@ func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 	}
 	defer s.Close()
 	marker := newMarker()
-	stdout := &limitedBuffer{max: maxOutput}
+	stdout := &limitedBuffer{max: cmp.Or(req.maxStdout, maxOutput)}
 	stderr := newPgidFilter(marker, &limitedBuffer{max: maxOutput})
 	s.Stdout, s.Stderr = stdout, stderr
 	if req.stdin != nil {

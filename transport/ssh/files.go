@@ -1,67 +1,42 @@
 package ssh
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 
 	"github.com/mend-sh/mend/steps"
 )
 
-// readScript prints "absent", or "present <octal mode> <owner> <group>"
-// followed by the file's bytes. $p is set before it.
-const readScript = `
-if [ ! -e "$p" ]; then echo absent; exit 0; fi
-if [ -d "$p" ]; then echo "$p is a directory" >&2; exit 3; fi
-m=$(stat -L -c '%a %U %G' -- "$p") || exit 4
-printf 'present %s\n' "$m"
-exec cat -- "$p"
-`
-
-// ReadFile reads path in one command (through sudo on a sudo target): its
-// permission bits, owner, group and content. A missing file is not an
-// error; File.Exists is false. A file over 64 MiB is an error.
-func (h *Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
-	if path == "" {
-		return steps.File{}, steps.Errorf(steps.ClassConfig, "read file: empty path")
+// fileMode turns Unix mode bits (07777) into an fs.FileMode: rwx bits,
+// and setuid, setgid and sticky as fs.ModeSetuid, fs.ModeSetgid and
+// fs.ModeSticky, the form the local transport and os.Chmod use.
+func fileMode(unix uint32) fs.FileMode {
+	m := fs.FileMode(unix) & fs.ModePerm
+	for bit, flag := range specialBits {
+		if unix&bit != 0 {
+			m |= flag
+		}
 	}
-	r, err := h.run(ctx, runRequest{op: "read " + path, command: "p=" + shellQuote(path) + readScript, sudo: h.sudo})
-	if err != nil {
-		return steps.File{}, err
-	}
-	if r.exitCode != 0 {
-		return steps.File{}, steps.Errorf(steps.ClassStep, "read %s on %s: %s (exit status %d)",
-			path, h.info.Name, strings.TrimSpace(string(r.stderr)), r.exitCode)
-	}
-	if r.truncated {
-		return steps.File{}, steps.Errorf(steps.ClassStep, "read %s on %s: file is larger than %d MiB", path, h.info.Name, maxOutput>>20)
-	}
-	return parseRead(path, r.stdout)
+	return m
 }
 
-func parseRead(path string, out []byte) (steps.File, error) {
-	head, content, ok := bytes.Cut(out, []byte("\n"))
-	fields := strings.Fields(string(head))
-	if string(head) == "absent" {
-		return steps.File{Path: path}, nil
+// unixMode is the inverse of fileMode: m's rwx, setuid, setgid and sticky
+// bits as Unix mode bits (07777); other bits of m are ignored.
+func unixMode(m fs.FileMode) uint32 {
+	unix := uint32(m.Perm())
+	for bit, flag := range specialBits {
+		if m&flag != 0 {
+			unix |= bit
+		}
 	}
-	if !ok || len(fields) != 4 || fields[0] != "present" {
-		return steps.File{}, steps.Errorf(steps.ClassInternal, "read %s: unexpected reply %q", path, head)
-	}
-	mode, err := strconv.ParseUint(fields[1], 8, 32)
-	if err != nil {
-		return steps.File{}, steps.Errorf(steps.ClassInternal, "read %s: unexpected mode %q", path, fields[1])
-	}
-	return steps.File{
-		Path: path, Exists: true, Content: content,
-		Mode: fs.FileMode(mode) & fs.ModePerm, Owner: fields[2], Group: fields[3],
-	}, nil
+	return unix
 }
+
+var specialBits = map[uint32]fs.FileMode{0o4000: fs.ModeSetuid, 0o2000: fs.ModeSetgid, 0o1000: fs.ModeSticky}
 
 // WriteFile replaces req.Path atomically (see writeScript): the content
 // goes to a mktemp file in the same directory, its sha256 is checked,
@@ -69,8 +44,11 @@ func parseRead(path string, out []byte) (steps.File, error) {
 // as a hard link (or copy) named Path.mend-backup-<unix time>, and it is
 // renamed over the target. On any failure the temporary file is removed
 // and the target is untouched. A symlinked target is resolved and the
-// file it points to is replaced. With Owner and Group empty an existing
-// file keeps its owner and group.
+// file it points to is replaced. req.Mode's setuid, setgid and sticky
+// bits are applied too (chmod comes after chown, which clears setuid).
+// Owner or Group left empty keeps an existing file's owner or group; a
+// login user that cannot chown to that owner and group (not root, no
+// sudo) gets an error naming them, and the file is not changed.
 func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps.WriteFileResult, error) {
 	if req.Path == "" || !strings.HasPrefix(req.Path, "/") {
 		return steps.WriteFileResult{}, steps.Errorf(steps.ClassConfig, "write file: path %q is not absolute", req.Path)
@@ -79,7 +57,7 @@ func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps
 	want := hex.EncodeToString(sum[:])
 	mode := ""
 	if req.Mode != 0 {
-		mode = strconv.FormatUint(uint64(req.Mode.Perm()), 8)
+		mode = fmt.Sprintf("%04o", unixMode(req.Mode))
 	}
 	backup := "0"
 	if req.Backup {

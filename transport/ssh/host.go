@@ -106,9 +106,20 @@ func (h *Host) keepalive(interval time.Duration) {
 	}
 }
 
+// connEndGrace is how long transportError waits for the connection to be
+// seen as ended: x/crypto fails a session's Wait as soon as the transport
+// drops, a moment before Client.Wait returns and Alive turns false.
+const connEndGrace = 500 * time.Millisecond
+
 // transportError is the ClassTransport error for a failed operation,
-// naming why the connection ended when it did.
+// naming why the connection ended when it did. It gives the connection
+// connEndGrace to be noticed as ended, so that Alive is false once a
+// dropped connection has failed an operation.
 func (h *Host) transportError(op string, err error) error {
+	select {
+	case <-h.done:
+	case <-time.After(connEndGrace):
+	}
 	select {
 	case <-h.done:
 		h.mu.Lock()

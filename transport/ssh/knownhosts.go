@@ -7,17 +7,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/mend-sh/mend/steps"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
-
-// appendMu serialises appends to known_hosts files within this process.
-var appendMu sync.Mutex
 
 // hostKeyCheck verifies one connection's host key against a known_hosts
 // file and remembers what it saw, so the dial can report it in HostInfo
@@ -112,10 +107,35 @@ func (h *hostKeyCheck) callback(addr string, remote net.Addr, key ssh.PublicKey)
 }
 
 func (h *hostKeyCheck) check(addr string, remote net.Addr, key ssh.PublicKey) error {
-	var err error = &knownhosts.KeyError{}
-	if h.db != nil {
-		err = h.db(addr, remote, key)
+	err := verifyHostKey(h.db, addr, remote, key)
+	switch {
+	case !errors.Is(err, errUnknownHost):
+		return err
+	case h.acceptNew:
+		if err := recordHostKey(h.file, addr, remote, key); err != nil {
+			return err
+		}
+		h.accepted = true
+		return nil
 	}
+	return steps.Errorf(steps.ClassHostKey,
+		"host key for %s is not known (known_hosts: %s); the host offered %s %s: verify it and add it, or pass --accept-new-host-key",
+		addr, h.file, key.Type(), ssh.FingerprintSHA256(key))
+}
+
+// errUnknownHost is verifyHostKey's verdict for a host known_hosts has no
+// key for.
+var errUnknownHost = errors.New("host key not known")
+
+// verifyHostKey checks key for addr against db (nil: an empty file). It
+// returns nil when known_hosts has this key, errUnknownHost when it has
+// no key for addr, and a ClassHostKey error when the key is revoked or
+// known_hosts holds other keys for addr.
+func verifyHostKey(db ssh.HostKeyCallback, addr string, remote net.Addr, key ssh.PublicKey) error {
+	if db == nil {
+		return errUnknownHost
+	}
+	err := db(addr, remote, key)
 	var ke *knownhosts.KeyError
 	var re *knownhosts.RevokedError
 	switch {
@@ -123,19 +143,11 @@ func (h *hostKeyCheck) check(addr string, remote net.Addr, key ssh.PublicKey) er
 		return nil
 	case errors.As(err, &re):
 		return steps.Errorf(steps.ClassHostKey, "host key %s %s for %s is marked @revoked in %s:%d",
-			key.Type(), h.fingerprint, addr, re.Revoked.Filename, re.Revoked.Line)
+			key.Type(), ssh.FingerprintSHA256(key), addr, re.Revoked.Filename, re.Revoked.Line)
 	case errors.As(err, &ke) && len(ke.Want) > 0:
 		return changedKeyError(addr, key, ke.Want)
-	case errors.As(err, &ke) && h.acceptNew:
-		if err := appendKnownHost(h.file, addr, key); err != nil {
-			return err
-		}
-		h.accepted = true
-		return nil
 	case errors.As(err, &ke):
-		return steps.Errorf(steps.ClassHostKey,
-			"host key for %s is not known (known_hosts: %s); the host offered %s %s: verify it and add it, or pass --accept-new-host-key",
-			addr, h.file, key.Type(), h.fingerprint)
+		return errUnknownHost
 	}
 	return steps.Errorf(steps.ClassHostKey, "check host key for %s: %v", addr, err)
 }
@@ -152,43 +164,4 @@ func changedKeyError(addr string, key ssh.PublicKey, want []knownhosts.KnownKey)
 			"accept-new never accepts a changed key",
 		addr, key.Type(), ssh.FingerprintSHA256(key), strings.Join(old, ", "),
 		shellQuote(knownhosts.Normalize(addr)), shellQuote(want[0].Filename))
-}
-
-// appendKnownHost records key for addr at the end of file, creating the
-// file (0600) and its directory (0700) when needed.
-func appendKnownHost(file, addr string, key ssh.PublicKey) error {
-	if strings.ContainsAny(addr, " \t\r\n#,@*?!") {
-		return steps.Errorf(steps.ClassHostKey, "refusing to record host key for unusual address %q in known_hosts", addr)
-	}
-	appendMu.Lock()
-	defer appendMu.Unlock()
-	if db, err := loadKnownHosts(file); err == nil && db != nil {
-		if db(addr, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, key) == nil {
-			return nil // a concurrent dial recorded it already
-		}
-	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-		return steps.Errorf(steps.ClassHostKey, "record host key: %w", err)
-	}
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return steps.Errorf(steps.ClassHostKey, "record host key: %w", err)
-	}
-	line := knownhosts.Line([]string{knownhosts.Normalize(addr)}, key) + "\n"
-	if st, err := f.Stat(); err == nil && st.Size() > 0 && !endsWithNewline(file) {
-		line = "\n" + line
-	}
-	_, err = f.WriteString(line)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return steps.Errorf(steps.ClassHostKey, "record host key in %s: %w", file, err)
-	}
-	return nil
-}
-
-func endsWithNewline(file string) bool {
-	data, err := os.ReadFile(file)
-	return err == nil && (len(data) == 0 || data[len(data)-1] == '\n')
 }

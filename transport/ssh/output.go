@@ -29,12 +29,16 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Bytes is the kept output, with a note when some was cut.
+// Bytes is the kept output, with a note when some was cut. The note
+// names how much was kept and how much was dropped, so that a reader of
+// the output (or of a step's truncation notice built from its length)
+// can tell the command printed more than it sees.
 func (b *limitedBuffer) Bytes() []byte {
 	if b.truncated == 0 {
 		return b.buf.Bytes()
 	}
-	return fmt.Appendf(b.buf.Bytes(), "\n[mend: output truncated: %d more bytes not kept]\n", b.truncated)
+	return fmt.Appendf(b.buf.Bytes(), "\n[mend: output truncated: only the first %d bytes were kept, %d more bytes were dropped]\n",
+		b.buf.Len(), b.truncated)
 }
 
 func newMarker() string {

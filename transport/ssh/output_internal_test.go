@@ -1,10 +1,12 @@
 package ssh
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/steps"
 )
 
 func TestPgidFilter(t *testing.T) {
@@ -51,21 +53,51 @@ func TestLimitedBuffer(t *testing.T) {
 			t.Fatalf("Write(%q) = %d, %v", w, n, err)
 		}
 	}
-	want := "abcde\n[mend: output truncated: 4 more bytes not kept]\n"
+	want := "abcde\n[mend: output truncated: only the first 5 bytes were kept, 4 more bytes were dropped]\n"
 	if diff := cmp.Diff(want, string(b.Bytes())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
 func TestParseRead(t *testing.T) {
-	f, err := parseRead("/x", []byte("present 4755 root adm\nbody\n"))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		out  string
+		want steps.File
+	}{
+		{"setuid", "present 4755 0 4 root adm\nbody\n",
+			steps.File{Path: "/x", Exists: true, Content: []byte("body\n"), Mode: 0o755 | fs.ModeSetuid, Owner: "root", Group: "adm"}},
+		{"setgid and sticky", "present 3770 0 0 root root\n",
+			steps.File{Path: "/x", Exists: true, Content: []byte{}, Mode: 0o770 | fs.ModeSetgid | fs.ModeSticky, Owner: "root", Group: "root"}},
+		{"ids without names", "present 644 4242 4343 UNKNOWN UNKNOWN\nx",
+			steps.File{Path: "/x", Exists: true, Content: []byte("x"), Mode: 0o644, Owner: "4242", Group: "4343"}},
+		{"absent", "absent\n", steps.File{Path: "/x"}},
 	}
-	if f.Mode != 0o755 || f.Owner != "root" || f.Group != "adm" || string(f.Content) != "body\n" || !f.Exists {
-		t.Errorf("parseRead = %+v", f)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseRead("/x", []byte(tt.out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("parseRead (-want +got):\n%s", diff)
+			}
+		})
 	}
-	if _, err := parseRead("/x", []byte("garbage")); err == nil {
-		t.Error("parseRead accepted garbage")
+	for _, bad := range []string{"garbage", "present 644 root adm\n", "present 17777 0 0 root root\n"} {
+		if _, err := parseRead("/x", []byte(bad)); err == nil {
+			t.Errorf("parseRead accepted %q", bad)
+		}
+	}
+}
+
+func TestModeRoundTrip(t *testing.T) {
+	for _, unix := range []uint32{0, 0o644, 0o4755, 0o2750, 0o1777, 0o7777} {
+		if got := unixMode(fileMode(unix)); got != unix {
+			t.Errorf("unixMode(fileMode(%04o)) = %04o", unix, got)
+		}
+	}
+	if got := unixMode(fs.ModeDir | fs.ModeSetuid | 0o755); got != 0o4755 {
+		t.Errorf("unixMode ignores type bits: got %04o, want 4755", got)
 	}
 }

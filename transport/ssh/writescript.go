@@ -1,10 +1,14 @@
 package ssh
 
 // writeScript replaces $p atomically with stdin. The caller sets p, want
-// (hex sha256 of the content), mode (octal or empty: keep, or 644), owner,
-// group (empty: keep an existing file's) and backup (1 or 0). Every
-// failure exits non-zero with a message on stderr before the rename, and
-// the EXIT trap removes the temporary file (also on TERM, HUP, INT).
+// (hex sha256 of the content), mode (octal, setuid/setgid/sticky included,
+// or empty: keep, or 644), owner, group (empty: keep an existing file's)
+// and backup (1 or 0). A chown that fails is fatal, also when only
+// keeping the replaced file's owner and group: a login user without the
+// right to chown would otherwise silently hand the file to itself. chmod
+// comes after chown, which clears setuid and setgid. Every failure exits
+// non-zero with a message on stderr before the rename, and the EXIT trap
+// removes the temporary file (also on TERM, HUP, INT).
 const writeScript = `set -u
 if [ -L "$p" ]; then p=$(readlink -f -- "$p") || { echo "cannot resolve symlink $p" >&2; exit 3; }; fi
 d=$(dirname -- "$p")
@@ -20,10 +24,14 @@ if [ "$got" != "$want" ]; then echo "temporary file has sha256 $got, want $want:
 if [ -z "$mode" ]; then
   if [ -e "$p" ]; then mode=$(stat -c %a -- "$p") || exit 4; else mode=644; fi
 fi
-if [ -n "$owner" ] && [ -n "$group" ]; then chown -- "$owner:$group" "$t" || exit 4
-elif [ -n "$owner" ]; then chown -- "$owner" "$t" || exit 4
-elif [ -n "$group" ]; then chgrp -- "$group" "$t" || exit 4
-elif [ -e "$p" ]; then chown --reference="$p" -- "$t" 2>/dev/null || true
+spec=; why=requested
+if [ -e "$p" ]; then spec=$(stat -c '%u:%g' -- "$p") && why="kept from the file it replaces: $(stat -c '%U:%G' -- "$p")" || exit 4; fi
+if [ -n "$owner" ] && [ -n "$group" ]; then spec="$owner:$group"; why=requested
+elif [ -n "$owner" ]; then spec="$owner${spec:+:${spec#*:}}"; why=requested
+elif [ -n "$group" ]; then spec="${spec%%:*}:$group"; why=requested
+fi
+if [ -n "$spec" ] && ! e=$(chown -- "$spec" "$t" 2>&1); then
+  echo "cannot give the new $p owner:group $spec ($why): $e" >&2; exit 4
 fi
 chmod "$mode" "$t" || exit 4
 sync -- "$t" 2>/dev/null || sync
