@@ -155,7 +155,7 @@ func capText(b []byte) (string, bool) {
 }
 
 func truncated(stream string, n int) string {
-	return fmt.Sprintf("%s truncated to its first %d bytes (%d in all)", stream, MaxOutput, n)
+	return fmt.Sprintf("%s truncated to its first %d bytes (of at least %d; the transport may have cut it already)", stream, MaxOutput, n)
 }
 
 // lastLine is the last non-empty line of s, at most 200 bytes.
