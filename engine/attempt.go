@@ -35,7 +35,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 			host = readOnly{mh}
 		}
 		resp, err := st.StepType.(steps.Diagnoser).Diagnose(sctx, steps.DiagnoseRequest{
-			Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, Eval: ev,
+			Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, Eval: ev, SensitiveConfig: t.sensitive,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
 	case steps.Repair:
@@ -65,7 +65,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 		res.raw, res.exit = rawOutput(out)
 	}
 	if res.err == nil {
-		res.err = r.expectations(st, t, res.output)
+		res.err = r.expectations(st, t, res.output, res.marked)
 	}
 	return res
 }
@@ -73,7 +73,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 // expectations evaluates the step's expect blocks with self bound to the
 // output; the first false one is an error of class expectation carrying
 // its message.
-func (r *runner) expectations(st *runbooks.Step, t *hostTask, out cty.Value) error {
+func (r *runner) expectations(st *runbooks.Step, t *hostTask, out, marked cty.Value) error {
 	if len(st.Expects) == 0 {
 		return nil
 	}
@@ -82,6 +82,16 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out cty.Value) err
 		self = cty.NullVal(st.StepType.Output())
 	}
 	ctx := r.scope.evalContext(t.host, self)
+	// A message may quote the step's own output (self.stdout): learn
+	// what it derives from a sensitive output before it is rendered.
+	markedSelf := self
+	if marked != cty.NilVal {
+		markedSelf = marked
+	}
+	mctx := r.scope.markedContext(t.host, markedSelf)
+	for _, x := range st.Expects {
+		r.redact.harvest(nil, mctx, x.Condition, x.Message)
+	}
 	for _, x := range st.Expects {
 		ok, known, err := evalBool(x.Condition, ctx)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 func CheckTargets(req Request) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	sc := newScope(req.Vars)
+	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
 	for _, st := range req.Runbook.Steps {
 		if st.On == nil || !onlyVariables(st.On) {
@@ -33,7 +34,8 @@ func CheckTargets(req Request) hcl.Diagnostics {
 			}
 		}
 		if err != nil {
-			msg := err.Error()
+			redact.harvest(nil, sc.markedContext(nil, cty.NilVal), st.On)
+			msg := redact.String(err.Error())
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown target host",
@@ -63,4 +65,11 @@ func trimRange(msg string, r hcl.Range) string {
 		return msg[len(prefix):]
 	}
 	return msg
+}
+
+// UnredactableSecrets names the sensitive variables whose values are too
+// short to be redacted by value (fewer than 4 characters, or a number of
+// fewer than 6 digits): the CLI warns that they may show in output.
+func UnredactableSecrets(vars map[string]cty.Value) []string {
+	return newRedactor(vars).ShortSecrets()
 }

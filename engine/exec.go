@@ -13,6 +13,9 @@ import (
 // prepare evaluates `when` and the step's arguments on one host and, for a
 // repair, asks for a fresh preview. In a plan that is all a repair does.
 func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
+	// Learn what derives from secrets before anything is evaluated for
+	// real: an evaluation error may quote it (when = tonumber(var.token)).
+	t.sensitive = r.redact.harvest(st.Config, r.scope.markedContext(t.host, cty.NilVal), st.When, st.On)
 	ectx := r.scope.evalContext(t.host, cty.NilVal)
 	if st.When != nil {
 		ok, known, err := evalBool(st.When, ectx)
@@ -29,7 +32,6 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 			return
 		}
 	}
-	t.sensitive = r.redact.harvest(st.Config, r.scope.markedContext(t.host))
 	cfg, known, err := decodeConfig(st, ectx)
 	switch {
 	case err != nil:

@@ -57,6 +57,13 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	if err := r.audit.runStart(); err != nil {
 		return r.run, err
 	}
+	// Learn every value the runbook derives from sensitive variables up
+	// front, so that a step's output is redacted even when the derivation
+	// is written in a later step (and host-specific parts are learned
+	// again per host when the step runs).
+	for _, st := range r.req.Runbook.Steps {
+		r.redact.harvest(st.Config, r.scope.markedContext(nil, cty.NilVal), st.When, st.On)
+	}
 	for _, st := range r.req.Runbook.Steps {
 		sr := r.runStep(ctx, st)
 		r.run.Steps = append(r.run.Steps, sr)

@@ -72,8 +72,8 @@ func (s *scope) evalContext(h *runbooks.InventoryHost, self cty.Value) *hcl.Eval
 // markedContext is evalContext with sensitive variables still marked, so
 // that an expression shows which of its values derive from a secret. Only
 // the redactor uses it: step types get unmarked values.
-func (s *scope) markedContext(h *runbooks.InventoryHost) *hcl.EvalContext {
-	return s.context(h, cty.NilVal, true)
+func (s *scope) markedContext(h *runbooks.InventoryHost, self cty.Value) *hcl.EvalContext {
+	return s.context(h, self, true)
 }
 
 func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) *hcl.EvalContext {

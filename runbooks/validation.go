@@ -22,7 +22,8 @@ func (rb *Runbook) validateVariables(values map[string]cty.Value, valid map[stri
 			continue
 		}
 		for _, rule := range v.Validations {
-			if d := rule.check(ctx, v, given[v.Name].rng); d != nil {
+			secret := v.Sensitive || rb.refersToSensitive(rule.Condition)
+			if d := rule.check(ctx, v, given[v.Name].rng, secret); d != nil {
 				diags = append(diags, d...)
 			}
 		}
@@ -32,16 +33,16 @@ func (rb *Runbook) validateVariables(values map[string]cty.Value, valid map[stri
 
 // check evaluates one rule; a false condition is reported with the rule's
 // error_message, at the value's source when known.
-func (rule *Validation) check(ctx *hcl.EvalContext, v *Variable, valueRange *hcl.Range) hcl.Diagnostics {
+func (rule *Validation) check(ctx *hcl.EvalContext, v *Variable, valueRange *hcl.Range, secret bool) hcl.Diagnostics {
 	cond, diags := rule.Condition.Value(ctx)
 	if diags.HasErrors() {
-		if v.Sensitive {
+		if secret {
 			// The evaluation error may quote the value ("cannot convert
 			// \"s3cret\" to number"): say only where and that it failed.
 			return hcl.Diagnostics{{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid value for variable",
-				Detail:   fmt.Sprintf("The validation condition for the sensitive var.%s could not be evaluated with the value given; the error is not shown because it may contain the value.", v.Name),
+				Detail:   fmt.Sprintf("The validation condition for var.%s, which involves a sensitive value, could not be evaluated with the values given; the error is not shown because it may contain a secret.", v.Name),
 				Subject:  rule.Condition.Range().Ptr(),
 			}}
 		}
@@ -67,7 +68,7 @@ func (rule *Validation) check(ctx *hcl.EvalContext, v *Variable, valueRange *hcl
 		return diags
 	}
 	subject := valueRange
-	if subject == nil || v.Sensitive {
+	if subject == nil || secret {
 		// The value's source line would print the secret.
 		subject = rule.Condition.Range().Ptr()
 	}
@@ -94,4 +95,19 @@ func (rule *Validation) message(ctx *hcl.EvalContext, v *Variable) string {
 		return fmt.Sprintf("The value of var.%s is not valid.", v.Name)
 	}
 	return s.AsString()
+}
+
+// refersToSensitive reports whether expr refers to a sensitive variable.
+func (rb *Runbook) refersToSensitive(expr hcl.Expression) bool {
+	for _, tr := range expr.Variables() {
+		if tr.RootName() != "var" || len(tr) < 2 {
+			continue
+		}
+		if attr, ok := tr[1].(hcl.TraverseAttr); ok {
+			if v := rb.Variable(attr.Name); v != nil && v.Sensitive {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -61,6 +61,17 @@ func (v *Variable) finalValue(g givenValue) (cty.Value, hcl.Diagnostics) {
 		val = v.Default
 	}
 	conv, err := convert.Convert(val, v.Type)
+	if err != nil && v.Sensitive {
+		// Neither the conversion error nor the value's source line may
+		// be shown: both can quote the secret.
+		return cty.UnknownVal(v.Type), hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for variable",
+			Detail: fmt.Sprintf("The value given for the sensitive var.%s does not match its type %s (the value is not shown).",
+				v.Name, typeexpr.TypeString(v.Type)),
+			Subject: v.DeclRange.Ptr(),
+		}}
+	}
 	if err != nil {
 		return cty.UnknownVal(v.Type), hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -133,13 +144,23 @@ func (rb *Runbook) parseRawVars(raw map[string]string, given map[string]givenVal
 			continue
 		}
 		filename := fmt.Sprintf("<value for var.%s>", name)
-		rb.Files[filename] = &hcl.File{Bytes: []byte(raw[name])}
+		if !v.Sensitive {
+			rb.Files[filename] = &hcl.File{Bytes: []byte(raw[name])} // for the source snippet
+		}
 		expr, d := hclsyntax.ParseExpression([]byte(raw[name]), filename, hcl.InitialPos)
+		if d.HasErrors() && v.Sensitive {
+			d = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+				Detail: fmt.Sprintf("The -var value for the sensitive var.%s is not a valid expression (the value is not shown).", name)}}
+		}
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			continue
 		}
 		val, d := expr.Value(nil)
+		if d.HasErrors() && v.Sensitive {
+			d = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+				Detail: fmt.Sprintf("The -var value for the sensitive var.%s could not be evaluated (the value is not shown).", name)}}
+		}
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			given[name] = givenValue{val: val}

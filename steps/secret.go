@@ -22,6 +22,8 @@ import (
 //   - a DER private key: the whole of b parses as PKCS #8, PKCS #1 or
 //     SEC 1 (EC);
 //   - a YAML key ending in "key-data" with a value (client-key-data);
+//   - a key printed as text by openssl ("Private-Key:" followed by
+//     "priv:" or "privateExponent:");
 //   - in a kubeconfig (a file with "kind: Config" and "users:"), the user
 //     credentials token, password, id-token, refresh-token, client-secret.
 //
@@ -31,8 +33,12 @@ import (
 // sensitive variable is redacted by the engine instead). Nor are
 // base64-encoded DER keys without PEM armour.
 func ContainsSecret(b []byte) bool {
-	return pemPrivateKey.Match(b) || hasBase64PEMKey(b) || isDERPrivateKey(b) || hasCredentialKey(b)
+	return pemPrivateKey.Match(b) || hasBase64PEMKey(b) || isDERPrivateKey(b) || hasCredentialKey(b) || textPrivateKey.Match(b)
 }
+
+// textPrivateKey matches `openssl pkey|rsa|ec -text` output of a private
+// key: the "Private-Key:" heading and then its secret component.
+var textPrivateKey = regexp.MustCompile(`(?s)Private-Key:.*\n(priv|privateExponent|private-key):`)
 
 // pemPrivateKey matches the header of any PEM or PGP private key.
 var pemPrivateKey = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY`)

@@ -102,6 +102,10 @@ type DiagnoseRequest struct {
 	Timeout time.Duration
 	// Eval evaluates HCL the step kept unevaluated (see Evaluator).
 	Eval Evaluator
+	// SensitiveConfig: as in PlanRequest. A command whose line holds a
+	// secret may print it transformed (rev, base64): its output must then
+	// be treated as sensitive.
+	SensitiveConfig bool
 }
 
 // DiagnoseResponse is the result of a diagnose on one host.

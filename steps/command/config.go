@@ -49,14 +49,17 @@ type spec struct {
 	json    bool
 	stdin   string
 	show    bool
+	// sensitive: the command line derives from a secret, so what it
+	// prints may be the secret transformed; treat its output as secret.
+	sensitive bool
 }
 
 func (c *DiagnoseConfig) spec() spec {
-	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin, c.ShowOutput}
+	return spec{command: c.Command, expect: expected(c.ExpectExit), json: c.JSON, stdin: c.Stdin, show: c.ShowOutput}
 }
 
 func (c *RepairConfig) spec() spec {
-	return spec{c.Command, expected(c.ExpectExit), c.JSON, c.Stdin, c.ShowOutput}
+	return spec{command: c.Command, expect: expected(c.ExpectExit), json: c.JSON, stdin: c.Stdin, show: c.ShowOutput}
 }
 
 // expected applies the default exit code set [0].

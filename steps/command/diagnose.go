@@ -49,7 +49,9 @@ func (Diagnose) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.
 	if req.Host == nil {
 		return steps.DiagnoseResponse{}, errNoHost
 	}
-	res, err := run(ctx, req.Host, c.spec())
+	sp := c.spec()
+	sp.sensitive = req.SensitiveConfig
+	res, err := run(ctx, req.Host, sp)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -51,7 +51,7 @@ type result struct {
 // check builds the result of an ExecResult for sp.
 func check(sp spec, r steps.ExecResult) result {
 	res := result{exit: r.ExitCode, ok: slices.Contains(sp.expect, r.ExitCode), expected: sp.expect,
-		json: cty.NullVal(cty.DynamicPseudoType), secretOut: steps.ContainsSecret(r.Stdout), secretErr: steps.ContainsSecret(r.Stderr)}
+		json: cty.NullVal(cty.DynamicPseudoType), secretOut: sp.sensitive || steps.ContainsSecret(r.Stdout), secretErr: sp.sensitive || steps.ContainsSecret(r.Stderr)}
 	var cut bool
 	if res.stdout, cut = capText(r.Stdout); cut {
 		res.details = append(res.details, truncated("stdout", len(r.Stdout)))

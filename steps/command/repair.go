@@ -92,7 +92,9 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 	if reason != "" {
 		return steps.ApplyResponse{Output: skippedOutput(), Summary: "skipped: " + reason}, nil
 	}
-	res, err := run(ctx, req.Host, c.spec())
+	sp := c.spec()
+	sp.sensitive = req.SensitiveConfig
+	res, err := run(ctx, req.Host, sp)
 	if err != nil {
 		return steps.ApplyResponse{Changed: true}, err
 	}

@@ -38,10 +38,10 @@ func diffContent(path string, exists bool, old, new []byte, sensitive bool) cont
 	}
 	switch {
 	case sensitive:
-		ch.diff = "(content hidden: derived from a sensitive value) " + digests(exists, old, new)
+		ch.diff = "(content hidden: derived from a sensitive value) " + sizes(exists, old, new)
 		return ch
 	case steps.ContainsSecret(old) || steps.ContainsSecret(new):
-		ch.diff = "(content hidden: contains a secret) " + digests(exists, old, new)
+		ch.diff = "(content hidden: contains a secret) " + sizes(exists, old, new)
 		return ch
 	case binary:
 		ch.diff = "(binary content) " + digests(exists, old, new)
@@ -115,6 +115,17 @@ func countLines(a, b []string) (added, removed int) {
 // isBinary reports whether b is not UTF-8 text (or holds NUL bytes).
 func isBinary(b []byte) bool {
 	return !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0
+}
+
+// sizes renders "<old> bytes -> <new> bytes" for content that must not be
+// shown: not digests, since a sha256 of a weak secret can be guessed
+// offline from a plan pasted into a pull request.
+func sizes(exists bool, old, new []byte) string {
+	from := "(none)"
+	if exists {
+		from = fmt.Sprintf("%d bytes", len(old))
+	}
+	return fmt.Sprintf("%s -> %d bytes", from, len(new))
 }
 
 // digests renders "sha256 <old> -> <new>", with "(none)" for a missing file.

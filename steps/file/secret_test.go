@@ -116,6 +116,9 @@ func TestContainsSecret(t *testing.T) {
 		{"kubeconfig basic auth", kubeconfig(ca.certPEM, "    username: admin\n    password: hunter2hunter2\n"), true},
 
 		{"certificate PEM", []byte(ca.certPEM), false},
+		{"openssl -text of an ed25519 key", []byte("ED25519 Private-Key:\npriv:\n    3f:a5:c9:1f:d3:96:fa:ec:0a:4f:fb:90:e3:2c:b8:\npub:\n"), true},
+		{"openssl -text of an RSA key", []byte("Private-Key: (1024 bit, 2 primes)\nmodulus:\n    00:c1:…\npublicExponent: 65537 (0x10001)\nprivateExponent:\n    12:34\n"), true},
+		{"openssl -text of a public key", []byte("Public-Key: (256 bit)\npub:\n    04:aa\nASN1 OID: prime256v1\n"), false},
 		{"certificate DER", certDER, false},
 		{"public key PEM", pemOf("PUBLIC KEY", mustPKIX(t, k.edPKCS8)), false},
 		{"kubeconfig with certificates only", kubeconfig(ca.certPEM,
