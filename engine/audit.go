@@ -97,7 +97,10 @@ func (a *auditor) approval(addr string, d Decision, hosts []string) error {
 	reason := d.By
 	if !d.Granted {
 		ev, outcome = audit.EventApprovalRefused, audit.OutcomeRefused
-		reason = strings.TrimSpace(d.Reason + " " + d.By)
+		reason = d.Reason
+		if d.By != "" {
+			reason += " (" + d.By + ")"
+		}
 	}
 	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason,
 		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By}})

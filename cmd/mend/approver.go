@@ -22,6 +22,7 @@ type approver struct {
 	out      io.Writer
 	operator string
 	names    map[string]string // address -> step name the operator types
+	gates    []string          // every gated repair, in source order
 }
 
 func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
@@ -32,6 +33,9 @@ func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 	}
 	for _, st := range rb.Steps {
 		ap.names[st.Address()] = st.Name
+		if st.Approval != nil {
+			ap.gates = append(ap.gates, st.Address())
+		}
 	}
 	return ap
 }
@@ -42,8 +46,8 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 		return engine.Decision{Granted: true, By: fmt.Sprintf("%s via --approve %s", ap.operator, g.Address)}, nil
 	}
 	if !ap.terminal {
-		return engine.Decision{Reason: fmt.Sprintf("not approved: no terminal and no --approve %s", g.Address),
-			By: ap.operator}, nil
+		return engine.Decision{Reason: fmt.Sprintf("not approved: no terminal and no --approve %s (this runbook's gates: %s)",
+			g.Address, ap.approveFlags()), By: ap.operator}, nil
 	}
 	ap.show(g)
 	name := ap.names[g.Address]
@@ -89,4 +93,15 @@ func readLine(ctx context.Context, r *bufio.Reader) (string, error) {
 		}
 		return x.s, nil
 	}
+}
+
+// approveFlags spells the flags that would approve every gate of the
+// runbook, so a non-interactive operator learns them all at once, not
+// one refused run at a time.
+func (ap *approver) approveFlags() string {
+	var parts []string
+	for _, g := range ap.gates {
+		parts = append(parts, "--approve "+g)
+	}
+	return strings.Join(parts, " ")
 }

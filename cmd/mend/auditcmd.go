@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/mend-sh/mend/audit"
 	"github.com/spf13/cobra"
@@ -44,9 +46,56 @@ func (a *app) auditCommand() *cobra.Command {
 			return audit.Show(a.stdout, recs, runID)
 		},
 	}
-	show.Flags().StringVar(&runID, "run", "", "run id to show (default: the last run)")
-	cmd.AddCommand(verify, show)
+	show.Flags().StringVar(&runID, "run", "", "run id to show (default: the last run; see `mend audit runs`)")
+	runs := &cobra.Command{
+		Use:   "runs [LOG]",
+		Short: "List the runs in the log: id, mode, start, operator, outcome, runbook",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := logArg(args)
+			if err != nil {
+				return err
+			}
+			recs, err := audit.ReadAll(path)
+			if err != nil {
+				return err
+			}
+			listRuns(a.stdout, recs)
+			return nil
+		},
+	}
+	cmd.AddCommand(verify, show, runs)
 	return cmd
+}
+
+// listRuns prints one line per run, oldest first.
+func listRuns(w io.Writer, recs []audit.Record) {
+	type run struct {
+		start, end audit.Record
+	}
+	var order []string
+	runs := map[string]*run{}
+	for _, r := range recs {
+		switch r.Event {
+		case audit.EventRunStart:
+			runs[r.RunID] = &run{start: r}
+			order = append(order, r.RunID)
+		case audit.EventRunEnd:
+			if x := runs[r.RunID]; x != nil {
+				x.end = r
+			}
+		}
+	}
+	fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", "RUN", "MODE", "STARTED", "OPERATOR", "OUTCOME", "RUNBOOK")
+	for _, id := range order {
+		x := runs[id]
+		outcome := string(x.end.Outcome)
+		if x.end.Event == "" {
+			outcome = "unfinished"
+		}
+		fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", id, x.start.Mode,
+			x.start.Time.UTC().Format(time.RFC3339), x.start.Operator, outcome, x.start.Runbook)
+	}
 }
 
 func logArg(args []string) (string, error) {

@@ -60,9 +60,10 @@ func startRunsvdir(t *testing.T, names ...string) string {
 	}
 	t.Cleanup(func() { stopRunsvdir(t, cmd, dir, names) })
 	for _, name := range names {
+		// supervise/ok exists before runsv reads it; sv works only once
+		// runsv is listening, so wait for sv itself to answer.
 		waitFor(t, 5*time.Second, name+" supervised", func() bool {
-			_, err := os.Stat(filepath.Join(dir, name, "supervise", "ok"))
-			return err == nil
+			return exec.Command("sv", "status", filepath.Join(dir, name)).Run() == nil
 		})
 	}
 	return dir

@@ -7,9 +7,9 @@ import (
 
 // Counts are the numbers in a run's summary line.
 type Counts struct {
-	Change, Unknown, NoOp, Changed, Refused, NotRun int // repairs
-	Diagnosed, Deferred                             int // diagnoses
-	Failed                                          int // any step
+	Change, Unknown, NoOp, Changed, Refused int // repairs
+	Diagnosed, Deferred                     int // diagnoses
+	Failed, NotRun                          int // any step
 }
 
 // Count tallies a run's steps.
@@ -18,6 +18,10 @@ func Count(r *engine.Run) Counts {
 	for _, s := range r.Steps {
 		if s.Status == engine.StatusFailed || s.Status == engine.StatusOutcomeUnknown {
 			c.Failed++
+		}
+		if s.Status == engine.StatusNotRun {
+			c.NotRun++ // diagnoses too: the operator must know what was never checked
+			continue
 		}
 		if s.Phase == steps.Diagnose {
 			switch s.Status {
@@ -39,8 +43,6 @@ func Count(r *engine.Run) Counts {
 			c.Changed++
 		case engine.StatusRefused:
 			c.Refused++
-		case engine.StatusNotRun:
-			c.NotRun++
 		}
 	}
 	return c

@@ -22,7 +22,7 @@ func (v Markdown) Run(r *engine.Run) {
 	fmt.Fprintln(v.W, "| | step | status | hosts |")
 	fmt.Fprintln(v.W, "|---|---|---|---|")
 	for _, s := range r.Steps {
-		fmt.Fprintf(v.W, "| `%s` | `%s` | %s | %s |\n", symbol(s), s.Address, s.Status, cell(hostsCell(s)))
+		fmt.Fprintf(v.W, "| `%s` | `%s` | %s | %s |\n", symbol(s), s.Address, s.Status, hostsCell(s))
 	}
 	fmt.Fprintln(v.W)
 	for _, s := range r.Steps {
@@ -43,10 +43,10 @@ func hostsCell(s *engine.StepRun) string {
 		if h.Summary != "" {
 			p += " - " + h.Summary
 		}
-		parts = append(parts, p)
+		parts = append(parts, cell(p))
 	}
 	if len(parts) == 0 {
-		return s.Reason
+		return cell(s.Reason)
 	}
 	return strings.Join(parts, "<br>")
 }

@@ -157,8 +157,8 @@ func (v Text) Summary(r *engine.Run) {
 				c.Change, c.Unknown, c.NoOp, c.Diagnosed, c.Failed, c.Deferred)
 		}
 	} else {
-		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %d failed, %d refused, %d not run; %d diagnoses ran.\n",
-			c.Changed, c.NoOp, c.Failed, c.Refused, c.NotRun, c.Diagnosed)
+		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %d failed, %d refused; %d diagnoses ran; %d steps not run.\n",
+			c.Changed, c.NoOp, c.Failed, c.Refused, c.Diagnosed, c.NotRun)
 	}
 	if r.Err != "" {
 		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+r.Err))
