@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -18,6 +19,10 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	sc := newScope(req.Vars)
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
+	// One wrong -var can break many steps' targets: report each problem
+	// once, at its first step, and count the others.
+	first := map[string]*hcl.Diagnostic{}
+	others := map[string][]string{}
 	for _, st := range req.Runbook.Steps {
 		if st.On == nil || !onlyVariables(st.On) {
 			continue
@@ -35,13 +40,23 @@ func CheckTargets(req Request) hcl.Diagnostics {
 		}
 		if err != nil {
 			redact.harvest(nil, sc.markedContext(nil, cty.NilVal), st.On)
-			msg := redact.String(err.Error())
-			diags = append(diags, &hcl.Diagnostic{
+			msg := trimRange(redact.String(err.Error()), st.On.Range())
+			if first[msg] != nil {
+				others[msg] = append(others[msg], st.Address())
+				continue
+			}
+			first[msg] = &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown target host",
-				Detail:   fmt.Sprintf("%s cannot run: %s.", st.Address(), trimRange(msg, st.On.Range())),
+				Detail:   fmt.Sprintf("%s cannot run: %s.", st.Address(), msg),
 				Subject:  st.On.Range().Ptr(),
-			})
+			}
+			diags = append(diags, first[msg])
+		}
+	}
+	for msg, d := range first {
+		if n := len(others[msg]); n > 0 {
+			d.Detail += fmt.Sprintf(" The same goes for %d later steps (%s).", n, strings.Join(others[msg], ", "))
 		}
 	}
 	return diags
