@@ -35,11 +35,7 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "Print a run (default: the last one) for humans",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := logArg(args)
-			if err != nil {
-				return err
-			}
-			recs, err := audit.ReadAll(path)
+			recs, err := readLog(args)
 			if err != nil {
 				return err
 			}
@@ -52,11 +48,7 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "List the runs in the log: id, mode, start, operator, outcome, runbook",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := logArg(args)
-			if err != nil {
-				return err
-			}
-			recs, err := audit.ReadAll(path)
+			recs, err := readLog(args)
 			if err != nil {
 				return err
 			}
@@ -103,4 +95,13 @@ func logArg(args []string) (string, error) {
 		return args[0], nil
 	}
 	return audit.DefaultPath()
+}
+
+// readLog reads every record of the log named by args (or the default).
+func readLog(args []string) ([]audit.Record, error) {
+	path, err := logArg(args)
+	if err != nil {
+		return nil, err
+	}
+	return audit.ReadAll(path)
 }
