@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"syscall"
 )
 
 // head is the content of the sidecar file <log>.head: the seq and line
@@ -19,13 +22,26 @@ type head struct {
 // headPath is where the head of the log at path is kept.
 func headPath(path string) string { return path + ".head" }
 
+// maxHeadBytes bounds what readHead reads: a valid head is under 100 bytes.
+const maxHeadBytes = 512
+
 // readHead reads the head of the log at path. A missing file is not an
-// error: ok is false.
+// error: ok is false. A symbolic link is refused rather than followed, so
+// a link planted beside the log cannot make mend read (and quote in an
+// error) some other file.
 func readHead(path string) (h head, ok bool, err error) {
-	b, err := os.ReadFile(headPath(path))
+	f, err := os.OpenFile(headPath(path), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return head{}, false, nil
 	}
+	if errors.Is(err, syscall.ELOOP) {
+		return head{}, false, fmt.Errorf("audit head file %s is a symbolic link; it must be a regular file", headPath(path))
+	}
+	if err != nil {
+		return head{}, false, fmt.Errorf("read audit head: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxHeadBytes))
 	if err != nil {
 		return head{}, false, fmt.Errorf("read audit head: %w", err)
 	}
@@ -37,18 +53,20 @@ func readHead(path string) (h head, ok bool, err error) {
 
 // writeHead replaces the head file atomically: a temporary file beside it
 // is written and fsynced, then renamed over it. Readers see the old head or
-// the new one, never a mix. The caller holds the log's flock, so no other
-// mend process writes the temporary file at the same time.
+// the new one, never a mix. The temporary file gets a fresh random name and
+// is created exclusively (os.CreateTemp), so nothing planted in the
+// directory (a symbolic link to a file mend must not touch) is opened;
+// rename replaces a link at the head's own name rather than following it.
 func writeHead(path string, h head) error {
 	b, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
-	tmp := headPath(path) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(headPath(path))+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write audit head: %w", err)
 	}
+	tmp := f.Name()
 	_, err = f.Write(append(b, '\n'))
 	if err == nil {
 		err = f.Sync()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -41,6 +42,9 @@ func Open(path string) (*Log, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("audit log %s: create directory: %w", path, err)
 	}
+	if err := checkDir(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("audit log %s: %w", path, err)
+	}
 	f, created, err := openFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("audit log %s: %w", path, err)
@@ -60,7 +64,9 @@ func Open(path string) (*Log, error) {
 }
 
 // openFile creates path exclusively, or opens the existing file; created
-// says which, so the caller knows to fsync the directory.
+// says which, so the caller knows to fsync the directory. It refuses a
+// symbolic link (O_NOFOLLOW): the log must be the file named, not
+// whatever a link planted at its name points to.
 func openFile(path string) (f *os.File, created bool, err error) {
 	f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
@@ -69,7 +75,10 @@ func openFile(path string) (f *os.File, created bool, err error) {
 	if !errors.Is(err, fs.ErrExist) {
 		return nil, false, err
 	}
-	f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND|syscall.O_NOFOLLOW, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, false, errors.New("the log is a symbolic link; give the path of the file itself")
+	}
 	return f, false, err
 }
 

@@ -22,3 +22,21 @@ func DefaultPath() (string, error) {
 	}
 	return filepath.Join(home, ".local", "state", "mend", "audit.jsonl"), nil
 }
+
+// checkDir refuses a log directory that other users could write to and
+// rename or delete in: one that is group- or world-writable without the
+// sticky bit. There another user could swap the log or the head file for a
+// link to a file mend (often root) must not touch. A sticky directory such
+// as /tmp is allowed: others can add names there but not replace ours, and
+// mend neither follows a link at the log's or the head's name nor opens a
+// temporary file by a name someone could guess.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if m := fi.Mode(); m&0o022 != 0 && m&os.ModeSticky == 0 {
+		return fmt.Errorf("directory %s has mode %#o: other users can replace files in it; make it writable by its owner only (chmod go-w) or keep the log elsewhere", dir, m.Perm())
+	}
+	return nil
+}

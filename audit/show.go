@@ -2,84 +2,14 @@ package audit
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"unicode/utf8"
 )
-
-// ReadAll reads every record of the log at path, in order. It does not
-// check the chain (Verify does). On a line that is not a record, or a torn
-// last line, it returns the records before it with an error naming the
-// line, so `mend audit show` can still show a log a crash left torn.
-func ReadAll(path string) ([]Record, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("audit log %s: %w", path, err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
-		return nil, fmt.Errorf("audit log %s: lock: %w", path, err)
-	}
-	r := bufio.NewReaderSize(f, 64<<10)
-	var recs []Record
-	for n := 1; ; n++ {
-		line, complete, err := readLine(r)
-		if err == io.EOF {
-			return recs, nil
-		}
-		if err != nil {
-			return recs, fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		if !complete {
-			return recs, fmt.Errorf("%s:%d: the last line is torn (no newline at the end)", path, n)
-		}
-		var rec Record
-		if err := json.Unmarshal(line, &rec); err != nil {
-			return recs, fmt.Errorf("%s:%d: not an audit record: %v", path, n, err)
-		}
-		recs = append(recs, rec)
-	}
-}
-
-// Unfinished returns the step_start (intent) records that have no later
-// step_finish with the same run_id, step and host, in log order: steps
-// whose outcome is unknown because mend stopped mid-step. Each finish
-// closes the oldest open start of its key, so a retried step needs one
-// finish per start. The engine reports these as "outcome unknown"; to stop
-// reporting one, it appends a step_finish with the same run_id, step and
-// host, Outcome unknown, and a Reason naming the run that found it.
-func Unfinished(recs []Record) []Record {
-	type key struct{ run, step, host string }
-	open := map[key][]int{}
-	for i, r := range recs {
-		k := key{r.RunID, r.Step, r.Host}
-		switch r.Event {
-		case EventStepStart:
-			open[k] = append(open[k], i)
-		case EventStepFinish:
-			if len(open[k]) > 0 {
-				open[k] = open[k][1:]
-			}
-		}
-	}
-	var idx []int
-	for _, is := range open {
-		idx = append(idx, is...)
-	}
-	slices.Sort(idx)
-	out := make([]Record, 0, len(idx))
-	for _, i := range idx {
-		out = append(out, recs[i])
-	}
-	return out
-}
 
 // Show writes a human account of one run: a header from its run_start,
 // one line per record (time, seq, event, step, host, outcome, exit code,

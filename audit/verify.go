@@ -50,7 +50,23 @@ func Verify(path string) (Report, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
 		return Report{}, fmt.Errorf("audit log %s: lock: %w", path, err)
 	}
-	v := &verifier{path: path, r: bufio.NewReaderSize(f, 64<<10), runs: map[string]bool{}}
+	fi, err := f.Stat()
+	if err != nil {
+		return Report{}, fmt.Errorf("audit log %s: %w", path, err)
+	}
+	rep, err := verifyPrefix(f, path, fi.Size())
+	if err == nil && fi.Mode().Perm()&0o022 != 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the log file's mode %#o lets others write to it", fi.Mode().Perm()))
+	}
+	return rep, err
+}
+
+// verifyPrefix checks the first size bytes of f, the log at path, as
+// Verify does, then compares the head file with the last record among
+// them. The caller holds a flock on f.
+func verifyPrefix(f *os.File, path string, size int64) (Report, error) {
+	r := bufio.NewReaderSize(io.NewSectionReader(f, 0, size), 64<<10)
+	v := &verifier{path: path, r: r, runs: map[string]bool{}}
 	if err := v.lines(); err != nil {
 		return v.report, err
 	}
@@ -64,9 +80,6 @@ func Verify(path string) (Report, error) {
 	}
 	if c.lagging {
 		v.warn("the head file is one record behind record %d (a crash between writing the record and the head); the next append repairs it", v.last.Seq)
-	}
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o022 != 0 {
-		v.warn("the log file's mode %#o lets others write to it", fi.Mode().Perm())
 	}
 	return v.report, nil
 }
@@ -95,17 +108,20 @@ func (v *verifier) lines() error {
 			return v.fail(want, fmt.Sprintf("line %d cannot be read where record %d was expected: %v", v.line, want, err))
 		}
 		if !complete {
-			return v.fail(want, fmt.Sprintf("record %d is torn: the file does not end with a newline (an append was interrupted, or the file was truncated)", want))
+			return v.fail(want, fmt.Sprintf("record %d is torn: the file does not end with a newline (an append was interrupted, or the file was truncated); `mend audit repair` cuts a torn last line if the rest of the log is sound", want))
 		}
 		var rec Record
 		if err := json.Unmarshal(line, &rec); err != nil || rec.Seq == 0 {
 			return v.fail(want, fmt.Sprintf("line %d is not a valid audit record where record %d was expected (it was changed or torn)", v.line, want))
 		}
+		if rec.Seq != want && rec.Prev == v.prevSHA {
+			return v.fail(want, fmt.Sprintf("record %d's seq was altered to %d (its prev still links it to the line before)", want, rec.Seq))
+		}
 		if rec.Seq != want {
 			return v.misplaced(rec, want)
 		}
 		if rec.Prev != v.prevSHA {
-			return v.brokenLink(want)
+			return v.brokenLink(want, lineSHA256(line))
 		}
 		v.accept(rec, line)
 	}
@@ -116,9 +132,6 @@ func (v *verifier) misplaced(rec Record, want uint64) error {
 	if rec.Seq < want {
 		return v.fail(want, fmt.Sprintf("line %d holds record %d a second time where record %d was expected (a copied or moved line)", v.line, rec.Seq, want))
 	}
-	if rec.Prev == v.prevSHA {
-		return v.fail(want, fmt.Sprintf("record %d's seq was altered to %d (its prev still links it to the line before)", want, rec.Seq))
-	}
 	if at := findSeq(v.r, want, v.line); at > 0 {
 		return v.fail(want, fmt.Sprintf("records are out of order: line %d holds record %d, and record %d is on line %d", v.line, rec.Seq, want, at))
 	}
@@ -126,16 +139,6 @@ func (v *verifier) misplaced(rec Record, want uint64) error {
 		return v.fail(want, fmt.Sprintf("record %d is missing: line %d holds record %d (a line was deleted)", want, v.line, rec.Seq))
 	}
 	return v.fail(want, fmt.Sprintf("records %d to %d are missing: line %d holds record %d (lines were deleted)", want, rec.Seq-1, v.line, rec.Seq))
-}
-
-// brokenLink reports a record whose prev does not match the line before.
-func (v *verifier) brokenLink(want uint64) error {
-	if want == 1 {
-		return v.fail(1, "record 1 has a prev, but the first record of a log has none (the lines before it were removed?)")
-	}
-	v.line--
-	return v.fail(want-1, fmt.Sprintf("record %d was changed, or record %d's prev was altered (the prev stored in record %d is not the sha256 of line %d)",
-		want-1, want, want, v.line))
 }
 
 // accept counts a good record.

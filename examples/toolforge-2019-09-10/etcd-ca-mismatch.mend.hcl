@@ -6,8 +6,10 @@ runbook {
     fault is: replay the apiserver's own TLS view of etcd, check etcd's
     health with generous timeouts, and compare the CA the apiserver trusts
     with the CA that signed etcd's certificates. Identity is fingerprint and
-    key, not the name: both CAs may be called "Puppet CA: ...". The fix goes
-    where puppet copies the CA from, so puppet does not revert it.
+    key, not the name: both CAs may be called "Puppet CA: ...". The fix adds
+    etcd's CA to the bundle puppet copies from (keeping the CA puppet itself
+    needs), so puppet does not revert it, and changes nothing unless the
+    apiserver's TLS view of etcd fails for exactly this reason.
   EOT
 }
 
@@ -104,6 +106,12 @@ variable "puppet_noop" {
   default = "puppet agent --test --noop --color=false"
 }
 
+variable "puppet_disable_lock" {
+  type        = string
+  default     = "/var/lib/puppet/state/agent_disabled.lock"
+  description = "Puppet's agent_disabled_lockfile: present while someone has disabled the agent."
+}
+
 variable "puppet_summary" {
   type    = string
   default = "/var/lib/puppet/public/last_run_summary.yaml"
@@ -159,43 +167,91 @@ diagnose "command" "etcd_health" {
 }
 
 # 5. The question nobody asked until 01:02: is the CA the apiserver trusts
-#    the CA that signed etcd's certificates?
+#    the CA that signed etcd's certificates? (Shows both fingerprints.)
 diagnose "x509_compare" "trusted_vs_etcd_ca" {
   a = { host = var.apiserver_host, path = var.apiserver_ca }
   b = { host = var.etcd_ca_host, path = var.etcd_ca }
 }
 
-# 6. And the file puppet copies it from.
-diagnose "x509_compare" "puppet_source_vs_etcd_ca" {
-  a = { host = var.apiserver_host, path = var.puppet_ca }
-  b = { host = var.etcd_ca_host, path = var.etcd_ca }
+# 6. The CAs by fingerprint: etcd's, the bundle the apiserver trusts, and
+#    the bundle puppet copies it from.
+diagnose "x509_inspect" "etcd_ca" {
+  host = var.etcd_ca_host
+  path = var.etcd_ca
 }
 
-# 7. The durable fix: put etcd's CA where puppet takes it from (01:33 on the
-#    night: a fix in the copy was reverted by puppet).
+diagnose "x509_inspect" "apiserver_trusts" {
+  host = var.apiserver_host
+  path = var.apiserver_ca
+}
+
+diagnose "x509_inspect" "puppet_source" {
+  host = var.apiserver_host
+  path = var.puppet_ca
+}
+
+diagnose "file_read" "puppet_source" {
+  on   = [var.apiserver_host]
+  path = var.puppet_ca
+}
+
+# 7. Before changing anything: a new CA fixes this only if etcd's CA would
+#    verify etcd, and the apiserver's client certificate chains to it (a
+#    rotation may have reissued that too), and nobody has puppet disabled
+#    (someone may be mid-fix).
+diagnose "assert" "etcd_ca_would_work" {
+  condition = diagnose.tls_probe.apiserver_to_etcd.verdict == "ok" || contains(diagnose.tls_probe.apiserver_to_etcd.verified_by, "${var.etcd_ca_host}:${var.etcd_ca}")
+  message   = "etcd's CA (${var.etcd_ca_host}:${var.etcd_ca}) does not verify etcd's certificate either: installing it would not help; escalate."
+}
+
+diagnose "x509_inspect" "apiserver_client_cert" {
+  host    = var.apiserver_host
+  path    = var.apiserver_cert
+  ca_host = var.etcd_ca_host
+  ca_path = var.etcd_ca
+
+  expect {
+    condition = self.chains_to_ca
+    message   = "The apiserver's client certificate ${var.apiserver_cert} is not signed by etcd's CA (${self.chain_error}): fixing the CA alone will not make etcd accept it; escalate."
+  }
+}
+
+diagnose "file_read" "puppet_lock" {
+  on   = [var.apiserver_host]
+  path = var.puppet_disable_lock
+
+  expect {
+    condition = !self.exists
+    message   = "Puppet is disabled on ${host.name} (${trimspace(self.content)}): someone may be mid-fix. Talk to them before running this."
+  }
+}
+
+# 8. The durable fix: add etcd's CA to the bundle puppet copies from (01:33
+#    on the night: a fix in the copy was reverted by puppet). The CA puppet
+#    itself needs stays in the bundle.
 repair "file" "install_etcd_ca_at_puppet_source" {
   on      = [var.apiserver_host]
-  when    = !diagnose.x509_compare.puppet_source_vs_etcd_ca.same
+  when    = diagnose.tls_probe.apiserver_to_etcd.verdict == "unknown_authority" && !contains(diagnose.x509_inspect.puppet_source.fingerprints, diagnose.x509_inspect.etcd_ca.sha256_fingerprint)
   path    = var.puppet_ca
-  content = diagnose.x509_compare.puppet_source_vs_etcd_ca.b.pem
+  content = "${trimspace(diagnose.file_read.puppet_source.content)}\n${diagnose.x509_inspect.etcd_ca.pem}"
   mode    = "0644"
   backup  = true
 
   approval {
-    reason = "Replaces the CA in the puppet client ssldir, which puppet copies to kube-apiserver's --etcd-cafile."
+    reason = "Adds etcd's CA to the bundle in the puppet client ssldir, which puppet copies to kube-apiserver's --etcd-cafile."
   }
 }
 
-# 8. Let puppet propagate it to the apiserver's CA file.
+# 9. Let puppet propagate it to the apiserver's CA file.
 repair "puppet_agent" "propagate" {
   on      = [var.apiserver_host]
-  when    = repair.file.install_etcd_ca_at_puppet_source.changed || !diagnose.x509_compare.trusted_vs_etcd_ca.same
+  when    = repair.file.install_etcd_ca_at_puppet_source.changed || !contains(diagnose.x509_inspect.apiserver_trusts.fingerprints, diagnose.x509_inspect.etcd_ca.sha256_fingerprint)
   action  = "run"
   command = var.puppet_run
   timeout = "5m"
 }
 
-# 9. The apiserver reads its CA file only at start.
+# 10. The apiserver reads its CA file only at start.
 repair "service" "restart_apiserver" {
   on         = [var.apiserver_host]
   when       = repair.puppet_agent.propagate.changed || !diagnose.http_check.apiserver_ready.ok
@@ -211,21 +267,8 @@ repair "service" "restart_apiserver" {
   }
 }
 
-# 10. Verify: ready, and stays ready.
-diagnose "wait_until" "apiserver_ready_after" {
-  on         = [var.apiserver_host]
-  timeout    = "90s"
-  interval   = "1s"
-  stable_for = "4s"
-
-  check "http_check" {
-    url = var.apiserver_readyz
-  }
-
-  until = self.ok
-}
-
-# 11. Verify: the apiserver's TLS view of etcd now verifies.
+# 11. Verify: the apiserver's TLS view of etcd now verifies (first: if it
+#     does not, waiting for readiness is pointless).
 diagnose "tls_probe" "apiserver_to_etcd_after" {
   on        = [var.apiserver_host]
   endpoint  = var.etcd_endpoints[0]
@@ -240,7 +283,21 @@ diagnose "tls_probe" "apiserver_to_etcd_after" {
   }
 }
 
-# 12. Verify durability: a puppet run would not change the CA back.
+# 12. Verify: ready, and stays ready.
+diagnose "wait_until" "apiserver_ready_after" {
+  on         = [var.apiserver_host]
+  timeout    = "90s"
+  interval   = "1s"
+  stable_for = "4s"
+
+  check "http_check" {
+    url = var.apiserver_readyz
+  }
+
+  until = self.ok
+}
+
+# 13. Verify durability: a puppet run would not change the CA back.
 diagnose "puppet_noop" "fix_is_durable" {
   on           = [var.apiserver_host]
   command      = var.puppet_noop

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,27 +52,42 @@ func fileState(t *testing.T, path string) string {
 	return fmt.Sprintf("%x %v %d", sha256.Sum256(b), st.Mode(), st.ModTime().UnixNano())
 }
 
-// certFingerprint is the SHA-256 fingerprint of a PEM certificate file, in
-// the AB:CD:... form mend prints.
+// certFingerprint is the SHA-256 fingerprint of the first certificate of a
+// PEM file, in the AB:CD:... form mend prints.
 func certFingerprint(t *testing.T, path string) string {
+	t.Helper()
+	return bundleFingerprints(t, path)[0]
+}
+
+// bundleFingerprints are the fingerprints of every certificate of a PEM
+// bundle, in file order.
+func bundleFingerprints(t *testing.T, path string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		t.Fatalf("%s: no PEM", path)
+	var fps []string
+	for {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			break
+		}
+		if _, err := x509.ParseCertificate(blk.Bytes); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(blk.Bytes)
+		var parts []string
+		for _, c := range sum {
+			parts = append(parts, fmt.Sprintf("%02X", c))
+		}
+		fps = append(fps, strings.Join(parts, ":"))
 	}
-	if _, err := x509.ParseCertificate(blk.Bytes); err != nil {
-		t.Fatal(err)
+	if len(fps) == 0 {
+		t.Fatalf("%s: no certificate", path)
 	}
-	sum := sha256.Sum256(blk.Bytes)
-	var parts []string
-	for _, c := range sum {
-		parts = append(parts, fmt.Sprintf("%02X", c))
-	}
-	return strings.Join(parts, ":")
+	return fps
 }
 
 func readyz(t *testing.T, lab *labtest.Lab) int {
@@ -142,6 +158,9 @@ func TestIncidentEndToEnd(t *testing.T) {
 		"diagnose.tls_probe.apiserver_to_etcd":         "ok",
 		"diagnose.command.etcd_health":                 "ok",
 		"diagnose.x509_compare.trusted_vs_etcd_ca":     "ok",
+		"diagnose.assert.etcd_ca_would_work":           "ok",
+		"diagnose.x509_inspect.apiserver_client_cert":  "ok",
+		"diagnose.file_read.puppet_lock":               "ok",
 		"repair.file.install_etcd_ca_at_puppet_source": "change",
 		"repair.puppet_agent.propagate":                "change",
 		"repair.service.restart_apiserver":             "change",
@@ -180,8 +199,9 @@ func TestIncidentEndToEnd(t *testing.T) {
 	if readyz(t, lab) != http.StatusOK {
 		t.Errorf("after apply /readyz is not 200\n%s", out)
 	}
-	if fp := certFingerprint(t, apiserverCA); fp != etcdFP {
-		t.Errorf("apiserver CA %s, want etcd's %s", fp, etcdFP)
+	// etcd's CA is added to the bundle; the CA puppet itself needs stays.
+	if fps := bundleFingerprints(t, apiserverCA); !slices.Contains(fps, etcdFP) || !slices.Contains(fps, trustedFP) {
+		t.Errorf("apiserver CA bundle %v, want etcd's %s and the puppet CA %s", fps, etcdFP, trustedFP)
 	}
 
 	// The fix survives a puppet run (a hand fix of the copy does not: the
@@ -189,8 +209,8 @@ func TestIncidentEndToEnd(t *testing.T) {
 	if out, err := lab.Run(2*time.Minute, "ssh", "k8s-master", "/etc/lab/bin/lab-puppet-run"); err != nil {
 		t.Errorf("puppet run after the fix: %v (exit 2 would mean it changed something)\n%s", err, out)
 	}
-	if fp := certFingerprint(t, apiserverCA); fp != etcdFP || readyz(t, lab) != http.StatusOK {
-		t.Errorf("after a puppet run: CA %s, readyz %d", fp, readyz(t, lab))
+	if fps := bundleFingerprints(t, apiserverCA); !slices.Contains(fps, etcdFP) || readyz(t, lab) != http.StatusOK {
+		t.Errorf("after a puppet run: CA bundle %v, readyz %d", fps, readyz(t, lab))
 	}
 
 	// A second plan has nothing to do.
