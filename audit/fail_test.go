@@ -11,16 +11,14 @@ import (
 	"testing"
 )
 
-// TestFullDisk writes through a symlink to /dev/full, where every write
-// fails with ENOSPC: Append must fail and the chain must not advance.
+// TestFullDisk uses /dev/full as the log, where every write fails with
+// ENOSPC: Append must fail and the chain must not advance (so no head file
+// is ever written beside it).
 func TestFullDisk(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full")
 	}
-	path := filepath.Join(t.TempDir(), "audit.jsonl")
-	if err := os.Symlink("/dev/full", path); err != nil {
-		t.Fatal(err)
-	}
+	path := "/dev/full"
 	l, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -60,11 +58,21 @@ func TestFailedAppendRollsBack(t *testing.T) {
 			return func() { l.sync = l.f.Sync }
 		}},
 		{"head cannot be written", func(l *Log) func() {
-			tmp := headPath(l.path) + ".tmp"
-			if err := os.Mkdir(tmp, 0o700); err != nil { // a directory in the way of the temporary file
+			h, saved := headPath(l.path), headPath(l.path)+".saved"
+			if err := os.Rename(h, saved); err != nil {
 				panic(err)
 			}
-			return func() { os.Remove(tmp) }
+			if err := os.Mkdir(h, 0o700); err != nil { // rename of the new head over a directory fails
+				panic(err)
+			}
+			return func() {
+				if err := os.Remove(h); err != nil {
+					panic(err)
+				}
+				if err := os.Rename(saved, h); err != nil {
+					panic(err)
+				}
+			}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +92,9 @@ func TestFailedAppendRollsBack(t *testing.T) {
 			}
 			if seq, _ := l.Last(); seq != 2 {
 				t.Fatalf("chain at %d after a failed append, want 2", seq)
+			}
+			if tmps, _ := filepath.Glob(headPath(l.Path()) + ".*.tmp"); len(tmps) != 0 {
+				t.Errorf("failed Append left temporary files: %v", tmps)
 			}
 			got := appendAll(t, l, sixRecords()[2:3])
 			if got[0].Seq != 3 {

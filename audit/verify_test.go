@@ -24,13 +24,22 @@ func TestVerifyFindsTampering(t *testing.T) {
 		wantWords string
 	}{
 		{name: "edit one byte of record 3", lines: edit(2, `"host":"web1"`, `"host":"web7"`),
-			wantSeq: 3, wantLine: 3, wantWords: "record 3 was changed, or record 4's prev was altered"},
+			wantSeq: 3, wantLine: 3, wantWords: "record 3 was changed: its sha256 is no longer the prev stored in record 4 (record 5 still links to record 4"},
+		{name: "edit record 5, the one before the last", lines: edit(4, `"outcome":"changed"`, `"outcome":"no_op"`),
+			wantSeq: 5, wantLine: 5, wantWords: "record 5 was changed: its sha256 is no longer the prev stored in record 6 (the head file still links"},
 		{name: "break record 3's JSON", lines: edit(2, `{"seq"`, `["seq"`),
 			wantSeq: 3, wantLine: 3, wantWords: "line 3 is not a valid audit record"},
 		{name: "alter record 3's seq", lines: edit(2, `"seq":3`, `"seq":8`),
 			wantSeq: 3, wantLine: 3, wantWords: "record 3's seq was altered to 8"},
+		{name: "lower record 6's seq to 3", lines: edit(5, `"seq":6`, `"seq":3`),
+			wantSeq: 6, wantLine: 6, wantWords: "record 6's seq was altered to 3"},
 		{name: "alter record 4's prev", lines: edit(3, `"prev":"`, `"prev":"0`),
-			wantSeq: 3, wantLine: 3, wantWords: "record 3 was changed, or record 4's prev was altered"},
+			wantSeq: 4, wantLine: 4, wantWords: "record 4 was changed: its prev was altered (it is not the sha256 of line 3), and record 5 does not link to it"},
+		{name: "alter the last record's prev", lines: edit(5, `"prev":"`, `"prev":"0`),
+			wantSeq: 6, wantLine: 6, wantWords: "record 6 was changed: its prev was altered (it is not the sha256 of line 5), and the head file does not link to it"},
+		{name: "edit records 3 and 4", lines: func(l [][]byte) [][]byte {
+			return edit(3, `"prev":"`, `"prev":"0`)(edit(2, `"host":"web1"`, `"host":"web7"`)(l))
+		}, wantSeq: 4, wantLine: 4, wantWords: "record 4 was changed: its prev was altered (it is not the sha256 of line 3), and record 5 does not link to it either; nothing vouches for record 3 now, so it may have been changed too"},
 		{name: "edit the last record", lines: edit(5, `"outcome":"changed"`, `"outcome":"no_op"`),
 			wantSeq: 6, wantLine: 6, wantWords: "record 6 does not match the head file"},
 		{name: "delete record 3", lines: func(l [][]byte) [][]byte { return cut(l, 2, 3) },

@@ -101,13 +101,17 @@ func checkApprovals(rb *runbooks.Runbook, approve []string) error {
 // reportUnfinished reports intents without an outcome left by an earlier
 // run that died mid-step: their outcome is unknown and a human must look.
 // Each is then closed with an outcome-unknown record naming this run, so it
-// is reported once, and the log says who noticed.
-func (a *app) reportUnfinished(log *audit.Log, path string) error {
+// is reported once, and the log says who noticed. A run that is still
+// going (its run lock is held) is left alone.
+func (a *app) reportUnfinished(log *audit.Log, path string, locks runLocks) error {
 	recs, err := audit.ReadAll(path)
 	if err != nil {
 		return fmt.Errorf("audit log: %v (nothing was run)", err)
 	}
 	for _, r := range audit.Unfinished(recs) {
+		if locks.alive(r.RunID) {
+			continue
+		}
 		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
 			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
 		closing := audit.Record{Event: audit.EventStepFinish, RunID: r.RunID, Mode: r.Mode, Step: r.Step, Host: r.Host,

@@ -117,7 +117,14 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 		return fmt.Errorf("audit log: %v (nothing was run)", err)
 	}
 	defer log.Close()
-	if err := a.reportUnfinished(log, logPath); err != nil {
+	locks := newRunLocks(logPath)
+	runID := newRunID()
+	release, err := locks.hold(runID)
+	if err != nil {
+		return fmt.Errorf("audit log: cannot take the run lock in %s: %v (nothing was run)", locks.dir, err)
+	}
+	defer release()
+	if err := a.reportUnfinished(log, logPath, locks); err != nil {
 		return err
 	}
 
@@ -125,7 +132,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	defer conn.Close()
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: conn, Audit: log,
-		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(),
+		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(), RunID: runID,
 	})
 	var run *engine.Run
 	if mode == engine.ModePlan {

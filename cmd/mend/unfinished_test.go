@@ -63,3 +63,46 @@ func TestUnfinishedIntentReported(t *testing.T) {
 		t.Errorf("verify: %v", err)
 	}
 }
+
+// TestLiveRunIsNotClosed: an intent whose run still holds its run lock (an
+// apply going on in another terminal) is not reported or closed; once the
+// run is gone, it is.
+func TestLiveRunIsNotClosed(t *testing.T) {
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "audit.jsonl")
+	log, err := audit.Open(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []audit.Record{
+		{Event: audit.EventRunStart, RunID: "live", Mode: audit.ModeApply},
+		{Event: audit.EventStepStart, RunID: "live", Mode: audit.ModeApply, Step: "repair.command.slow", Host: "box"},
+	} {
+		if _, err := log.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log.Close()
+	release, err := newRunLocks(logPath).hold("live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := filepath.Join(dir, "inventory.mend.hcl")
+	rb := filepath.Join(dir, "rb.mend.hcl")
+	os.WriteFile(inv, []byte("host \"box\" {\n  address = \"local\"\n}\n"), 0o644)
+	os.WriteFile(rb, []byte("diagnose \"command\" \"x\" {\n  on      = [\"box\"]\n  command = \"true\"\n}\n"), 0o644)
+	plan := func() string {
+		var stdout, stderr bytes.Buffer
+		if code := Main([]string{"plan", "-i", inv, "--audit-log", logPath, rb}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("plan exit %d\n%s%s", code, stdout.String(), stderr.String())
+		}
+		return stderr.String()
+	}
+	if out := plan(); strings.Contains(out, "outcome unknown") {
+		t.Errorf("a live run's intent was reported:\n%s", out)
+	}
+	release()
+	if out := plan(); !strings.Contains(out, "run live started repair.command.slow") {
+		t.Errorf("a dead run's intent was not reported:\n%s", out)
+	}
+}
