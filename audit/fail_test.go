@@ -122,11 +122,12 @@ func TestOpenRefuses(t *testing.T) {
 		name   string
 		damage func(path string, log []byte)
 		want   string
+		advice string
 	}{
-		{"torn last line", func(p string, b []byte) { write(p, b[:len(b)-7]) }, "the last line is torn"},
-		{"last line deleted", func(p string, b []byte) { write(p, dropLine(b, 5)) }, "record 6 is missing"},
-		{"head deleted", func(p string, b []byte) { os.Remove(headPath(p)) }, "head file is missing"},
-		{"garbage last line", func(p string, b []byte) { write(p, append(b, "{}\n"...)) }, "not a valid record"},
+		{"torn last line", func(p string, b []byte) { write(p, b[:len(b)-7]) }, "the last line is torn", "mend audit repair"},
+		{"last line deleted", func(p string, b []byte) { write(p, dropLine(b, 5)) }, "record 6 is missing", "mend audit verify"},
+		{"head deleted", func(p string, b []byte) { os.Remove(headPath(p)) }, "head file is missing", "mend audit verify"},
+		{"garbage last line", func(p string, b []byte) { write(p, append(b, "{}\n"...)) }, "not a valid record", "mend audit verify"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := openTest(t)
@@ -135,8 +136,8 @@ func TestOpenRefuses(t *testing.T) {
 			b, _ := os.ReadFile(l.Path())
 			tc.damage(l.Path(), b)
 			_, err := Open(l.Path())
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "mend audit verify") {
-				t.Fatalf("Open = %v, want %q and advice to run mend audit verify", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.advice+" "+l.Path()) {
+				t.Fatalf("Open = %v, want %q and advice to run %s", err, tc.want, tc.advice)
 			}
 		})
 	}

@@ -35,6 +35,9 @@ func (l *Log) reload() error {
 		return fmt.Errorf("audit log %s: %w", l.path, err)
 	}
 	line, err := lastLine(l.f, fi.Size())
+	if errors.Is(err, errTorn) {
+		return fmt.Errorf("audit log %s: %w; run `mend audit repair %s` to cut it away (it refuses unless the rest of the log is sound)", l.path, err, l.path)
+	}
 	if err != nil {
 		return fmt.Errorf("audit log %s: %w; run `mend audit verify %s`", l.path, err, l.path)
 	}
@@ -79,6 +82,9 @@ func (l *Log) putHead(h head) error {
 	return nil
 }
 
+// errTorn is lastLine's error for a file that does not end with a newline.
+var errTorn = errors.New("the last line is torn (no newline at the end: an append was interrupted)")
+
 // lastLine returns the last line of f (size bytes long) without its
 // newline, nil for an empty file, or an error when the file does not end
 // with a newline (a torn append) or the line is implausibly long.
@@ -93,7 +99,7 @@ func lastLine(f *os.File, size int64) ([]byte, error) {
 			return nil, err
 		}
 		if buf[w-1] != '\n' {
-			return nil, errors.New("the last line is torn (no newline at the end: an append was interrupted)")
+			return nil, errTorn
 		}
 		if i := bytes.LastIndexByte(buf[:w-1], '\n'); i >= 0 {
 			return buf[i+1 : w-1], nil

@@ -19,7 +19,7 @@
 # Environment: MEND_LAB_DIR (default /tmp/mend-lab), MEND_LAB_NET (default
 # 127.0.0: k8s-master is NET.11, etcd-0N is NET.2N).
 # shellcheck source-path=SCRIPTDIR
-set -euo pipefail
+set -Eeuo pipefail
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$LAB_SRC/lib/common.sh"
@@ -29,15 +29,29 @@ source "$LAB_SRC/lib/hosts.sh"
 source "$LAB_SRC/lib/outputs.sh"
 source "$LAB_SRC/lib/incident.sh"
 source "$LAB_SRC/lib/status.sh"
+source "$LAB_SRC/lib/guard.sh"
 
 usage() {
 	grep '^#   lab.sh' "${BASH_SOURCE[0]}" | sed 's/^#  //' >&2
 	exit 2
 }
 
+# on_exit makes sure lab.sh never fails silently: set -e stops on a failed
+# command that die did not explain, so name it (recorded by the ERR trap).
+on_exit() {
+	local rc=$1
+	((rc != 0)) || return 0
+	[[ -n ${DIED:-} ]] || log "error: lab.sh ${LAB_CMD:-} stopped (exit $rc) at ${LAST_ERR:-an unknown command}"
+	[[ -z ${UP_BUILDING:-} ]] ||
+		log "up failed; what it built stays in $LAB for inspection (lab.sh down removes it; lab.sh up starts over)"
+}
+
 main() {
 	local cmd=${1:-}
 	shift || true
+	LAB_CMD=$cmd
+	trap 'LAST_ERR="${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND"' ERR
+	trap 'on_exit $?' EXIT
 	case $cmd in
 	up) cmd_up "$@" ;;
 	down) cmd_down ;;
@@ -50,10 +64,25 @@ main() {
 	esac
 }
 
-# lock serialises lab.sh runs on one lab directory (not across labs).
+# lock serialises lab.sh runs on one lab directory (not across labs), after
+# check_lab_path. The lock file is never removed: a lab.sh waiting on the
+# old file would run beside one that made a new file. If someone removes or
+# replaces it anyway, lock notices (fd and path differ) and takes it again.
 lock() {
-	exec 9>"$LAB.lock"
-	flock -w 300 9 || die "another lab.sh has held $LAB.lock for 5 minutes"
+	local i
+	for i in 1 2 3; do
+		check_lab_path
+		(umask 077 && : >>"$LAB.lock") || die "could not create $LAB.lock"
+		exec 9>>"$LAB.lock"
+		flock -w 300 9 || die "another lab.sh has held $LAB.lock for 5 minutes"
+		if [[ $(stat -L -c %d:%i "/proc/$$/fd/9") == "$(stat -c %d:%i "$LAB.lock" 2>/dev/null)" ]]; then
+			check_lab_path # $LAB may have changed while we waited
+			return 0
+		fi
+		log "$LAB.lock was replaced while lab.sh waited for it; taking the new one (try $i of 3)"
+		exec 9>&-
+	done
+	die "$LAB.lock keeps being replaced; is something removing it?"
 }
 
 with_lab() {
@@ -78,17 +107,17 @@ cmd_up() {
 	esac
 	require_root
 	check_net
-	[[ $LAB == /* && $LAB != *[[:space:]]* ]] || die "MEND_LAB_DIR='$LAB' must be an absolute path without spaces"
 	lock
 	if lab_is_up; then
 		log "already up in $LAB (state: $(cat "$LAB/state")); nothing to do. lab.sh heal/break switch states."
 		return 0
 	fi
-	if [[ -n $(ls -A "$LAB" 2>/dev/null) ]]; then
+	if [[ -e $LAB ]]; then
+		[[ -f $LAB/.mend-lab ]] || die "$LAB exists but lab.sh did not make it (no .mend-lab marker); remove it or set MEND_LAB_DIR to another path"
 		log "cleaning an incomplete lab in $LAB first"
 		do_down
 	fi
-	trap 'log "up failed; what it built stays in $LAB for inspection (lab.sh down removes it; lab.sh up starts over)"' EXIT
+	UP_BUILDING=1
 	ensure_packages
 	check_addresses_free
 	ensure_mount_points
@@ -97,7 +126,7 @@ cmd_up() {
 	echo healthy >"$LAB/state"
 	[[ $mode == healthy ]] || do_break
 	touch "$LAB/up.done"
-	trap - EXIT
+	UP_BUILDING=
 	log "up in $((SECONDS - start)) s; state: $(cat "$LAB/state"). Next: lab.sh status; lab.sh env"
 }
 
@@ -105,8 +134,9 @@ cmd_up() {
 # trees and the outputs for mend.
 build_lab() {
 	local h
-	mkdir -p "$LAB/bin" "$LAB/hosts"
-	touch "$LAB/.mend-lab"
+	log "creating $LAB (mode 0700)"
+	make_lab_dir
+	mkdir "$LAB/bin" "$LAB/hosts"
 	write_env >"$LAB/lab.env"
 	log "building the kube-apiserver stand-in (go build; about 25 s with an empty build cache)"
 	(cd "$LAB_SRC/../.." && go build -o "$LAB/bin/kube-apiserver" ./examples/lab/apiserver) ||
@@ -126,8 +156,10 @@ start_lab() {
 	local h
 	for h in "${HOSTS[@]}"; do start_host "$h"; done
 	for h in "${HOSTS[@]}"; do
+		wait_until 10 "the init of $h" record_init "$h" || die "$h did not start; see $(host_dir "$h")/boot.log"
+	done
+	for h in "${HOSTS[@]}"; do
 		wait_until 30 "sshd on $h" lab_ssh "$h" true </dev/null || die "sshd on $h did not come up; see $(host_dir "$h")/boot.log and var-log/sshd/current"
-		stat -L -c %i "/proc/$(host_init_pid "$h")/ns/pid" >"$(host_dir "$h")/pidns"
 	done
 	log "4 hosts up (sshd on $(addr_of "$MASTER") and $(addr_of etcd-01)..$(addr_of etcd-03), port 22)"
 	wait_until 60 "etcd to be healthy" etcd_healthy || die "etcd did not become healthy; see $LAB/hosts/etcd-0N/var-log/etcd/current"
@@ -173,37 +205,26 @@ cmd_down() {
 	require_root
 	lock
 	do_down
-	rm -f "$LAB.lock"
 }
 
 # do_down stops every host (and so every process the lab started) and
-# removes $LAB. Safe on a half-built lab and on no lab at all.
+# removes $LAB. Safe on a half-built lab and on no lab at all. It leaves
+# $LAB.lock (see lock).
 do_down() {
 	local start=$SECONDS
 	if [[ ! -e $LAB ]] || rmdir "$LAB" 2>/dev/null; then
 		log "down: nothing at $LAB"
 		return 0
 	fi
-	[[ -f $LAB/.mend-lab || -f $LAB/lab.env ]] || die "$LAB does not look like a mend lab; not removing it"
+	[[ -f $LAB/.mend-lab ]] || die "$LAB does not look like a mend lab (no .mend-lab marker); not removing it"
+	log "down: stopping the lab hosts of $LAB"
+	hold_lab_namespaces
 	stop_hosts
 	kill_namespace_leftovers
+	release_lab_namespaces
+	log "down: removing $LAB"
 	rm -rf "$LAB"
 	log "down in $((SECONDS - start)) s: lab processes stopped, $LAB removed"
-}
-
-# kill_namespace_leftovers SIGKILLs any process still in a lab host's pid
-# namespace (there should be none once the namespace's init is gone). The
-# namespaces are known by inode, recorded in hosts/HOST/pidns at start.
-kill_namespace_leftovers() {
-	local inodes p
-	inodes=$(cat "$LAB"/hosts/*/pidns 2>/dev/null | tr '\n' ' ')
-	[[ -n ${inodes// /} ]] || return 0
-	for p in $(stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null | awk -v want="$inodes" '
-		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ns[w[i]] = 1 }
-		($1 in ns) { split($2, f, "/"); print f[3] }'); do
-		log "killing leftover lab process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
-		kill -KILL "$p" 2>/dev/null || true
-	done
 }
 
 cmd_env() {
