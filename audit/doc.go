@@ -22,9 +22,15 @@
 // means the record is not in the log (the failed line is truncated away; the
 // error says when even that failed), and the engine must not run the repair
 // the record announces. A crash mid-append leaves a torn last line; Open
-// then refuses the log until someone runs `mend audit verify` and repairs
-// it by hand, and an intent without a finish is reported by Unfinished as
-// "outcome unknown" rather than guessed at.
+// then refuses the log until someone runs `mend audit repair`, which cuts
+// the torn bytes only if everything before them verifies and records what
+// it cut in a note. An intent without a finish is reported by Unfinished
+// as "outcome unknown" rather than guessed at.
+//
+// Files: the log must not be a symbolic link, its directory must not be
+// group- or world-writable unless sticky, and the head is replaced through
+// a temporary file with a random name created exclusively, so a link
+// planted in the directory cannot make mend (often root) write elsewhere.
 //
 // Secrets: the package writes strings as given. Callers redact commands,
 // errors and output before building a Record. See DefaultPath for where the

@@ -22,8 +22,8 @@ func (v *verifier) brokenLink(want uint64, sha string) error {
 		return v.fail(want-1, fmt.Sprintf("record %d was changed: its sha256 is no longer the prev stored in record %d (%s still links to record %d as it is)",
 			want-1, want, next, want))
 	case -1:
-		return v.fail(want, fmt.Sprintf("record %d was changed: its prev was altered (it is not the sha256 of line %d), and %s does not link to it either; nothing vouches for record %d now, so it may have been changed too",
-			want, v.line-1, next, want-1))
+		return v.fail(want, fmt.Sprintf("record %d was changed: %s does not link to it, and its prev is not the sha256 of line %d (its prev was altered, or record %d was changed too)",
+			want, next, v.line-1, want-1))
 	}
 	v.line--
 	return v.fail(want-1, fmt.Sprintf("record %d was changed, or record %d's prev was altered (the prev stored in record %d is not the sha256 of line %d)",

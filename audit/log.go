@@ -34,7 +34,10 @@ type Log struct {
 // head file to continue the chain, and refuses a log whose last line is
 // torn or invalid, or whose head file shows records missing at the end:
 // appending would bury the damage, so the error says to run
-// `mend audit verify`. Open checks the tail only; Verify checks every line.
+// `mend audit verify` (or, for a torn last line, `mend audit repair`). It
+// refuses a log that is a symbolic link, or whose directory other users
+// can write to without the sticky bit. Open checks the tail only; Verify
+// checks every line.
 func Open(path string) (*Log, error) {
 	if path == "" {
 		return nil, errors.New("audit log path is empty")

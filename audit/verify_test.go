@@ -34,12 +34,12 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{name: "lower record 6's seq to 3", lines: edit(5, `"seq":6`, `"seq":3`),
 			wantSeq: 6, wantLine: 6, wantWords: "record 6's seq was altered to 3"},
 		{name: "alter record 4's prev", lines: edit(3, `"prev":"`, `"prev":"0`),
-			wantSeq: 4, wantLine: 4, wantWords: "record 4 was changed: its prev was altered (it is not the sha256 of line 3), and record 5 does not link to it"},
+			wantSeq: 4, wantLine: 4, wantWords: "record 4 was changed: record 5 does not link to it, and its prev is not the sha256 of line 3 (its prev was altered, or record 3 was changed too)"},
 		{name: "alter the last record's prev", lines: edit(5, `"prev":"`, `"prev":"0`),
-			wantSeq: 6, wantLine: 6, wantWords: "record 6 was changed: its prev was altered (it is not the sha256 of line 5), and the head file does not link to it"},
+			wantSeq: 6, wantLine: 6, wantWords: "record 6 was changed: the head file does not link to it, and its prev is not the sha256 of line 5"},
 		{name: "edit records 3 and 4", lines: func(l [][]byte) [][]byte {
 			return edit(3, `"prev":"`, `"prev":"0`)(edit(2, `"host":"web1"`, `"host":"web7"`)(l))
-		}, wantSeq: 4, wantLine: 4, wantWords: "record 4 was changed: its prev was altered (it is not the sha256 of line 3), and record 5 does not link to it either; nothing vouches for record 3 now, so it may have been changed too"},
+		}, wantSeq: 4, wantLine: 4, wantWords: "record 4 was changed: record 5 does not link to it, and its prev is not the sha256 of line 3 (its prev was altered, or record 3 was changed too)"},
 		{name: "edit the last record", lines: edit(5, `"outcome":"changed"`, `"outcome":"no_op"`),
 			wantSeq: 6, wantLine: 6, wantWords: "record 6 does not match the head file"},
 		{name: "delete record 3", lines: func(l [][]byte) [][]byte { return cut(l, 2, 3) },

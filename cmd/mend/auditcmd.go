@@ -56,8 +56,36 @@ func (a *app) auditCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(verify, show, runs)
+	cmd.AddCommand(verify, show, runs, a.auditRepairCommand())
 	return cmd
+}
+
+// auditRepairCommand is `mend audit repair`: cut a torn last line left by
+// a crash mid-append, and say what was cut.
+func (a *app) auditRepairCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "repair [LOG]",
+		Short: "Cut a torn last line left by a crash mid-append (refuses any other damage) and record the cut in the log",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := logArg(args)
+			if err != nil {
+				return err
+			}
+			rep, err := audit.Repair(path)
+			if err != nil {
+				fmt.Fprintf(a.stderr, "%s: REFUSED: %v\n", path, err)
+				return errSilent
+			}
+			if rep.Cut == 0 {
+				fmt.Fprintf(a.stdout, "%s: nothing to repair: the log ends with a complete line (`mend audit verify` checks the rest)\n", path)
+				return nil
+			}
+			fmt.Fprintf(a.stdout, "%s: cut a torn last line: %d bytes at offset %d, sha256 %s\n", path, rep.Cut, rep.Offset, rep.SHA256)
+			fmt.Fprintf(a.stdout, "recorded as note seq %d; the cut bytes were %q\n", rep.Note.Seq, rep.Note.OutputExcerpt)
+			return nil
+		},
+	}
 }
 
 // listRuns prints one line per run, oldest first.

@@ -104,11 +104,11 @@ func checkApprovals(rb *runbooks.Runbook, approve []string) error {
 // is reported once, and the log says who noticed. A run that is still
 // going (its run lock is held) is left alone.
 func (a *app) reportUnfinished(log *audit.Log, path string, locks runLocks) error {
-	recs, err := audit.ReadAll(path)
+	open, err := audit.ReadUnfinished(path) // streams: a large log costs no memory
 	if err != nil {
 		return fmt.Errorf("audit log: %v (nothing was run)", err)
 	}
-	for _, r := range audit.Unfinished(recs) {
+	for _, r := range open {
 		if locks.alive(r.RunID) {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -25,6 +26,15 @@ func newRunLocks(logPath string) runLocks { return runLocks{dir: logPath + ".run
 func (l runLocks) hold(id string) (release func(), err error) {
 	if err := os.MkdirAll(l.dir, 0o700); err != nil {
 		return nil, err
+	}
+	// Someone else's directory here could fake which runs are alive.
+	st, err := os.Lstat(l.dir)
+	if err != nil {
+		return nil, err
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !st.IsDir() || st.Mode().Perm()&0o022 != 0 || (ok && int(sys.Uid) != os.Geteuid()) {
+		return nil, fmt.Errorf("%s must be a directory of this user's, writable by no one else", l.dir)
 	}
 	path := filepath.Join(l.dir, id+".lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o600)

@@ -55,7 +55,7 @@ main() {
 	case $cmd in
 	up) cmd_up "$@" ;;
 	down) cmd_down ;;
-	status) do_status ;;
+	status) do_status || { DIED=1 && exit 1; } ;; # exit 1 is its answer, not an error
 	break) with_lab do_break ;;
 	heal) with_lab do_heal ;;
 	env) cmd_env ;;

@@ -40,6 +40,7 @@ PUPPET_RUN=/etc/lab/bin/lab-puppet-run
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() {
 	printf 'lab: error: %s\n' "$*" >&2
+	DIED=1
 	exit 1
 }
 

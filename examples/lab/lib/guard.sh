@@ -16,7 +16,7 @@ check_lab_path() {
 	parent=${parent:-/}
 	[[ -d $parent ]] || die "$parent (the directory holding MEND_LAB_DIR=$LAB) does not exist"
 	read -r uid mode < <(stat -L -c '%u %a' "$parent")
-	[[ $uid == 0 ]] || die "$parent (holding MEND_LAB_DIR=$LAB) belongs to uid $uid, not root; that user could swap the lab's files. Use a directory of root's, e.g. /tmp/mend-lab"
+	[[ $uid == 0 ]] || die "$parent (holding MEND_LAB_DIR=$LAB) belongs to uid $uid, not root; that user could swap the lab's files. Put the lab in a directory of root's, e.g. under /tmp"
 	((!(8#$mode & 8#022) || (8#$mode & 8#1000))) ||
 		die "$parent (holding MEND_LAB_DIR=$LAB) is writable by group or others (mode $mode) and not sticky; use a directory only root can change"
 	check_root_owned "$LAB" directory

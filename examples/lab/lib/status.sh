@@ -82,7 +82,7 @@ status_ca() {
 	d=$(host_dir "$MASTER")
 	row ca "$MASTER" "$PUPPET_CA" "$(ca_label "$d/var-lib-puppet/client/ssl/certs/ca.pem")"
 	row ca "$MASTER" "$APISERVER_CA" "$(ca_label "$d/var-lib-kubernetes/ssl/certs/ca.pem")"
-	loaded=$(grep -ho 'etcd CA loaded from .*sha256=[0-9A-F:]*' "$d"/var-log/kube-apiserver/* 2>/dev/null | tail -1 | sed 's/.*sha256=//')
+	loaded=$(grep -ho 'etcd CA loaded from .*sha256=[0-9A-F:]*' "$d"/var-log/kube-apiserver/* 2>/dev/null | tail -1 | sed 's/.*sha256=//') || true
 	row ca "$MASTER" "kube-apiserver process (loaded at start)" "sha256 ${loaded:-?} $(fp_label "$loaded")"
 }
 
@@ -115,11 +115,18 @@ status_puppet() {
 	fi
 }
 
-# lab_memory sums the resident memory of every process in the lab hosts'
-# pid namespaces (known by inode, see start_lab).
+# lab_memory sums the resident memory of every process in the pid
+# namespaces of the lab hosts whose init is still the one up recorded
+# (verified_init; an inode alone could be another namespace's by now).
 lab_memory() {
-	local inodes
-	inodes=$(cat "$LAB"/hosts/*/pidns 2>/dev/null | tr '\n' ' ')
+	local h inodes="" init
+	for h in "${HOSTS[@]}"; do
+		init=$(verified_init "$h") && inodes+=" ${init#* }"
+	done
+	[[ -n $inodes ]] || {
+		echo "no lab host running"
+		return 0
+	}
 	stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null | awk -v want="$inodes" '
 		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ns[w[i]] = 1 }
 		($1 in ns) { split($2, f, "/"); print "/proc/" f[3] "/status" }' |
