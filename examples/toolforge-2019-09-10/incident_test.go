@@ -119,12 +119,7 @@ type planDoc struct {
 // second plan has nothing to do; the audit log verifies and holds it all.
 func TestIncidentEndToEnd(t *testing.T) {
 	lab := labtest.Start(t, "127.0.2", false)
-	bin := filepath.Join(t.TempDir(), "mend")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/mend")
-	build.Dir = lab.Repo
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildMend(t, lab)
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
 	common := []string{"-i", lab.Inventory(), "--var-file", lab.Vars(), "--audit-log", audit}
 	puppetCA := lab.HostPath("k8s-master", "var-lib-puppet", "client", "ssl", "certs", "ca.pem")
@@ -232,5 +227,67 @@ func TestIncidentEndToEnd(t *testing.T) {
 		if !bytes.Contains(raw, []byte(ev)) {
 			t.Errorf("audit log lacks %s", ev)
 		}
+	}
+}
+
+// buildMend builds the CLI from the repository the lab belongs to.
+func buildMend(t *testing.T, lab *labtest.Lab) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mend")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/mend")
+	build.Dir = lab.Repo
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestIncidentOneMemberDown is the night with, in addition, one etcd
+// member stopped (quorum intact): the member being down must not hide the
+// CA mismatch on the others, nor stop the fix; the apiserver comes back
+// on the two members left.
+func TestIncidentOneMemberDown(t *testing.T) {
+	lab := labtest.Start(t, "127.0.2", false)
+	bin := buildMend(t, lab)
+	if out, err := lab.Run(time.Minute, "ssh", "etcd-01", "sv -w 15 stop etcd"); err != nil {
+		t.Fatalf("stop etcd on etcd-01: %v\n%s", err, out)
+	}
+	common := []string{"-i", lab.Inventory(), "--var-file", lab.Vars(), "--audit-log", filepath.Join(t.TempDir(), "audit.jsonl")}
+	out, stderr, code := mend(t, bin, append([]string{"plan", "-format", "json", "-detailed-exitcode"}, append(common, runbook)...)...)
+	if code != 2 {
+		t.Fatalf("plan exit %d, want 2\n%s\n%s", code, out, stderr)
+	}
+	var plan planDoc
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	var probe string
+	for _, s := range plan.Steps {
+		got[s.Address] = s.Status
+		if s.Address == "diagnose.tls_probe.apiserver_to_etcd" {
+			probe = s.Hosts[0].Summary
+		}
+	}
+	for addr, st := range map[string]string{
+		"diagnose.tls_probe.apiserver_to_etcd":         "ok",
+		"diagnose.command.etcd_health":                 "failed",
+		"diagnose.assert.etcd_has_quorum":              "ok",
+		"repair.file.install_etcd_ca_at_puppet_source": "change",
+	} {
+		if got[addr] != st {
+			t.Errorf("plan: %s = %q, want %q", addr, got[addr], st)
+		}
+	}
+	if want := "unknown_authority on 2 of 3 endpoints"; !strings.Contains(probe, want) {
+		t.Errorf("probe summary %q lacks %q", probe, want)
+	}
+	args := append([]string{"apply"}, common...)
+	args = append(args, "--approve", "repair.file.install_etcd_ca_at_puppet_source", "--approve", "repair.service.restart_apiserver", runbook)
+	if out, stderr, code := mend(t, bin, args...); code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if readyz(t, lab) != http.StatusOK {
+		t.Error("after apply with one member down, /readyz is not 200")
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/mend-sh/mend/steps"
 )
 
-// Diagnose probes the endpoint from req.Host and reports a verdict.
+// Diagnose probes each endpoint from req.Host, in the given order, and
+// reports a verdict for each and one for them all (see Output).
 //
 // A probe that ran is a successful diagnosis whatever it found: every
 // verdict, "unreachable" and "timeout" included, comes back as output
@@ -18,15 +20,17 @@ import (
 // pair missing or unparsable (ClassStep), a transport failure reading them,
 // or the operator cancelling (ClassCanceled).
 //
-// The whole probe (files, dial, handshake, first read, candidates) is
-// bounded by req.Timeout, or DefaultTimeout when the step has none.
+// Reading the files, each endpoint's probe (dial, handshake, first read)
+// and reading the candidate files are each bounded by req.Timeout, or
+// DefaultTimeout when the step has none; ctx's own deadline (the step's
+// timeout) bounds them all together.
 func (Probe) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
 	cfg := req.Config.(*Config)
 	if req.Host == nil {
 		return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig,
 			"tls_probe: no target host: put the step `on` the host to probe from")
 	}
-	name, err := cfg.serverName()
+	targets, err := cfg.targets()
 	if err != nil {
 		return steps.DiagnoseResponse{}, &steps.Error{Class: steps.ClassConfig, Err: err}
 	}
@@ -38,18 +42,32 @@ func (Probe) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Dia
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	s, ca, err := newSession(ctx, req.Host, cfg, name)
+	fctx, cancel := context.WithTimeout(ctx, timeout)
+	creds, ca, err := readCredentials(fctx, req.Host, cfg)
+	cancel()
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}
-	o := s.run(ctx, req.Host, cfg.Endpoint)
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return steps.DiagnoseResponse{}, fmt.Errorf("tls_probe: %s: %w", cfg.Endpoint, ctx.Err())
+	parts := make([]report, len(targets))
+	for i, t := range targets {
+		o := probeOne(ctx, req.Host, creds.session(t.name), t.endpoint, timeout)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return steps.DiagnoseResponse{}, fmt.Errorf("tls_probe: %s: %w", t.endpoint, ctx.Err())
+		}
+		parts[i] = report{cfg: cfg, host: req.Host.Info().Name, endpoint: t.endpoint, name: t.name, ca: ca, outcome: o}
 	}
-	r := report{cfg: cfg, host: req.Host.Info().Name, name: name, ca: ca, outcome: o}
-	r.candidates = tryCandidates(ctx, req, refs, o.chain)
-	return r.response(), nil
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cands := readCandidates(cctx, req, refs)
+	for i := range parts {
+		parts[i].candidates = tryCandidates(cands, parts[i].chain)
+	}
+	return aggregate{parts: parts, withCandidates: len(refs) > 0}.response(), nil
+}
+
+// probeOne probes endpoint with s, bounded by timeout.
+func probeOne(ctx context.Context, h steps.Host, s *session, endpoint string, timeout time.Duration) outcome {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return s.run(ctx, h, endpoint)
 }

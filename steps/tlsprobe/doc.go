@@ -5,6 +5,11 @@
 // a runbook can act on: ok, unknown_authority, expired, name_mismatch,
 // client_cert_rejected, unreachable, timeout or handshake_failed.
 //
+// Given several endpoints (a cluster's members), it probes each in turn
+// and aggregates: the verdict is the most telling one (a CA mismatch
+// outranks a member being down), and verified_by names the candidate CA
+// files that verify every served chain (see Probe.Output).
+//
 // The probe always captures the served chain (it verifies the chain
 // itself, after the handshake has handed it over), so a failed probe still
 // says who issued the server's certificate, and it can try candidate CA

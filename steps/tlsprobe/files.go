@@ -3,30 +3,43 @@ package tlsprobe
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 
 	"github.com/mend-sh/mend/steps"
 	x509step "github.com/mend-sh/mend/steps/x509"
 )
 
-// newSession reads the probe's trust (ca_file) and, when configured, its
-// client certificate and key from h, the target host. The key stays in
-// memory for the handshake only; errors name files, never content.
-func newSession(ctx context.Context, h steps.Host, cfg *Config, name string) (*session, x509step.HostFile, error) {
+// credentials are what the probe trusts and presents, read once from the
+// target host and shared by every endpoint's session.
+type credentials struct {
+	roots      *x509.CertPool
+	clientCert *tls.Certificate // nil: present none
+}
+
+// session returns a fresh session verifying name, for one connection.
+func (c *credentials) session(name string) *session {
+	return &session{roots: c.roots, clientCert: c.clientCert, name: name}
+}
+
+// readCredentials reads the probe's trust (ca_file) and, when configured,
+// its client certificate and key from h, the target host. The key stays
+// in memory for the handshakes only; errors name files, never content.
+func readCredentials(ctx context.Context, h steps.Host, cfg *Config) (*credentials, x509step.HostFile, error) {
 	ca, err := x509step.ReadBundle(ctx, h, cfg.CAFile)
 	if err != nil {
 		return nil, ca, fmt.Errorf("tls_probe: ca_file: %w", err)
 	}
-	s := &session{roots: ca.Pool(), name: name}
+	c := &credentials{roots: ca.Pool()}
 	if cfg.CertFile == "" {
-		return s, ca, nil
+		return c, ca, nil
 	}
 	pair, err := readKeyPair(ctx, h, cfg.CertFile, cfg.KeyFile)
 	if err != nil {
 		return nil, ca, err
 	}
-	s.clientCert = &pair
-	return s, ca, nil
+	c.clientCert = &pair
+	return c, ca, nil
 }
 
 func readKeyPair(ctx context.Context, h steps.Host, certFile, keyFile string) (tls.Certificate, error) {

@@ -48,3 +48,43 @@ candidate_ca_files = ["/etc/kubernetes/etcd-ca.pem",
 		t.Errorf("decoded %+v", cfg)
 	}
 }
+
+// TestEndpointsDecodeFromHCL decodes `endpoints` (a literal list and a
+// variable's tuple) and checks ValidateConfig's verdict on the result.
+func TestEndpointsDecodeFromHCL(t *testing.T) {
+	cases := []struct {
+		name    string
+		src     string
+		want    []string
+		wantErr string
+	}{
+		{"literal list", `endpoints = ["etcd-01:2379", "etcd-02:2379", "10.0.0.3:2379"]`,
+			[]string{"etcd-01:2379", "etcd-02:2379", "10.0.0.3:2379"}, ""},
+		{"variable", `endpoints = var.etcd_endpoints`, []string{"etcd-01:2379", "etcd-02:2379"}, ""},
+		{"with endpoint too", "endpoint = \"etcd-01:2379\"\nendpoints = var.etcd_endpoints", []string{"etcd-01:2379", "etcd-02:2379"},
+			"tls_probe: endpoint and endpoints are both given: give exactly one of them"},
+		{"neither", ``, nil, "tls_probe: neither endpoint nor endpoints is given: give exactly one of them"},
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{
+		"etcd_endpoints": cty.TupleVal([]cty.Value{cty.StringVal("etcd-01:2379"), cty.StringVal("etcd-02:2379")})})}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := tc.src + "\nca_file = \"/etc/ssl/ca.pem\"\n"
+			f, diags := hclsyntax.ParseConfig([]byte(src), "step.mend.hcl", hcl.InitialPos)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			cfg := tlsprobe.Probe{}.NewConfig().(*tlsprobe.Config)
+			if diags := gohcl.DecodeBody(f.Body, ctx, cfg); diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if diff := cmp.Diff(tc.want, cfg.Endpoints); diff != "" {
+				t.Errorf("endpoints (-want +got):\n%s", diff)
+			}
+			err := tlsprobe.Probe{}.ValidateConfig(cfg)
+			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
+				t.Errorf("ValidateConfig (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -17,7 +17,16 @@ var chainEntryType = cty.Object(map[string]cty.Type{
 	"not_after":          cty.String,
 })
 
-// Output is tls_probe's result:
+// endpointType is one endpoint's result in `endpoints`.
+var endpointType = cty.Object(map[string]cty.Type{
+	"endpoint":   cty.String,
+	"verdict":    cty.String,
+	"ok":         cty.Bool,
+	"error":      cty.String,
+	"elapsed_ms": cty.Number,
+})
+
+// Output is tls_probe's result. For one endpoint:
 //
 //	verdict        ok, unknown_authority, expired, name_mismatch,
 //	               client_cert_rejected, unreachable, timeout or
@@ -39,6 +48,23 @@ var chainEntryType = cty.Object(map[string]cty.Type{
 //	client_cert_requested  the server asked for a client certificate (null
 //	                       when the handshake stopped at the server's certificate)
 //	elapsed_ms     dial and handshake time in milliseconds
+//	endpoints      one element: { endpoint, verdict, ok, error, elapsed_ms }
+//
+// For several endpoints (`endpoints`), the same attributes aggregate them:
+//
+//	verdict        "ok" when every endpoint is ok, else the most telling
+//	               non-ok verdict, in this order: unknown_authority,
+//	               expired, name_mismatch, client_cert_rejected,
+//	               handshake_failed, timeout, unreachable
+//	ok             every endpoint is ok
+//	error, endpoint, server_name
+//	               those of the first endpoint with that verdict
+//	served_chain, served_issuer, tls_version, client_cert_requested
+//	               those of the first endpoint that served a chain
+//	verified_by    the candidates that verify the served chain of every
+//	               endpoint that served one
+//	elapsed_ms     the sum over the endpoints
+//	endpoints      each endpoint's own result, in the given order
 func (Probe) Output() cty.Type {
 	return cty.Object(map[string]cty.Type{
 		"verdict":               cty.String,
@@ -52,31 +78,48 @@ func (Probe) Output() cty.Type {
 		"tls_version":           cty.String,
 		"client_cert_requested": cty.Bool,
 		"elapsed_ms":            cty.Number,
+		"endpoints":             cty.List(endpointType),
 	})
 }
 
-func (r report) output() cty.Value {
+func (a aggregate) output() cty.Value {
+	c, s := a.chosen(), a.served()
 	issuer := ""
-	if len(r.chain) > 0 {
-		issuer = r.chain[0].Issuer.String()
+	if len(s.chain) > 0 {
+		issuer = s.chain[0].Issuer.String()
 	}
 	version := ""
-	if r.version != 0 {
-		version = tls.VersionName(r.version)
+	if s.version != 0 {
+		version = tls.VersionName(s.version)
 	}
 	return cty.ObjectVal(map[string]cty.Value{
-		"verdict":               cty.StringVal(r.verdict),
-		"ok":                    cty.BoolVal(r.verdict == VerdictOK),
-		"error":                 cty.StringVal(r.errorText()),
-		"endpoint":              cty.StringVal(r.cfg.Endpoint),
-		"server_name":           cty.StringVal(r.name),
-		"served_chain":          chainValue(r.chain),
+		"verdict":               cty.StringVal(c.verdict),
+		"ok":                    cty.BoolVal(c.verdict == VerdictOK),
+		"error":                 cty.StringVal(c.errorText()),
+		"endpoint":              cty.StringVal(c.endpoint),
+		"server_name":           cty.StringVal(c.name),
+		"served_chain":          chainValue(s.chain),
 		"served_issuer":         cty.StringVal(issuer),
-		"verified_by":           x509step.StringList(r.candidates.verifiedBy),
+		"verified_by":           x509step.StringList(verifiedByAll(a.parts)),
 		"tls_version":           cty.StringVal(version),
-		"client_cert_requested": r.askedValue(),
-		"elapsed_ms":            cty.NumberIntVal(r.elapsed.Milliseconds()),
+		"client_cert_requested": s.askedValue(),
+		"elapsed_ms":            cty.NumberIntVal(a.elapsed().Milliseconds()),
+		"endpoints":             a.endpointsValue(),
 	})
+}
+
+func (a aggregate) endpointsValue() cty.Value {
+	vals := make([]cty.Value, len(a.parts))
+	for i, p := range a.parts {
+		vals[i] = cty.ObjectVal(map[string]cty.Value{
+			"endpoint":   cty.StringVal(p.endpoint),
+			"verdict":    cty.StringVal(p.verdict),
+			"ok":         cty.BoolVal(p.verdict == VerdictOK),
+			"error":      cty.StringVal(p.errorText()),
+			"elapsed_ms": cty.NumberIntVal(p.elapsed.Milliseconds()),
+		})
+	}
+	return cty.ListVal(vals)
 }
 
 func chainValue(chain []*x509.Certificate) cty.Value {

@@ -20,7 +20,7 @@ const DefaultTimeout = 10 * time.Second
 //
 //	diagnose "tls_probe" "apiserver_to_etcd" {
 //	  on                 = [var.master]
-//	  endpoint           = "etcd-01:2379"
+//	  endpoint           = "etcd-01:2379"   # or endpoints = ["etcd-01:2379", ...]
 //	  ca_file            = "/var/lib/puppet/client/ssl/certs/ca.pem"
 //	  cert_file          = "/var/lib/kubernetes/ssl/certs/cert.pem"   # optional,
 //	  key_file           = "/var/lib/kubernetes/ssl/private_keys/key.pem" # both or neither
@@ -41,9 +41,13 @@ var (
 // host, except candidates that name another host.
 type Config struct {
 	// Endpoint is "host:port", dialled from the target host.
-	Endpoint string `hcl:"endpoint"`
+	Endpoint string `hcl:"endpoint,optional"`
+	// Endpoints are several "host:port", each dialled from the target
+	// host in turn; give exactly one of Endpoint and Endpoints.
+	Endpoints []string `hcl:"endpoints,optional"`
 	// ServerName is the name the certificate must be valid for (and the
-	// SNI); empty: the endpoint's host (a DNS name or an IP address).
+	// SNI), at every endpoint; empty: each endpoint's own host (a DNS name
+	// or an IP address).
 	ServerName string `hcl:"server_name,optional"`
 	// CAFile is the CA bundle the client trusts.
 	CAFile string `hcl:"ca_file"`
@@ -63,11 +67,12 @@ func (Probe) Name() string { return "tls_probe" }
 // NewConfig returns a fresh *Config.
 func (Probe) NewConfig() any { return &Config{} }
 
-// ValidateConfig checks the endpoint's form, that cert_file and key_file
-// come together, and the shape of candidate_ca_files (when known).
+// ValidateConfig checks that exactly one of endpoint and endpoints is
+// given and the form of each endpoint, that cert_file and key_file come
+// together, and the shape of candidate_ca_files (when known).
 func (Probe) ValidateConfig(config any) error {
 	cfg := config.(*Config)
-	if _, err := cfg.serverName(); err != nil {
+	if _, err := cfg.targets(); err != nil {
 		return err
 	}
 	if cfg.CAFile == "" {
@@ -83,17 +88,49 @@ func (Probe) ValidateConfig(config any) error {
 	return err
 }
 
-// serverName returns the name to verify: ServerName, else the endpoint's
-// host. It fails when the endpoint is not "host:port".
-func (cfg *Config) serverName() (string, error) {
-	host, port, err := net.SplitHostPort(cfg.Endpoint)
+// target is one endpoint to probe and the server name to verify there.
+type target struct {
+	endpoint string
+	name     string
+}
+
+// targets returns the endpoints to probe, in the given order, each with
+// its server name: ServerName, else the endpoint's host. It fails unless
+// exactly one of Endpoint and Endpoints is given, or when an endpoint is
+// not "host:port".
+func (cfg *Config) targets() ([]target, error) {
+	switch {
+	case cfg.Endpoint != "" && cfg.Endpoints != nil:
+		return nil, errors.New("tls_probe: endpoint and endpoints are both given: give exactly one of them")
+	case cfg.Endpoint != "":
+		t, err := cfg.target(cfg.Endpoint, "endpoint")
+		return []target{t}, err
+	case cfg.Endpoints == nil:
+		return nil, errors.New("tls_probe: neither endpoint nor endpoints is given: give exactly one of them")
+	case len(cfg.Endpoints) == 0:
+		return nil, errors.New("tls_probe: endpoints is empty: give at least one \"host:port\"")
+	}
+	ts := make([]target, len(cfg.Endpoints))
+	for i, ep := range cfg.Endpoints {
+		t, err := cfg.target(ep, fmt.Sprintf("endpoints[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		ts[i] = t
+	}
+	return ts, nil
+}
+
+// target checks that endpoint (the argument what) is "host:port".
+func (cfg *Config) target(endpoint, what string) (target, error) {
+	host, port, err := net.SplitHostPort(endpoint)
 	if err != nil || host == "" || port == "" {
-		return "", fmt.Errorf("tls_probe: endpoint %q: want \"host:port\"", cfg.Endpoint)
+		return target{}, fmt.Errorf("tls_probe: %s %q: want \"host:port\"", what, endpoint)
 	}
 	if cfg.ServerName != "" {
-		return cfg.ServerName, nil
+		return target{endpoint, cfg.ServerName}, nil
 	}
-	return host, nil
+	return target{endpoint, host}, nil
 }
 
 func (cfg *Config) candidates() ([]x509step.FileRef, error) {

@@ -175,6 +175,11 @@ func checkProbe(t *testing.T, tc probeCase, resp steps.DiagnoseResponse) {
 	if (tc.wantErr == "") != (gotErr == "") || !strings.Contains(gotErr, tc.wantErr) {
 		t.Errorf("error = %q, want it to contain %q", gotErr, tc.wantErr)
 	}
+	want := []endpointResult{{Endpoint: resp.Output.GetAttr("endpoint").AsString(), Verdict: tc.want.Verdict,
+		OK: tc.want.OK, Error: tc.wantErr != ""}}
+	if diff := cmp.Diff(want, readEndpoints(resp.Output)); diff != "" {
+		t.Errorf("endpoints (-want +got):\n%s", diff)
+	}
 	if !strings.HasPrefix(resp.Summary, tc.want.Verdict+": ") {
 		t.Errorf("summary %q does not start with the verdict", resp.Summary)
 	}

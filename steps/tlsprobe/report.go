@@ -2,26 +2,23 @@ package tlsprobe
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/mend-sh/mend/steps"
 	x509step "github.com/mend-sh/mend/steps/x509"
 )
 
-// report is one probe's findings, ready to render.
+// report is one endpoint's findings, ready to render.
 type report struct {
 	cfg        *Config
 	host       string // the host dialled from
+	endpoint   string // "host:port" probed
 	name       string // the server name verified
 	ca         x509step.HostFile
 	candidates candidateResult
 	outcome
-}
-
-func (r report) response() steps.DiagnoseResponse {
-	return steps.DiagnoseResponse{Output: r.output(), Summary: r.summary(), Details: r.details()}
 }
 
 // hint is the same-name-different-key sentence when ca_file holds a CA
@@ -49,14 +46,14 @@ func (r report) summary() string {
 	var s string
 	switch {
 	case r.verdict == VerdictOK:
-		s = fmt.Sprintf("ok: %s, %s, %s", r.cfg.Endpoint, tls.VersionName(r.version), r.served())
+		s = fmt.Sprintf("ok: %s, %s, %s", r.endpoint, tls.VersionName(r.version), r.served())
 	case r.verdict == VerdictUnknownAuthority:
-		s = fmt.Sprintf("unknown_authority: %s %s, not trusted by %s", r.cfg.Endpoint, r.served(), r.cfg.CAFile)
+		s = fmt.Sprintf("unknown_authority: %s %s, not trusted by %s", r.endpoint, r.served(), r.cfg.CAFile)
 		if r.hint() != "" {
 			s += " (same-named CA, different key)"
 		}
 	default:
-		s = fmt.Sprintf("%s: %s: %v", r.verdict, r.cfg.Endpoint, r.err)
+		s = fmt.Sprintf("%s: %s: %v", r.verdict, r.endpoint, r.err)
 	}
 	return s + r.candidateSummary()
 }
@@ -90,16 +87,22 @@ func (r report) askedText() string {
 	return yesNo(r.asked)
 }
 
-func (r report) details() []string {
+// details are the lines about this endpoint; withTrust adds those about
+// ca_file, which is the same for every endpoint.
+func (r report) details(withTrust bool) []string {
 	presented := "none"
 	if r.cfg.CertFile != "" {
 		presented = r.cfg.CertFile
 	}
 	d := []string{
-		fmt.Sprintf("endpoint %s (server name %s), dialled from %s in %s", r.cfg.Endpoint, r.name, r.host, r.elapsed.Round(time.Millisecond)),
+		fmt.Sprintf("endpoint %s (server name %s), dialled from %s in %s", r.endpoint, r.name, r.host, r.elapsed.Round(time.Millisecond)),
 		fmt.Sprintf("client certificate requested: %s; presented: %s", r.askedText(), presented),
 	}
-	for _, c := range r.ca.Certs {
+	var trusted []*x509.Certificate
+	if withTrust {
+		trusted = r.ca.Certs
+	}
+	for _, c := range trusted {
 		d = append(d, fmt.Sprintf("trusted (%s): %s, SHA256 %s", r.ca.Where(), c.Subject, x509step.Fingerprint(c)))
 	}
 	for i, c := range r.chain {

@@ -9,7 +9,7 @@ import (
 type Counts struct {
 	Change, Unknown, NoOp, Changed, Refused int // repairs
 	Diagnosed, Deferred                     int // diagnoses
-	Failed, NotRun                          int // any step
+	Failed, Ignored, NotRun                 int // any step; Ignored: failed with on_failure = "continue"
 }
 
 // Count tallies a run's steps.
@@ -18,6 +18,9 @@ func Count(r *engine.Run) Counts {
 	for _, s := range r.Steps {
 		if s.Status == engine.StatusFailed || s.Status == engine.StatusOutcomeUnknown {
 			c.Failed++
+			if s.FailureIgnored {
+				c.Ignored++
+			}
 		}
 		if s.Status == engine.StatusNotRun {
 			c.NotRun++ // diagnoses too: the operator must know what was never checked

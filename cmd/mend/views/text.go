@@ -149,16 +149,20 @@ func (v Text) preview(p *steps.Preview, ran bool) {
 // Summary prints the closing line(s): counts, and what was not done.
 func (v Text) Summary(r *engine.Run) {
 	c := Count(r)
+	failed := fmt.Sprint(c.Failed)
+	if c.Ignored > 0 {
+		failed += fmt.Sprintf(" (%d ignored)", c.Ignored)
+	}
 	if r.Mode == engine.ModePlan {
-		if c.Change+c.Unknown == 0 && c.Failed == 0 {
+		if c.Change+c.Unknown == 0 && c.Failed == c.Ignored {
 			fmt.Fprintln(v.W, v.paint("32", "No changes. The hosts match what this runbook repairs towards: nothing to do."))
 		} else {
-			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged; %d diagnoses ran, %d failed, %d deferred.\n",
-				c.Change, c.Unknown, c.NoOp, c.Diagnosed, c.Failed, c.Deferred)
+			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged; %d diagnoses ran, %s failed, %d deferred.\n",
+				c.Change, c.Unknown, c.NoOp, c.Diagnosed, failed, c.Deferred)
 		}
 	} else {
-		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %d failed, %d refused; %d diagnoses ran; %d steps not run.\n",
-			c.Changed, c.NoOp, c.Failed, c.Refused, c.Diagnosed, c.NotRun)
+		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %s failed, %d refused; %d diagnoses ran; %d steps not run.\n",
+			c.Changed, c.NoOp, failed, c.Refused, c.Diagnosed, c.NotRun)
 	}
 	if r.Err != "" {
 		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+r.Err))
