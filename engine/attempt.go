@@ -57,7 +57,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 	if res.output != cty.NilVal && !res.output.IsNull() {
 		out, cerr := conformOutput(st.StepType, res.output)
 		if cerr != nil {
-			res.err = steps.Errorf(steps.ClassInternal, "step type %s returned an output that does not match its declared type: %v", st.Type, cerr)
+			res.err = outputMismatch(st, cerr)
 			res.output = cty.NilVal
 			return res
 		}

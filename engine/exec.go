@@ -113,10 +113,16 @@ func (r *runner) redactPreview(p steps.Preview) steps.Preview {
 func (r *runner) conform(st *runbooks.Step, t *hostTask, v cty.Value) cty.Value {
 	out, err := conformOutput(st.StepType, v)
 	if err != nil {
-		r.fail(t, steps.Errorf(steps.ClassInternal, "step type %s returned an output that does not match its declared type: %v", st.Type, err))
+		r.fail(t, outputMismatch(st, err))
 		return cty.NilVal
 	}
 	return out
+}
+
+// outputMismatch is the error for a step type whose output does not
+// conform to its declared Output type: a bug in the step type.
+func outputMismatch(st *runbooks.Step, err error) error {
+	return steps.Errorf(steps.ClassInternal, "step type %s returned an output that does not match its declared type: %v", st.Type, err)
 }
 
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

@@ -114,7 +114,7 @@ func (c *checker) checkStep(i int, s *Step) {
 	}
 	c.checkConfig(s, base)
 	expectScope := base
-	expectScope.self = SelfValueType(s.StepType, s.Phase)
+	expectScope.self = SelfValueType(s.StepType)
 	if s.StepType == nil {
 		expectScope.self = cty.DynamicPseudoType
 	}

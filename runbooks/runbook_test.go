@@ -175,9 +175,9 @@ func TestStepValueTypes(t *testing.T) {
 			"object({exit_code=number,hosts=map(object({exit_code=number,stderr=string,stdout=string})),stderr=string,stdout=string})"},
 		{"repair value", StepValueType(reg.Lookup(steps.Repair, "file"), steps.Repair),
 			"object({changed=bool,hosts=map(object({sha256=string})),sha256=string})"},
-		{"diagnose self", SelfValueType(reg.Lookup(steps.Diagnose, "command"), steps.Diagnose),
+		{"diagnose self", SelfValueType(reg.Lookup(steps.Diagnose, "command")),
 			"object({exit_code=number,stderr=string,stdout=string})"},
-		{"repair self", SelfValueType(reg.Lookup(steps.Repair, "file"), steps.Repair), "object({sha256=string})"},
+		{"repair self", SelfValueType(reg.Lookup(steps.Repair, "file")), "object({sha256=string})"},
 		{"host", HostValueType(), "object({address=string,groups=list(string),name=string})"},
 	}
 	for _, tt := range tests {

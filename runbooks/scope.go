@@ -42,9 +42,8 @@ func StepValueType(st steps.Type, phase steps.Phase) cty.Type {
 // SelfValueType is the type of self: the step's own result on the host
 // being checked, i.e. st.Output() (for repairs as well: whether the host
 // changed is not part of self). It is in scope only in expect blocks and
-// in config arguments a step type evaluates itself. The phase is taken so
-// that a later per-phase difference does not change callers.
-func SelfValueType(st steps.Type, phase steps.Phase) cty.Type {
+// in config arguments a step type evaluates itself.
+func SelfValueType(st steps.Type) cty.Type {
 	return outputType(st)
 }
 

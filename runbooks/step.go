@@ -55,9 +55,6 @@ func (s *Step) Address() string {
 	return fmt.Sprintf("%s.%s.%s", s.Phase, s.Type, s.Name)
 }
 
-// Ref is the address an operator passes to --approve; the same as Address.
-func (s *Step) Ref() string { return s.Address() }
-
 func decodeStepBlock(block *hcl.Block, reg *steps.Registry) (*Step, hcl.Diagnostics) {
 	s := &Step{
 		Phase:     steps.Diagnose,

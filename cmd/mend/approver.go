@@ -33,10 +33,8 @@ func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 	}
 	for _, st := range rb.Steps {
 		ap.names[st.Address()] = st.Name
-		if st.Approval != nil {
-			ap.gates = append(ap.gates, st.Address())
-		}
 	}
+	ap.gates = gatedRepairs(rb)
 	return ap
 }
 

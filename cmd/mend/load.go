@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -80,22 +79,25 @@ func collapseUndeclared(diags hcl.Diagnostics) hcl.Diagnostics {
 // checkApprovals refuses --approve addresses that name no gated repair, so
 // a typo cannot silently leave a gate closed (or look approved).
 func checkApprovals(rb *runbooks.Runbook, approve []string) error {
-	gated := map[string]bool{}
-	var names []string
-	for _, st := range rb.Steps {
-		if st.Approval != nil {
-			gated[st.Address()] = true
-			names = append(names, st.Address())
-		}
-	}
-	sort.Strings(names)
 	for _, addr := range approve {
-		if !gated[addr] {
+		if st := rb.Step(addr); st == nil || st.Approval == nil {
 			return fmt.Errorf("--approve %s: no repair with an approval block has that address; gated repairs: %s",
-				addr, strings.Join(names, ", "))
+				addr, strings.Join(gatedRepairs(rb), ", "))
 		}
 	}
 	return nil
+}
+
+// gatedRepairs lists the addresses of the repairs with an approval block,
+// in source order.
+func gatedRepairs(rb *runbooks.Runbook) []string {
+	var out []string
+	for _, st := range rb.Steps {
+		if st.Approval != nil {
+			out = append(out, st.Address())
+		}
+	}
+	return out
 }
 
 // reportUnfinished reports intents without an outcome left by an earlier
