@@ -89,12 +89,3 @@ func bounded(name string, v, def, max int) (int, error) {
 	}
 	return v, nil
 }
-
-// configOf returns the decoded config, or an internal error.
-func configOf(config any) (*Config, error) {
-	c, ok := config.(*Config)
-	if !ok || c == nil {
-		return nil, steps.Errorf(steps.ClassInternal, "disk: config is %T, want *disk.Config", config)
-	}
-	return c, nil
-}

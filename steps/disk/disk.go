@@ -26,7 +26,7 @@ func (Type) Output() cty.Type { return outputType }
 
 // ValidateConfig checks the paths (absolute, clean) and the bounds.
 func (Type) ValidateConfig(config any) error {
-	c, err := configOf(config)
+	c, err := steps.ConfigAs[*Config](config)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (Type) ValidateConfig(config any) error {
 // the largest entries and lists deleted-but-open files. With path set,
 // deleted files on other filesystems are left out.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := configOf(req.Config)
+	c, err := steps.ConfigAs[*Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}
