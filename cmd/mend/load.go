@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps/builtin"
@@ -115,7 +116,7 @@ func (a *app) reportUnfinished(log *audit.Log, path string, locks runLocks) erro
 			continue
 		}
 		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
-			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
+			views.Clean(r.RunID), views.Clean(r.Step), views.Clean(r.Host), r.Time.Format(time.RFC3339))
 		closing := audit.Record{Event: audit.EventStepFinish, RunID: r.RunID, Mode: r.Mode, Step: r.Step, Host: r.Host,
 			Outcome: audit.OutcomeUnknown, Operator: operator(),
 			Reason: "no outcome was recorded (crash or lost connection); reported by a later run"}
