@@ -38,8 +38,8 @@ func newScope(vars map[string]cty.Value) *scope {
 		marked:        cty.ObjectVal(marked),
 		markedResults: map[string]cty.Value{},
 		results: map[string]map[string]map[string]cty.Value{
-			steps.Diagnose.String(): {},
-			steps.Repair.String():   {},
+			runbooks.Diagnose.String(): {},
+			runbooks.Repair.String():   {},
 		},
 	}
 }
@@ -131,8 +131,8 @@ type hostOutput struct {
 // stepValue builds the value a runbook sees as diagnose.<type>.<name>: the
 // output attributes of the single host (null when the step ran on several),
 // `hosts` keyed by host name, and for repairs `changed`.
-func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Value {
-	outTy := st.StepType.Output()
+func stepValue(st *runbooks.Step, t steps.Type, outs []hostOutput, changed cty.Value) cty.Value {
+	outTy := t.Output()
 	attrs := map[string]cty.Value{}
 	for name, aty := range outTy.AttributeTypes() {
 		attrs[name] = cty.NullVal(aty)
@@ -154,7 +154,7 @@ func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Valu
 		}
 	}
 	attrs["hosts"] = hostsValue(outTy, hosts)
-	if st.Phase == steps.Repair {
+	if st.Phase == runbooks.Repair {
 		attrs["changed"] = changed
 	}
 	return cty.ObjectVal(attrs)
