@@ -86,6 +86,7 @@ func baseFunctions() map[string]function.Function {
 		"setsubtract":     stdlib.SetSubtractFunc,
 		"setunion":        stdlib.SetUnionFunc,
 		"sha1":            sha1Func,
+		"shellquote":      shellQuoteFunc,
 		"sha256":          sha256Func,
 		"slice":           stdlib.SliceFunc,
 		"sort":            stdlib.SortFunc,

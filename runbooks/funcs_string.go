@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -60,6 +61,17 @@ var startsWithFunc = stringPredicate("Reports whether str begins with substr.", 
 var endsWithFunc = stringPredicate("Reports whether str ends with substr.", strings.HasSuffix)
 
 var strContainsFunc = stringPredicate("Reports whether substr is within str.", strings.Contains)
+
+// shellQuoteFunc quotes a value as one POSIX sh word with mend's only
+// quoting rule (internal/shell.Quote), for values a runbook puts into a
+// command line: command = "systemctl status ${shellquote(var.unit)}".
+var shellQuoteFunc = stringFunc("Returns str as one POSIX sh word (single-quoted unless it is plain).",
+	func(s string) (string, error) {
+		if strings.ContainsRune(s, 0) {
+			return "", fmt.Errorf("the string contains a NUL byte, which no shell word can hold")
+		}
+		return shell.Quote(s), nil
+	})
 
 // replaceFunc is Terraform's replace: a search string wrapped in slashes
 // ("/v[0-9]+/") is a regular expression (RE2, with $1 in the replacement),
