@@ -172,9 +172,9 @@ func TestStepValueTypes(t *testing.T) {
 		want string
 	}{
 		{"diagnose value", StepValueType(reg.Lookup(steps.Diagnose, "command"), steps.Diagnose),
-			"object({exit_code=number,hosts=map(object({exit_code=number,stderr=string,stdout=string})),stderr=string,stdout=string})"},
+			"object({exit_code=number,hosts=map(object({exit_code=number,outcome=string,stderr=string,stdout=string})),stderr=string,stdout=string})"},
 		{"repair value", StepValueType(reg.Lookup(steps.Repair, "file"), steps.Repair),
-			"object({changed=bool,hosts=map(object({sha256=string})),sha256=string})"},
+			"object({changed=bool,hosts=map(object({changed=bool,outcome=string,sha256=string})),sha256=string})"},
 		{"diagnose self", SelfValueType(reg.Lookup(steps.Diagnose, "command")),
 			"object({exit_code=number,stderr=string,stdout=string})"},
 		{"repair self", SelfValueType(reg.Lookup(steps.Repair, "file")), "object({sha256=string})"},

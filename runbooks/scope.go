@@ -17,22 +17,50 @@ const SensitiveMark = steps.SensitiveMark
 const (
 	hostsAttr   = "hosts"
 	changedAttr = "changed"
+	outcomeAttr = "outcome"
 )
 
+// TopLevelAttr reports whether name, read directly on a step value
+// (diagnose.T.N.name), is one of the step's output attributes, which have
+// a value only when the step targets a single host, rather than `hosts`
+// or `changed`, which a step on many hosts has too.
+func TopLevelAttr(name string) bool {
+	return name != hostsAttr && name != changedAttr
+}
+
 // StepValueType is the type of diagnose.<type>.<name> (or repair.…) as
-// expressions see it: the attributes of st.Output() (filled from the single
-// host's result when the step ran on exactly one host or had no `on`, null
-// otherwise), plus `hosts`, a map(Output()) keyed by host name, and, for
-// repairs, `changed`, true when any host changed. The validator evaluates
-// references against cty.UnknownVal of this type; the engine must build
-// values that convert to it.
+// expressions see it: the attributes of st.Output() (filled from the host's
+// result when the step targets exactly one host or has no `on`, null
+// otherwise), plus `hosts`, a map(HostEntryType) with an entry for every
+// host the step targets, and, for repairs, `changed`, true when any host
+// changed. The validator evaluates references against cty.UnknownVal of
+// this type; the engine must build values that convert to it.
 func StepValueType(st steps.Type, phase steps.Phase) cty.Type {
 	out := outputType(st)
 	attrs := make(map[string]cty.Type, len(out.AttributeTypes())+2)
 	for name, ty := range out.AttributeTypes() {
 		attrs[name] = ty
 	}
-	attrs[hostsAttr] = cty.Map(out)
+	attrs[hostsAttr] = cty.Map(HostEntryType(st, phase))
+	if phase == steps.Repair {
+		attrs[changedAttr] = cty.Bool
+	}
+	return cty.Object(attrs)
+}
+
+// HostEntryType is the type of one host's entry in a step's `hosts`: the
+// attributes of st.Output() (null where the step did not run on the host:
+// skipped by `when`, failed, not run), `outcome`, the host's status as
+// plan and apply show it ("ok", "skipped", "changed", "no-op", "failed",
+// …), and, for repairs, `changed`. Every host a step targets has one, so
+// `hosts[host.name]` never fails because a host was skipped.
+func HostEntryType(st steps.Type, phase steps.Phase) cty.Type {
+	out := outputType(st)
+	attrs := make(map[string]cty.Type, len(out.AttributeTypes())+2)
+	for name, ty := range out.AttributeTypes() {
+		attrs[name] = ty
+	}
+	attrs[outcomeAttr] = cty.String
 	if phase == steps.Repair {
 		attrs[changedAttr] = cty.Bool
 	}
