@@ -8,6 +8,7 @@ import (
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/logsearch"
 	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
@@ -36,6 +37,7 @@ func Registry() *steps.Registry {
 			disk.Type{},
 			process.Type{},
 			listening.Type{},
+			logsearch.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
