@@ -7,6 +7,8 @@ import (
 	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
@@ -32,6 +34,8 @@ func Registry() *steps.Registry {
 			puppet.Noop{},
 			assert.Type{},
 			disk.Type{},
+			process.Type{},
+			listening.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
