@@ -148,7 +148,7 @@ func (r *runner) failWhole(st *runbooks.Step, sr *StepRun, label string, err err
 	hr := &HostRun{Host: label, Status: StatusFailed, Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
 	sr.Hosts = []*HostRun{hr}
 	r.scope.set(st, cty.NullVal(runbooks.StepValueType(st.StepType, st.Phase)))
-	if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil, nil); aerr != nil {
+	if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil); aerr != nil {
 		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
 	}
 }
