@@ -21,7 +21,7 @@ import (
 func CheckTargets(req Request) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	targetsOf := map[string][]string{}
-	sc := newScope(req.Vars, time.Time{})
+	sc := newScope(req.Vars, req.Inventory, time.Time{})
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
 	// One wrong -var can break many steps' targets: report each problem
@@ -72,10 +72,11 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	return diags
 }
 
-// onlyVariables reports whether expr refers to nothing but var.*.
+// onlyVariables reports whether expr refers to nothing but var.* and
+// inventory.*, which are known before anything runs.
 func onlyVariables(expr hcl.Expression) bool {
 	for _, tr := range expr.Variables() {
-		if tr.RootName() != "var" {
+		if tr.RootName() != "var" && tr.RootName() != "inventory" {
 			return false
 		}
 	}

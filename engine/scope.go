@@ -27,12 +27,13 @@ type scope struct {
 	// markedContext. results holds them unmarked, for step types.
 	markedResults map[string]cty.Value // address -> value
 	funcs         map[string]function.Function
+	inventory     cty.Value // `inventory`, see runbooks.InventoryValue
 }
 
 // newScope returns the scope of a run that started at start: timestamp()
 // is start in every expression of the run. A zero start (checks before a
 // run) makes timestamp() unknown.
-func newScope(vars map[string]cty.Value, start time.Time) *scope {
+func newScope(vars map[string]cty.Value, inv *runbooks.Inventory, start time.Time) *scope {
 	plain := make(map[string]cty.Value, len(vars))
 	marked := make(map[string]cty.Value, len(vars))
 	for k, v := range vars {
@@ -45,6 +46,7 @@ func newScope(vars map[string]cty.Value, start time.Time) *scope {
 	}
 	return &scope{
 		funcs:         funcs,
+		inventory:     runbooks.InventoryValue(inv),
 		vars:          cty.ObjectVal(plain),
 		marked:        cty.ObjectVal(marked),
 		markedResults: map[string]cty.Value{},
@@ -90,7 +92,7 @@ func (s *scope) markedContext(h *runbooks.InventoryHost, self cty.Value) *hcl.Ev
 func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) *hcl.EvalContext {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	vars := map[string]cty.Value{"var": s.vars}
+	vars := map[string]cty.Value{"var": s.vars, "inventory": s.inventory}
 	if marked {
 		vars["var"] = s.marked
 	}

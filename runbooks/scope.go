@@ -76,12 +76,15 @@ func SelfValueType(st steps.Type) cty.Type {
 }
 
 // HostValueType is the type of host inside a step with `on`:
-// object({name = string, address = string, groups = list(string)}).
+// object({name = string, address = string, groups = list(string), vars = any}).
+// vars is the inventory's (an object whose attributes differ from host to
+// host), so the validator cannot know its attributes.
 func HostValueType() cty.Type {
 	return cty.Object(map[string]cty.Type{
 		"name":    cty.String,
 		"address": cty.String,
 		"groups":  cty.List(cty.String),
+		"vars":    cty.DynamicPseudoType,
 	})
 }
 
@@ -95,10 +98,15 @@ func HostValue(h *InventoryHost) cty.Value {
 		}
 		groups = cty.ListVal(vals)
 	}
+	vars := h.Vars
+	if vars == cty.NilVal {
+		vars = cty.EmptyObjectVal
+	}
 	return cty.ObjectVal(map[string]cty.Value{
 		"name":    cty.StringVal(h.Name),
 		"address": cty.StringVal(h.Address),
 		"groups":  groups,
+		"vars":    vars,
 	})
 }
 
