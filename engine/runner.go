@@ -115,7 +115,7 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 			Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
 		sr.Hosts = []*HostRun{hr}
 		r.scope.set(st, cty.NullVal(runbooks.StepValueType(st.StepType, st.Phase)))
-		if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil, nil); aerr != nil {
+		if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil); aerr != nil {
 			r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
 		}
 	case known && len(targets) == 0:

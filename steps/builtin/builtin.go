@@ -4,8 +4,11 @@ import (
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
+	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
@@ -30,6 +33,9 @@ func Registry() *steps.Registry {
 			service.Status{},
 			puppet.Noop{},
 			assert.Type{},
+			disk.Type{},
+			process.Type{},
+			listening.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{

@@ -110,9 +110,34 @@ func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
 	if h.Error != "" {
 		fmt.Fprintf(v.W, "        error (%s): %s\n", h.ErrorClass, indentRest(h.Error, "        "))
 	}
+	if h.OutputExcerpt != "" && (h.Status == engine.StatusFailed || h.Status == engine.StatusOutcomeUnknown) {
+		v.excerpt(h.OutputExcerpt)
+	}
 	if h.Preview != nil && s.Phase == steps.Repair {
 		ran := v.Mode == engine.ModeApply && (h.Status == engine.StatusChanged || h.Status == engine.StatusFailed || h.Status == engine.StatusOutcomeUnknown)
 		v.preview(h.Preview, ran)
+	}
+}
+
+// ExcerptLines is how many lines of a failed step's output the text view
+// shows (the last ones); the audit log and JSON keep the whole excerpt.
+const ExcerptLines = 10
+
+// excerpt prints the last ExcerptLines lines of a failed step's output,
+// each cut to 200 bytes.
+func (v Text) excerpt(out string) {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	head := "output:"
+	if len(lines) > ExcerptLines {
+		head = fmt.Sprintf("output (last %d of %d lines; the audit log has more):", ExcerptLines, len(lines))
+		lines = lines[len(lines)-ExcerptLines:]
+	}
+	fmt.Fprintf(v.W, "        %s\n", head)
+	for _, l := range lines {
+		if len(l) > 200 {
+			l = strings.ToValidUTF8(l[:200], "") + "…"
+		}
+		fmt.Fprintf(v.W, "        | %s\n", Clean(l))
 	}
 }
 
