@@ -8,10 +8,12 @@ import (
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/logsearch"
 	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
+	"github.com/mend-sh/mend/steps/truncate"
 	"github.com/mend-sh/mend/steps/wait"
 	"github.com/mend-sh/mend/steps/x509"
 )
@@ -36,6 +38,7 @@ func Registry() *steps.Registry {
 			disk.Type{},
 			process.Type{},
 			listening.Type{},
+			logsearch.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
@@ -43,6 +46,7 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			truncate.Type{},
 		},
 	)
 	return reg

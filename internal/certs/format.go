@@ -1,4 +1,4 @@
-package x509step
+package certs
 
 import (
 	"crypto/sha256"
@@ -33,8 +33,13 @@ func HexColon(b []byte) string {
 
 // Fingerprint returns the SHA-256 fingerprint of the DER certificate in
 // HexColon form.
-func Fingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
+func Fingerprint(c *x509.Certificate) string { return FingerprintDER(c.Raw) }
+
+// FingerprintDER returns the SHA-256 fingerprint of der, a certificate's
+// DER bytes, in HexColon form: what `openssl x509 -fingerprint -sha256`
+// prints. It names certificates that do not parse, too.
+func FingerprintDER(der []byte) string {
+	sum := sha256.Sum256(der)
 	return HexColon(sum[:])
 }
 

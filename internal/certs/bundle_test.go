@@ -1,17 +1,17 @@
-package x509step_test
+package certs_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	x509step "github.com/mend-sh/mend/steps/x509"
-	"github.com/mend-sh/mend/steps/x509/x509test"
+	"github.com/mend-sh/mend/internal/certs"
+	"github.com/mend-sh/mend/internal/certs/certstest"
 )
 
 func TestParseBundle(t *testing.T) {
-	ca := x509test.NewCA(t, "Puppet CA: lab")
-	srv := ca.Issue(t, x509test.Options{CommonName: "etcd"})
+	ca := certstest.NewCA(t, "Puppet CA: lab")
+	srv := ca.Issue(t, certstest.Options{CommonName: "etcd"})
 	type result struct {
 		Fingerprints []string
 		Skipped      []string
@@ -22,12 +22,12 @@ func TestParseBundle(t *testing.T) {
 		data []byte
 		want result
 	}{
-		{"one PEM certificate", ca.PEM(), result{Fingerprints: []string{x509step.Fingerprint(ca.Cert.Cert)}}},
+		{"one PEM certificate", ca.PEM(), result{Fingerprints: []string{certs.Fingerprint(ca.Cert.Cert)}}},
 		{"bundle keeps file order", append(srv.PEM(), ca.PEM()...),
-			result{Fingerprints: []string{x509step.Fingerprint(srv.Cert), x509step.Fingerprint(ca.Cert.Cert)}}},
+			result{Fingerprints: []string{certs.Fingerprint(srv.Cert), certs.Fingerprint(ca.Cert.Cert)}}},
 		{"private key skipped, never parsed", append(srv.KeyPEM(t), srv.PEM()...),
-			result{Fingerprints: []string{x509step.Fingerprint(srv.Cert)}, Skipped: []string{"PRIVATE KEY"}}},
-		{"DER", srv.Cert.Raw, result{Fingerprints: []string{x509step.Fingerprint(srv.Cert)}}},
+			result{Fingerprints: []string{certs.Fingerprint(srv.Cert)}, Skipped: []string{"PRIVATE KEY"}}},
+		{"DER", srv.Cert.Raw, result{Fingerprints: []string{certs.Fingerprint(srv.Cert)}}},
 		{"key only", srv.KeyPEM(t), result{Skipped: nil, Err: "no certificate found"}},
 		{"empty", nil, result{Err: "no certificate found"}},
 		{"garbage", []byte("hello"), result{Err: "not PEM, and not DER either"}},
@@ -36,7 +36,7 @@ func TestParseBundle(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := x509step.ParseBundle(tc.data)
+			b, err := certs.ParseBundle(tc.data)
 			var got result
 			if err != nil {
 				got.Err = err.Error()
@@ -45,7 +45,7 @@ func TestParseBundle(t *testing.T) {
 				}
 			}
 			for _, c := range b.Certs {
-				got.Fingerprints = append(got.Fingerprints, x509step.Fingerprint(c))
+				got.Fingerprints = append(got.Fingerprints, certs.Fingerprint(c))
 			}
 			got.Skipped = b.Skipped
 			if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -66,12 +66,12 @@ func TestHexColon(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, x509step.HexColon(tc.in)); diff != "" {
+			if diff := cmp.Diff(tc.want, certs.HexColon(tc.in)); diff != "" {
 				t.Errorf("HexColon(%x) (-want +got):\n%s", tc.in, diff)
 			}
 		})
 	}
-	if got := x509step.ShortFingerprint("AB:CD:EF:01:23:45:67:89"); got != "AB:CD:EF:01:23:45…" {
+	if got := certs.ShortFingerprint("AB:CD:EF:01:23:45:67:89"); got != "AB:CD:EF:01:23:45…" {
 		t.Errorf("ShortFingerprint = %q", got)
 	}
 }

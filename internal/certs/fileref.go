@@ -1,4 +1,4 @@
-package x509step
+package certs
 
 import (
 	"context"

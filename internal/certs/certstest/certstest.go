@@ -1,4 +1,4 @@
-package x509test
+package certstest
 
 import (
 	"crypto/ecdsa"
