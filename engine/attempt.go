@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -23,12 +24,15 @@ type attemptResult struct {
 }
 
 // attempt runs the step once, under its timeout, then its expectations.
-func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh steps.MutableHost) attemptResult {
+func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh steps.MutableHost) (res attemptResult) {
 	sctx, cancel := withTimeout(ctx, st.Timeout)
 	defer cancel()
-	var res attemptResult
 	ev := evaluator{scope: r.scope, host: t.host}
 	typ := r.stepType(st)
+	rec := &evidence{sensitive: t.sensitive}
+	if mh != nil {
+		mh = recordingHost{mh, rec}
+	}
 	switch st.Phase {
 	case runbooks.Diagnose:
 		var host steps.Host
@@ -46,6 +50,11 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
 	}
 	res.err = locate(st, res.err)
+	defer func() {
+		if res.raw == nil {
+			res.raw = rec.bytes() // a step whose output has no stdout: what its commands printed
+		}
+	}()
 	if res.err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		res.err = steps.Errorf(steps.ClassTimeout, "%s: timed out after %s: %v", st.Address(), st.Timeout, res.err)
 	}
@@ -149,6 +158,12 @@ func (r *runner) finish(st *runbooks.Step, t *hostTask, res attemptResult) {
 	hr := t.result
 	hr.Summary = r.redact.String(res.summary)
 	hr.Details = r.redact.Strings(res.details)
+	if res.raw != nil {
+		// Redact before excerpting and hashing: a secret cut in two by the
+		// excerpt would escape redaction, and a hash of a secret invites
+		// guessing.
+		hr.OutputSHA256, hr.OutputExcerpt = audit.Excerpt([]byte(r.redact.String(string(res.raw))))
+	}
 	if res.output != cty.NilVal {
 		t.output = res.output
 		t.marked = res.marked

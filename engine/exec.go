@@ -176,7 +176,7 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	t.result.DurationMS = time.Since(start).Milliseconds()
 	out.changed = changed
 	r.finish(st, t, out)
-	if err := r.audit.stepFinish(st.Address(), mh, t.name(), t.result, out.raw, out.exit); err != nil {
+	if err := r.audit.stepFinish(st.Address(), mh, t.name(), t.result, out.exit); err != nil {
 		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
 		t.result.Error = r.redact.String(err.Error())
 	}
@@ -185,7 +185,7 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 // recordUnstarted writes a finish record for a host that could not even be
 // reached, so the audit log shows the attempt.
 func (r *runner) recordUnstarted(st *runbooks.Step, t *hostTask) {
-	if err := r.audit.stepFinish(st.Address(), nil, t.name(), t.result, nil, nil); err != nil {
+	if err := r.audit.stepFinish(st.Address(), nil, t.name(), t.result, nil); err != nil {
 		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
 	}
 }

@@ -60,23 +60,25 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	changed := cty.False
 	for _, t := range tasks {
 		sr.Hosts = append(sr.Hosts, t.result)
-		outs = append(outs, hostOutput{host: t.name(), output: t.output})
-		if t.marked != cty.NilVal {
-			anyMarked = true
-			marked = append(marked, hostOutput{host: t.name(), output: t.marked})
-		} else {
-			marked = append(marked, hostOutput{host: t.name(), output: t.output})
-		}
+		hostChanged := cty.BoolVal(t.changed)
 		switch {
 		case t.changed:
 			changed = cty.True
 		case t.result.Status == StatusChange || t.result.Status == StatusUnknown:
 			// A plan cannot know yet whether the repair will change
 			// anything: what depends on it is "known at apply".
+			hostChanged = cty.UnknownVal(cty.Bool)
 			if changed != cty.True {
 				changed = cty.UnknownVal(cty.Bool)
 			}
 		}
+		o := hostOutput{host: t.name(), output: t.output, status: t.result.Status, changed: hostChanged}
+		outs = append(outs, o)
+		if t.marked != cty.NilVal {
+			anyMarked = true
+			o.output = t.marked
+		}
+		marked = append(marked, o)
 	}
 	r.scope.set(st, stepValue(st, r.stepType(st), outs, changed))
 	if anyMarked {

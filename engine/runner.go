@@ -28,6 +28,9 @@ type runner struct {
 	// on_failure = "stop", refused gate, audit failure).
 	stopped string
 	mu      sync.Mutex // guards stopped while hosts run in parallel
+	// targetsOf holds the host names of every step whose targets are
+	// known, for singleHostRefs.
+	targetsOf map[string][]string
 }
 
 func (e *Engine) newRunner(req Request, mode Mode) *runner {
@@ -40,12 +43,13 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		Title:         rb.Title,
 	}
 	r := &runner{
-		e:      e,
-		req:    req,
-		mode:   mode,
-		run:    run,
-		scope:  newScope(req.Vars),
-		redact: newRedactor(req.Vars),
+		e:         e,
+		req:       req,
+		mode:      mode,
+		run:       run,
+		scope:     newScope(req.Vars, req.Inventory, e.opts.Now()),
+		redact:    newRedactor(req.Vars),
+		targetsOf: map[string][]string{},
 	}
 	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}
 	r.conns = &connections{connector: e.opts.Connector, inventory: req.Inventory, audit: r.audit}
@@ -105,22 +109,25 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		sr.Status = StatusDeferred
 		sr.Reason = fmt.Sprintf("runs after %s, which would change something; known at apply", r.pending)
 		r.scope.set(st, cty.UnknownVal(r.valueType(st)))
+		if targets, known, err := r.targets(st); err == nil && known {
+			r.targetsOf[st.Address()] = hostNames(targets)
+		}
+		return sr
+	}
+	if diags := singleHostRefs(stepTraversals(st), r.targetsOf); diags.HasErrors() {
+		r.failWhole(st, sr, "", diagErr(diags))
+		r.afterStep(st, sr)
 		return sr
 	}
 
 	targets, known, err := r.targets(st)
+	if err == nil && known {
+		r.targetsOf[st.Address()] = hostNames(targets)
+	}
 	switch {
 	case err != nil:
-		// `on` itself failed: no host can be named. The step fails with the
-		// `on` expression as its host label, is audited, and has a null
-		// value so later references fail clearly, not confusingly.
-		hr := &HostRun{Host: "on = " + sourceText(r.req.Runbook, st.On.Range()), Status: StatusFailed,
-			Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
-		sr.Hosts = []*HostRun{hr}
-		r.scope.set(st, cty.NullVal(r.valueType(st)))
-		if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil, nil); aerr != nil {
-			r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
-		}
+		// `on` itself failed: no host can be named.
+		r.failWhole(st, sr, "on = "+sourceText(r.req.Runbook, st.On.Range()), err)
 	case known && len(targets) == 0:
 		sr.Status, sr.Reason = StatusSkipped, "on resolved to no hosts"
 		r.scope.set(st, stepValue(st, r.stepType(st), nil, cty.False))
@@ -144,6 +151,19 @@ func (r *runner) stepType(st *runbooks.Step) steps.Type {
 // valueType is the type of the step's value as expressions see it.
 func (r *runner) valueType(st *runbooks.Step) cty.Type {
 	return runbooks.StepValueType(r.stepType(st).Output(), st.Phase)
+}
+
+// failWhole fails a step before any host ran it (its `on` failed, or it
+// refers to something it cannot): the step fails with label as its host
+// label, is audited, and has a null value so later references fail
+// clearly, not confusingly.
+func (r *runner) failWhole(st *runbooks.Step, sr *StepRun, label string, err error) {
+	hr := &HostRun{Host: label, Status: StatusFailed, Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
+	sr.Hosts = []*HostRun{hr}
+	r.scope.set(st, cty.NullVal(r.valueType(st)))
+	if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil); aerr != nil {
+		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
+	}
 }
 
 // unknownStatus is how a plan shows a step whose outcome it cannot know.
