@@ -22,6 +22,9 @@ func (a *app) auditCommand() *cobra.Command {
 				return err
 			}
 			rep, err := audit.Verify(path)
+			for _, w := range rep.Warnings {
+				fmt.Fprintf(a.stderr, "%s: warning: %s\n", path, w)
+			}
 			if err != nil {
 				fmt.Fprintf(a.stderr, "%s: FAILED: %s\n", path, views.CleanBlock(err.Error()))
 				return errSilent

@@ -7,9 +7,13 @@ import (
 	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/logsearch"
+	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
+	"github.com/mend-sh/mend/steps/truncate"
 	"github.com/mend-sh/mend/steps/wait"
 	"github.com/mend-sh/mend/steps/x509"
 )
@@ -32,6 +36,9 @@ func Registry() *steps.Registry {
 			puppet.Noop{},
 			assert.Type{},
 			disk.Type{},
+			process.Type{},
+			listening.Type{},
+			logsearch.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
@@ -39,6 +46,7 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			truncate.Type{},
 		},
 	)
 	return reg
