@@ -23,7 +23,7 @@ func (a *app) auditCommand() *cobra.Command {
 			}
 			rep, err := audit.Verify(path)
 			for _, w := range rep.Warnings {
-				fmt.Fprintf(a.stderr, "%s: warning: %s\n", path, w)
+				fmt.Fprintf(a.stderr, "%s: warning: %s\n", path, views.Clean(w))
 			}
 			if err != nil {
 				fmt.Fprintf(a.stderr, "%s: FAILED: %s\n", path, views.CleanBlock(err.Error()))
@@ -43,7 +43,7 @@ func (a *app) auditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return audit.Show(a.stdout, recs, runID)
+			return views.AuditRun(a.stdout, recs, runID)
 		},
 	}
 	show.Flags().StringVar(&runID, "run", "", "run id to show (default: the last run; see `mend audit runs`)")
