@@ -43,7 +43,10 @@ func (Type) Output() cty.Type { return cty.Object(map[string]cty.Type{"ok": cty.
 // ValidateConfig rejects an empty message: a failed assertion must say
 // what it means.
 func (Type) ValidateConfig(config any) error {
-	c := config.(*Config)
+	c, err := steps.ConfigAs[*Config](config)
+	if err != nil {
+		return err
+	}
 	if strings.TrimSpace(c.Message) == "" {
 		return steps.Errorf(steps.ClassConfig, "assert: message must not be empty")
 	}
@@ -55,7 +58,10 @@ func (Type) ValidateConfig(config any) error {
 // the output, so the engine both halts and records ok = false. It touches
 // no host.
 func (Type) Diagnose(_ context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c := req.Config.(*Config)
+	c, err := steps.ConfigAs[*Config](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	resp := steps.DiagnoseResponse{
 		Output:  cty.ObjectVal(map[string]cty.Value{"ok": cty.BoolVal(c.Condition)}),
 		Summary: "true",

@@ -4,6 +4,7 @@ import (
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
+	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
@@ -32,6 +33,7 @@ func Registry() *steps.Registry {
 			service.Status{},
 			puppet.Noop{},
 			assert.Type{},
+			disk.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{

@@ -94,17 +94,6 @@ func validateGuards(c *RepairConfig) error {
 	return nil
 }
 
-// configOf returns the decoded config, or an internal error when the
-// engine passed something else.
-func configOf[T any](config any) (*T, error) {
-	c, ok := config.(*T)
-	if !ok || c == nil {
-		var zero T
-		return nil, steps.Errorf(steps.ClassInternal, "command: config is %T, want %T", config, &zero)
-	}
-	return c, nil
-}
-
 // expectedText renders an exit code set: "0", "0 or 2", "0, 1 or 2".
 func expectedText(codes []int) string {
 	parts := make([]string, len(codes))

@@ -21,7 +21,7 @@ func TestValidateConfig(t *testing.T) {
 		{"diagnose empty command", Diagnose{}, &DiagnoseConfig{Command: "  \n"}, "command must not be empty"},
 		{"diagnose exit code too big", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{256}}, "expect_exit: 256 is not an exit status (0 to 255)"},
 		{"diagnose negative exit code", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{-1}}, "expect_exit: -1 is not an exit status (0 to 255)"},
-		{"diagnose wrong config type", Diagnose{}, &RepairConfig{Command: "true"}, "command: config is *command.RepairConfig, want *command.DiagnoseConfig"},
+		{"diagnose wrong config type", Diagnose{}, &RepairConfig{Command: "true"}, "step config is *command.RepairConfig, want *command.DiagnoseConfig (a bug in mend: please report it)"},
 		{"repair valid", Repair{}, &RepairConfig{Command: "true", Creates: "/var/lib/x", Unless: "false"}, ""},
 		{"repair relative creates", Repair{}, &RepairConfig{Command: "true", Creates: "var/lib/x"}, `creates must be an absolute path, got "var/lib/x"`},
 		{"repair blank unless", Repair{}, &RepairConfig{Command: "true", Unless: " "}, "unless must be a command, got only spaces"},

@@ -29,7 +29,7 @@ func (Diagnose) Output() cty.Type { return cty.Object(outputAttrs()) }
 
 // ValidateConfig rejects an empty command and exit codes outside 0-255.
 func (Diagnose) ValidateConfig(config any) error {
-	c, err := configOf[DiagnoseConfig](config)
+	c, err := steps.ConfigAs[*DiagnoseConfig](config)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (Diagnose) ValidateConfig(config any) error {
 // class step. An error from the host (unreachable, ctx done) returns no
 // output.
 func (Diagnose) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := configOf[DiagnoseConfig](req.Config)
+	c, err := steps.ConfigAs[*DiagnoseConfig](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

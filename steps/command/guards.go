@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -17,7 +18,7 @@ func skipReason(ctx context.Context, host steps.Host, c *RepairConfig) (string, 
 		return "", errNoHost
 	}
 	if c.Creates != "" {
-		r, err := host.Exec(ctx, steps.ExecRequest{Command: "test -e " + shellQuote(c.Creates)})
+		r, err := host.Exec(ctx, steps.ExecRequest{Command: "test -e " + shell.Quote(c.Creates)})
 		if err != nil {
 			return "", fmt.Errorf("checking creates %s: %w", c.Creates, err)
 		}
@@ -46,11 +47,6 @@ var errNoHost = steps.Errorf(steps.ClassConfig, "command: the step needs a host 
 
 // hasGuards reports whether apply might skip the command.
 func hasGuards(c *RepairConfig) bool { return c.Creates != "" || c.Unless != "" }
-
-// shellQuote quotes s as one POSIX shell word.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
 
 // brief is the first line of a command, at most 60 bytes, for summaries.
 func brief(command string) string {

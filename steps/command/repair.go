@@ -40,7 +40,7 @@ func (Repair) Dangerous() bool { return false }
 // ValidateConfig checks the command and exit codes as Diagnose does, that
 // creates is absolute and that unless is not blank.
 func (Repair) ValidateConfig(config any) error {
-	c, err := configOf[RepairConfig](config)
+	c, err := steps.ConfigAs[*RepairConfig](config)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (Repair) ValidateConfig(config any) error {
 // whose output is unknown until apply (json is null when json = false;
 // skipped is false when there are no guards).
 func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResponse, error) {
-	c, err := configOf[RepairConfig](req.Config)
+	c, err := steps.ConfigAs[*RepairConfig](req.Config)
 	if err != nil {
 		return steps.PlanResponse{}, err
 	}
@@ -81,7 +81,7 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 // (ctx done, connection lost) also reports Changed: the command may have
 // started.
 func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyResponse, error) {
-	c, err := configOf[RepairConfig](req.Config)
+	c, err := steps.ConfigAs[*RepairConfig](req.Config)
 	if err != nil {
 		return steps.ApplyResponse{}, err
 	}

@@ -73,7 +73,11 @@ func (Status) NewConfig() any { return &Config{} }
 // ValidateConfig checks the endpoints, that the three files are named,
 // the durations and the number of samples (1 to MaxSamples).
 func (Status) ValidateConfig(config any) error {
-	_, err := config.(*Config).parse()
+	cfg, err := steps.ConfigAs[*Config](config)
+	if err != nil {
+		return err
+	}
+	_, err = cfg.parse()
 	return err
 }
 

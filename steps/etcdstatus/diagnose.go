@@ -22,7 +22,10 @@ import (
 // RPC by call_timeout; a round takes at most dial_timeout + 2 *
 // call_timeout, since endpoints are probed at the same time.
 func (Status) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	cfg := req.Config.(*Config)
+	cfg, err := steps.ConfigAs[*Config](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	if req.Host == nil {
 		return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig,
 			"etcd_status: no target host: put the step `on` the host to look at etcd from")

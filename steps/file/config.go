@@ -64,14 +64,3 @@ func validateName(arg, name string) error {
 	}
 	return nil
 }
-
-// configOf returns the decoded config, or an internal error when the
-// engine passed something else.
-func configOf[T any](config any) (*T, error) {
-	c, ok := config.(*T)
-	if !ok || c == nil {
-		var zero T
-		return nil, steps.Errorf(steps.ClassInternal, "file: config is %T, want %T", config, &zero)
-	}
-	return c, nil
-}

@@ -105,7 +105,7 @@ func TestValidateConfig(t *testing.T) {
 		{"group with space", Repair{}, &Config{Path: "/x", Group: "a b"}, `group must be a single name, got "a b"`},
 		{"file_read valid", Read{}, &ReadConfig{Path: "/etc/x"}, ""},
 		{"file_read relative", Read{}, &ReadConfig{Path: "x"}, `path must be absolute, got "x"`},
-		{"wrong config type", Read{}, &Config{Path: "/x"}, "file: config is *file.Config, want *file.ReadConfig"},
+		{"wrong config type", Read{}, &Config{Path: "/x"}, "step config is *file.Config, want *file.ReadConfig (a bug in mend: please report it)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -45,7 +45,7 @@ func (Read) Output() cty.Type {
 
 // ValidateConfig requires an absolute, clean path.
 func (Read) ValidateConfig(config any) error {
-	c, err := configOf[ReadConfig](config)
+	c, err := steps.ConfigAs[*ReadConfig](config)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (Read) ValidateConfig(config any) error {
 // Diagnose reads the file through req.Host. Details describe the
 // certificates the file holds, if any; the summary never shows content.
 func (Read) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := configOf[ReadConfig](req.Config)
+	c, err := steps.ConfigAs[*ReadConfig](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

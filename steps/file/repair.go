@@ -45,7 +45,7 @@ func (Repair) Dangerous() bool { return false }
 // ValidateConfig requires an absolute, clean path, an octal mode of at
 // most 07777 (not 0000) and single-word owner and group names.
 func (Repair) ValidateConfig(config any) error {
-	c, err := configOf[Config](config)
+	c, err := steps.ConfigAs[*Config](config)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 
 // load decodes the config and reads the file's current state.
 func load(ctx context.Context, config any, host steps.Host) (desired, steps.File, delta, error) {
-	c, err := configOf[Config](config)
+	c, err := steps.ConfigAs[*Config](config)
 	if err != nil {
 		return desired{}, steps.File{}, delta{}, err
 	}

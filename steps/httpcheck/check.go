@@ -59,7 +59,11 @@ func (Type) Output() cty.Type {
 
 // ValidateConfig checks the URL, method and expected statuses.
 func (Type) ValidateConfig(config any) error {
-	_, err := config.(*Config).parse()
+	cfg, err := steps.ConfigAs[*Config](config)
+	if err != nil {
+		return err
+	}
+	_, err = cfg.parse()
 	return err
 }
 
@@ -77,7 +81,11 @@ type result struct {
 // attempted: invalid arguments, an unreadable ca_file, the SSH connection
 // to the host lost, or the run canceled.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	r, err := req.Config.(*Config).parse()
+	cfg, err := steps.ConfigAs[*Config](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
+	r, err := cfg.parse()
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -96,7 +96,11 @@ func (Agent) Output() cty.Type {
 
 // ValidateConfig checks the action, the reason and the lockfile path.
 func (Agent) ValidateConfig(config any) error {
-	_, err := config.(*AgentConfig).parse()
+	cfg, err := steps.ConfigAs[*AgentConfig](config)
+	if err != nil {
+		return err
+	}
+	_, err = cfg.parse()
 	return err
 }
 

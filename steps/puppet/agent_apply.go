@@ -18,7 +18,11 @@ import (
 //     noise excluded), or with the agent's "administratively disabled"
 //     line when the run was skipped.
 func (Agent) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyResponse, error) {
-	s, err := req.Config.(*AgentConfig).parse()
+	cfg, err := steps.ConfigAs[*AgentConfig](req.Config)
+	if err != nil {
+		return steps.ApplyResponse{}, err
+	}
+	s, err := cfg.parse()
 	if err != nil {
 		return steps.ApplyResponse{}, err
 	}

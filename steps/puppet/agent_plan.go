@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mend-sh/mend/internal/shell"
+
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/mend-sh/mend/steps"
@@ -13,7 +15,11 @@ import (
 // already disabled with the same reason, or enabling an enabled one, is a
 // no-op; a run always is a change, previewed with its exact command.
 func (Agent) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResponse, error) {
-	s, err := req.Config.(*AgentConfig).parse()
+	cfg, err := steps.ConfigAs[*AgentConfig](req.Config)
+	if err != nil {
+		return steps.PlanResponse{}, err
+	}
+	s, err := cfg.parse()
 	if err != nil {
 		return steps.PlanResponse{}, err
 	}
@@ -67,4 +73,4 @@ func (s agentSettings) plan(lock lockState) steps.PlanResponse {
 }
 
 // removeCommand is the exact command enable runs.
-func removeCommand(path string) string { return "rm -f -- " + shellQuote(path) }
+func removeCommand(path string) string { return "rm -f -- " + shell.Quote(path) }

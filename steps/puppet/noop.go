@@ -69,7 +69,10 @@ func (Noop) Output() cty.Type {
 
 // ValidateConfig checks that paths and summary_file are absolute.
 func (Noop) ValidateConfig(config any) error {
-	c := config.(*NoopConfig)
+	c, err := steps.ConfigAs[*NoopConfig](config)
+	if err != nil {
+		return err
+	}
 	for _, p := range c.Paths {
 		if !strings.HasPrefix(p, "/") {
 			return steps.Errorf(steps.ClassConfig, "puppet_noop: path %q is not absolute", p)
@@ -86,7 +89,10 @@ func (Noop) ValidateConfig(config any) error {
 // because the agent is disabled, or failed resources in the summary are
 // errors: such a run cannot vouch for the paths.
 func (n Noop) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c := req.Config.(*NoopConfig)
+	c, err := steps.ConfigAs[*NoopConfig](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	if err := n.ValidateConfig(c); err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

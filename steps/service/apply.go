@@ -22,7 +22,11 @@ const commandGrace = 5 * time.Second
 // with an error saying so. The output is the last state seen, with the
 // previous instance, also when the proof fails.
 func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyResponse, error) {
-	s, err := req.Config.(*RepairConfig).parse()
+	cfg, err := steps.ConfigAs[*RepairConfig](req.Config)
+	if err != nil {
+		return steps.ApplyResponse{}, err
+	}
+	s, err := cfg.parse()
 	if err != nil {
 		return steps.ApplyResponse{}, err
 	}

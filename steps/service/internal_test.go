@@ -7,23 +7,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestShellQuote(t *testing.T) {
-	tests := map[string]string{
-		"kube-apiserver":      "kube-apiserver",
-		"getty@tty1.service":  "getty@tty1.service",
-		"/srv/lab/hosts/A/sv": "/srv/lab/hosts/A/sv",
-		"/srv/my services":    "'/srv/my services'",
-		"it's":                `'it'\''s'`,
-		"":                    "''",
-		"$(reboot)":           "'$(reboot)'",
-	}
-	for in, want := range tests {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestRunitCommand(t *testing.T) {
 	r := runit{svdir: "/srv/my sv", name: "etcd"}
 	got := []string{r.command("restart", 30*time.Second), r.command("stop", 1500*time.Millisecond), r.command("start", 0)}

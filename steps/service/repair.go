@@ -44,7 +44,11 @@ func repairAttrs() map[string]cty.Type {
 
 // ValidateConfig checks the name, supervisor, action and durations.
 func (Repair) ValidateConfig(config any) error {
-	_, err := config.(*RepairConfig).parse()
+	cfg, err := steps.ConfigAs[*RepairConfig](config)
+	if err != nil {
+		return err
+	}
+	_, err = cfg.parse()
 	return err
 }
 
@@ -65,7 +69,11 @@ func decide(action string, before State) steps.Action {
 // The planned output knows the previous instance; the state after is
 // unknown until Apply, except for a no-op.
 func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResponse, error) {
-	s, err := req.Config.(*RepairConfig).parse()
+	cfg, err := steps.ConfigAs[*RepairConfig](req.Config)
+	if err != nil {
+		return steps.PlanResponse{}, err
+	}
+	s, err := cfg.parse()
 	if err != nil {
 		return steps.PlanResponse{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -20,14 +21,14 @@ type runit struct{ svdir, name string }
 func (r runit) String() string { return fmt.Sprintf("runit service %q in %s", r.name, r.svdir) }
 
 // svPrefix is `SVDIR=<dir> sv`: sv looks services up in SVDIR.
-func (r runit) svPrefix() string { return "SVDIR=" + shellQuote(r.svdir) + " sv" }
+func (r runit) svPrefix() string { return "SVDIR=" + shell.Quote(r.svdir) + " sv" }
 
 // command is `SVDIR=<dir> sv -w <seconds> -v <action> <name>`: -v makes sv
 // wait (up to -w seconds) until the state changed and exit non-zero on a
 // timeout; a plain `sv down` returns before anything happened.
 func (r runit) command(action string, wait time.Duration) string {
 	secs := max(int(math.Ceil(wait.Seconds())), 1)
-	return fmt.Sprintf("%s -w %d -v %s %s", r.svPrefix(), secs, action, shellQuote(r.name))
+	return fmt.Sprintf("%s -w %d -v %s %s", r.svPrefix(), secs, action, shell.Quote(r.name))
 }
 
 func (r runit) statusFile() string { return path.Join(r.svdir, r.name, "supervise", "status") }
@@ -65,7 +66,7 @@ func (r runit) status(ctx context.Context, h steps.Host) (State, error) {
 }
 
 func (r runit) svStatus(ctx context.Context, h steps.Host) (State, error) {
-	cmd := r.svPrefix() + " status " + shellQuote(r.name)
+	cmd := r.svPrefix() + " status " + shell.Quote(r.name)
 	res, err := h.Exec(ctx, steps.ExecRequest{Command: cmd})
 	if err != nil {
 		return State{}, fmt.Errorf("%s: %w", r, err)

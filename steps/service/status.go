@@ -30,8 +30,11 @@ func (Status) Output() cty.Type { return cty.Object(statusAttrs) }
 
 // ValidateConfig checks the name and the supervisor.
 func (Status) ValidateConfig(config any) error {
-	c := config.(*StatusConfig)
-	_, err := newSupervisor(c.Name, c.Supervisor, c.SVDir)
+	c, err := steps.ConfigAs[*StatusConfig](config)
+	if err != nil {
+		return err
+	}
+	_, err = newSupervisor(c.Name, c.Supervisor, c.SVDir)
 	return err
 }
 
@@ -39,7 +42,10 @@ func (Status) ValidateConfig(config any) error {
 // result (active = false), not an error; a service the supervisor does not
 // know, or a supervisor that does not answer, is an error.
 func (Status) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c := req.Config.(*StatusConfig)
+	c, err := steps.ConfigAs[*StatusConfig](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	sup, err := newSupervisor(c.Name, c.Supervisor, c.SVDir)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err

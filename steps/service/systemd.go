@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -27,14 +28,14 @@ func (s systemd) String() string { return fmt.Sprintf("systemd unit %q", s.unit)
 // host's seconds since boot, to turn the monotonic start time into an
 // uptime by the host's own clock.
 func (s systemd) statusCommand() string {
-	return "systemctl show -p " + showProperties + " " + shellQuote(s.unit) +
+	return "systemctl show -p " + showProperties + " " + shell.Quote(s.unit) +
 		` && echo "HostUptime=$(cut -d' ' -f1 /proc/uptime)"`
 }
 
 // command is `systemctl <action> <unit>`. systemctl waits for the job
 // itself (for Type=notify, until READY=1); wait is enforced by the caller.
 func (s systemd) command(action string, _ time.Duration) string {
-	return "systemctl " + action + " " + shellQuote(s.unit)
+	return "systemctl " + action + " " + shell.Quote(s.unit)
 }
 
 func (s systemd) status(ctx context.Context, h steps.Host) (State, error) {

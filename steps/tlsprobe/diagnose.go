@@ -25,7 +25,10 @@ import (
 // DefaultTimeout when the step has none; ctx's own deadline (the step's
 // timeout) bounds them all together.
 func (Probe) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	cfg := req.Config.(*Config)
+	cfg, err := steps.ConfigAs[*Config](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	if req.Host == nil {
 		return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig,
 			"tls_probe: no target host: put the step `on` the host to probe from")

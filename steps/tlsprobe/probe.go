@@ -71,7 +71,10 @@ func (Probe) NewConfig() any { return &Config{} }
 // given and the form of each endpoint, that cert_file and key_file come
 // together, and the shape of candidate_ca_files (when known).
 func (Probe) ValidateConfig(config any) error {
-	cfg := config.(*Config)
+	cfg, err := steps.ConfigAs[*Config](config)
+	if err != nil {
+		return err
+	}
 	if _, err := cfg.targets(); err != nil {
 		return err
 	}
@@ -84,7 +87,7 @@ func (Probe) ValidateConfig(config any) error {
 	if v := cfg.CandidateCAFiles; v != cty.NilVal && !v.IsWhollyKnown() {
 		return nil
 	}
-	_, err := cfg.candidates()
+	_, err = cfg.candidates()
 	return err
 }
 

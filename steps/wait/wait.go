@@ -52,7 +52,11 @@ func (*Type) Output() cty.Type {
 
 // ValidateConfig checks the check type and the durations.
 func (t *Type) ValidateConfig(config any) error {
-	_, err := t.parse(config.(*Config))
+	cfg, err := steps.ConfigAs[*Config](config)
+	if err != nil {
+		return err
+	}
+	_, err = t.parse(cfg)
 	return err
 }
 
@@ -69,7 +73,10 @@ func (t *Type) ValidateConfig(config any) error {
 //
 // The output is returned in every case but the config errors.
 func (t *Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c := req.Config.(*Config)
+	c, err := steps.ConfigAs[*Config](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	s, err := t.parse(c)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err

@@ -52,8 +52,11 @@ func (Compare) NewConfig() any { return &CompareConfig{} }
 // ValidateConfig checks that a and b are file references (see
 // ParseFileRef); parts not known yet are left for Diagnose.
 func (Compare) ValidateConfig(config any) error {
-	cfg := config.(*CompareConfig)
-	_, err := cfg.refs()
+	cfg, err := steps.ConfigAs[*CompareConfig](config)
+	if err != nil {
+		return err
+	}
+	_, err = cfg.refs()
 	return err
 }
 
@@ -79,7 +82,10 @@ func (cfg *CompareConfig) refs() ([2]FileRef, error) {
 // that cannot be read or holds no certificate is an error; any comparison
 // result, including "different", is a successful diagnosis.
 func (Compare) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	cfg := req.Config.(*CompareConfig)
+	cfg, err := steps.ConfigAs[*CompareConfig](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	refs, err := cfg.refs()
 	if err != nil {
 		return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "%v", err)

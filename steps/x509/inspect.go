@@ -54,7 +54,10 @@ func (Inspect) NewConfig() any { return &InspectConfig{} }
 
 // ValidateConfig rejects an empty path and a ca_host without a ca_path.
 func (Inspect) ValidateConfig(config any) error {
-	cfg := config.(*InspectConfig)
+	cfg, err := steps.ConfigAs[*InspectConfig](config)
+	if err != nil {
+		return err
+	}
 	if cfg.Path == "" {
 		return errors.New("x509_inspect: path is empty")
 	}
@@ -68,7 +71,10 @@ func (Inspect) ValidateConfig(config any) error {
 // unreadable or certificate-less file is an error; a chain that does not
 // verify is not (chains_to_ca is false and chain_error says why).
 func (Inspect) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	cfg := req.Config.(*InspectConfig)
+	cfg, err := steps.ConfigAs[*InspectConfig](req.Config)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
 	f, err := ReadRef(ctx, req.Host, req.Hosts, FileRef{Host: cfg.Host, Path: cfg.Path})
 	if err != nil {
 		return steps.DiagnoseResponse{}, prefix("x509_inspect", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 	"golang.org/x/crypto/ssh"
 )
@@ -113,7 +114,7 @@ func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 // 128+n for a signal included.
 func wrapCommand(command string, sudo bool, marker string) string {
 	inner := `echo "` + marker + `$$" >&2; __mend_c=$1; shift; LC_ALL=C; export LC_ALL; eval "unset __mend_c; $__mend_c"`
-	run := "/bin/sh -c " + shellQuote(inner) + " mend " + shellQuote(command)
+	run := "/bin/sh -c " + shell.Quote(inner) + " mend " + shell.Quote(command)
 	if !sudo {
 		return "LC_ALL=C; export LC_ALL; exec " + run
 	}
@@ -163,7 +164,7 @@ func (h *Host) killGroup(pgid int, sudo bool) {
 	}
 	defer ks.Close()
 	script := fmt.Sprintf("g=%d\n", pgid) + killScript
-	script = "/bin/sh -c " + shellQuote(script)
+	script = "/bin/sh -c " + shell.Quote(script)
 	if sudo {
 		script = "sudo -n " + script
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -64,7 +65,7 @@ func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps
 		backup = "1"
 	}
 	vars := fmt.Sprintf("p=%s want=%s mode=%s owner=%s group=%s backup=%s\n",
-		shellQuote(req.Path), want, shellQuote(mode), shellQuote(req.Owner), shellQuote(req.Group), backup)
+		shell.Quote(req.Path), want, shell.Quote(mode), shell.Quote(req.Owner), shell.Quote(req.Group), backup)
 	r, err := h.run(ctx, runRequest{op: "write " + req.Path, command: vars + writeScript, stdin: req.Content, sudo: h.sudo})
 	if err != nil {
 		return steps.WriteFileResult{}, err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -163,5 +164,5 @@ func changedKeyError(addr string, key ssh.PublicKey, want []knownhosts.KnownKey)
 			"If the change is expected, remove the old key (ssh-keygen -R %s -f %s) and verify the new one; "+
 			"accept-new never accepts a changed key",
 		addr, key.Type(), ssh.FingerprintSHA256(key), strings.Join(old, ", "),
-		shellQuote(knownhosts.Normalize(addr)), shellQuote(want[0].Filename))
+		shell.Quote(knownhosts.Normalize(addr)), shell.Quote(want[0].Filename))
 }

@@ -111,8 +111,3 @@ func (f *pgidFilter) found() bool {
 	defer f.mu.Unlock()
 	return f.seen
 }
-
-// shellQuote quotes s for POSIX sh as one word.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -55,7 +56,7 @@ func (h *Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
 	if path == "" {
 		return steps.File{}, steps.Errorf(steps.ClassConfig, "read file: empty path")
 	}
-	command := fmt.Sprintf("p=%s max=%d\n", shellQuote(path), maxReadFile) + readScript
+	command := fmt.Sprintf("p=%s max=%d\n", shell.Quote(path), maxReadFile) + readScript
 	r, err := h.run(ctx, runRequest{op: "read " + path, command: command, sudo: h.sudo, maxStdout: maxReadFile + 1 + 4096})
 	if err != nil {
 		return steps.File{}, err

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/shell"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -72,7 +74,7 @@ func sharedDir(t *testing.T, owner int) string {
 func writeVars(p string, content []byte, owner, group string) string {
 	sum := sha256.Sum256(content)
 	return fmt.Sprintf("p=%s want=%s mode='' owner=%s group=%s backup=0\n",
-		shellQuote(p), hex.EncodeToString(sum[:]), shellQuote(owner), shellQuote(group))
+		shell.Quote(p), hex.EncodeToString(sum[:]), shell.Quote(owner), shell.Quote(group))
 }
 
 // TestWriteScriptUnprivilegedChown: a login user that cannot give the new
@@ -140,7 +142,7 @@ func TestReadScriptUnsearchableDirectory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := runScript(t, tt.uid, fmt.Sprintf("p=%s max=100\n", shellQuote(tt.path))+readScript, nil)
+			r := runScript(t, tt.uid, fmt.Sprintf("p=%s max=100\n", shell.Quote(tt.path))+readScript, nil)
 			if r.code != tt.wantCode {
 				t.Fatalf("exit %d (stdout %q, stderr %q), want %d", r.code, r.stdout, r.stderr, tt.wantCode)
 			}
@@ -170,7 +172,7 @@ func TestReadScriptStopsPastTheCap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.max), func(t *testing.T) {
-			r := runScript(t, -1, fmt.Sprintf("p=%s max=%d\n", shellQuote(p), tt.max)+readScript, nil)
+			r := runScript(t, -1, fmt.Sprintf("p=%s max=%d\n", shell.Quote(p), tt.max)+readScript, nil)
 			_, body, _ := strings.Cut(r.stdout, "\n")
 			if diff := cmp.Diff(tt.want, body); r.code != 0 || diff != "" {
 				t.Errorf("exit %d, stderr %q, content (-want +got):\n%s", r.code, r.stderr, diff)

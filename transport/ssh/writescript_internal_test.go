@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mend-sh/mend/internal/shell"
 )
 
 // These run the remote scripts with the local /bin/sh, to reach failure
@@ -19,7 +21,7 @@ func TestWriteScriptHashMismatchLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "f")
 	os.WriteFile(p, []byte("old"), 0o644)
-	vars := "p=" + shellQuote(p) + " want=" + strings.Repeat("0", 64) + " mode='' owner='' group='' backup=1\n"
+	vars := "p=" + shell.Quote(p) + " want=" + strings.Repeat("0", 64) + " mode='' owner='' group='' backup=1\n"
 	cmd := exec.Command("/bin/sh", "-c", vars+writeScript)
 	cmd.Stdin = strings.NewReader("new content")
 	out, err := cmd.CombinedOutput()
@@ -33,7 +35,7 @@ func TestWriteScriptTerminatedMidWriteLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "f")
 	os.WriteFile(p, []byte("old"), 0o644)
-	vars := "p=" + shellQuote(p) + " want=" + strings.Repeat("0", 64) + " mode='' owner='' group='' backup=0\n"
+	vars := "p=" + shell.Quote(p) + " want=" + strings.Repeat("0", 64) + " mode='' owner='' group='' backup=0\n"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", vars+writeScript)
