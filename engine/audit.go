@@ -74,18 +74,14 @@ func (a *auditor) stepStart(addr string, h steps.Host, name string, p *steps.Pre
 }
 
 // stepFinish records a step's outcome on a host.
-func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun, output []byte, exit *int) error {
+// Its output excerpt is the host's, redacted when the result was made.
+func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun, exit *int) error {
 	r := audit.Record{Event: audit.EventStepFinish, Step: addr, Outcome: outcomeOf(hr.Status),
-		Error: hr.Error, ErrorClass: string(hr.ErrorClass), DurationMS: hr.DurationMS, ExitCode: exit}
+		Error: hr.Error, ErrorClass: string(hr.ErrorClass), DurationMS: hr.DurationMS, ExitCode: exit,
+		OutputSHA256: hr.OutputSHA256, OutputExcerpt: hr.OutputExcerpt}
 	hostFields(&r, h, name)
 	if hr.Summary != "" {
 		r.Detail = map[string]string{"summary": hr.Summary}
-	}
-	if output != nil {
-		// Redact before excerpting and hashing: a secret cut in two by the
-		// excerpt would escape redaction, and a hash of a secret invites
-		// guessing.
-		r.OutputSHA256, r.OutputExcerpt = audit.Excerpt([]byte(a.redact.String(string(output))))
 	}
 	return a.append(r)
 }

@@ -79,7 +79,13 @@ type HostRun struct {
 	Error      string           `json:"error,omitempty"`
 	ErrorClass steps.ErrorClass `json:"error_class,omitempty"`
 	Attempts   int              `json:"attempts,omitempty"`
-	DurationMS int64            `json:"-"` // not in plans: they must be deterministic
+	// OutputExcerpt is what the step's commands printed on the host
+	// (stdout then stderr), redacted and cut to audit.ExcerptMax bytes as
+	// in the audit log; OutputSHA256 is the digest of the redacted output.
+	// Set for a failed step as for a successful one.
+	OutputExcerpt string `json:"output_excerpt,omitempty"`
+	OutputSHA256  string `json:"output_sha256,omitempty"`
+	DurationMS    int64  `json:"-"` // not in plans: they must be deterministic
 }
 
 // Pending reports whether a plan has repairs that would change something

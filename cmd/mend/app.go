@@ -54,8 +54,11 @@ func (a *app) rootCommand() *cobra.Command {
 		Short:         "Declarative remediation runbooks: diagnose, plan, apply with approval gates, audit",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
-	root.AddCommand(a.validateCommand(), a.fmtCommand(), a.planCommand(), a.applyCommand(), a.auditCommand())
+	root.SetVersionTemplate("mend {{.Version}}\n")
+	root.InitDefaultVersionFlag() // now, so that -version is known as a long flag
+	root.AddCommand(a.validateCommand(), a.fmtCommand(), a.planCommand(), a.applyCommand(), a.auditCommand(), a.versionCommand())
 	return root
 }
 

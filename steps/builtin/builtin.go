@@ -8,9 +8,13 @@ import (
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/logsearch"
+	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
+	"github.com/mend-sh/mend/steps/truncate"
 	"github.com/mend-sh/mend/steps/wait"
 	"github.com/mend-sh/mend/steps/x509"
 )
@@ -34,6 +38,9 @@ func Registry() *steps.Registry {
 			puppet.Noop{},
 			assert.Type{},
 			disk.Type{},
+			process.Type{},
+			listening.Type{},
+			logsearch.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
@@ -41,6 +48,7 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			truncate.Type{},
 		},
 	)
 	return reg

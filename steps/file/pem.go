@@ -1,12 +1,13 @@
 package file
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mend-sh/mend/internal/certs"
 )
 
 // certBlockHeader marks content that holds certificates.
@@ -77,7 +78,7 @@ func parseCerts(content []byte) []certInfo {
 
 // certOf describes one DER certificate.
 func certOf(der []byte) certInfo {
-	fp := fingerprint(der)
+	fp := certs.FingerprintDER(der)
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return certInfo{line: fmt.Sprintf("unparsable (%v), sha256 %s", err, fp), fingerprint: fp}
@@ -87,17 +88,6 @@ func certOf(der []byte) certInfo {
 			cert.Subject.String(), cert.Issuer.String(), fp, cert.NotAfter.UTC().Format(time.RFC3339)),
 		fingerprint: fp,
 	}
-}
-
-// fingerprint is the SHA-256 of der in the colon-separated upper-case hex
-// that `openssl x509 -fingerprint -sha256` prints.
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	parts := make([]string, len(sum))
-	for i, b := range sum {
-		parts[i] = fmt.Sprintf("%02X", b)
-	}
-	return strings.Join(parts, ":")
 }
 
 func containsCert(certs []certInfo, fp string) bool {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps/httpcheck"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 )
 
 // TestThroughRealSSHD makes the requests from a real sshd's point of view:
@@ -19,8 +19,8 @@ import (
 func TestThroughRealSSHD(t *testing.T) {
 	srv := sshtest.Start(t)
 	h := srv.Host(t)
-	ca := x509test.NewCA(t, "etcd CA")
-	caFile := x509test.WriteFile(t, t.TempDir(), "ca.pem", ca.PEM())
+	ca := certstest.NewCA(t, "etcd CA")
+	caFile := certstest.WriteFile(t, t.TempDir(), "ca.pem", ca.PEM())
 	good := tlsServer(t, ca, time.Time{}, 0, tls.NoClientCert)
 	tests := []struct {
 		name string

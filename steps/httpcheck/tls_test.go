@@ -11,16 +11,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps/httpcheck"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/mend-sh/mend/transport/local"
 )
 
 // tlsServer starts an https server on 127.0.0.1 with a certificate from
 // ca, valid for 127.0.0.1 and "etcd.example" for validity from notBefore.
-func tlsServer(t *testing.T, ca *x509test.CA, notBefore time.Time, validity time.Duration, clientAuth tls.ClientAuthType) *httptest.Server {
+func tlsServer(t *testing.T, ca *certstest.CA, notBefore time.Time, validity time.Duration, clientAuth tls.ClientAuthType) *httptest.Server {
 	t.Helper()
-	cert := ca.Issue(t, x509test.Options{CommonName: "etcd", DNSNames: []string{"etcd.example"}, IPs: []string{"127.0.0.1"}, NotBefore: notBefore, Validity: validity})
+	cert := ca.Issue(t, certstest.Options{CommonName: "etcd", DNSNames: []string{"etcd.example"}, IPs: []string{"127.0.0.1"}, NotBefore: notBefore, Validity: validity})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"health":"true"}`) }))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert.TLS()}, ClientAuth: clientAuth}
 	srv.StartTLS()
@@ -30,10 +30,10 @@ func tlsServer(t *testing.T, ca *x509test.CA, notBefore time.Time, validity time
 
 func TestTLSVerdicts(t *testing.T) {
 	dir := t.TempDir()
-	etcdCA := x509test.NewCA(t, "Puppet CA: lab")
-	impostor := x509test.NewCA(t, "Puppet CA: lab") // same name, another key: the incident
-	etcdCAFile := x509test.WriteFile(t, dir, "etcd-ca.pem", etcdCA.PEM())
-	impostorFile := x509test.WriteFile(t, dir, "puppet-ca.pem", impostor.PEM())
+	etcdCA := certstest.NewCA(t, "Puppet CA: lab")
+	impostor := certstest.NewCA(t, "Puppet CA: lab") // same name, another key: the incident
+	etcdCAFile := certstest.WriteFile(t, dir, "etcd-ca.pem", etcdCA.PEM())
+	impostorFile := certstest.WriteFile(t, dir, "puppet-ca.pem", impostor.PEM())
 	good := tlsServer(t, etcdCA, time.Time{}, 0, tls.NoClientCert)
 	expired := tlsServer(t, etcdCA, time.Now().Add(-48*time.Hour), 24*time.Hour, tls.NoClientCert)
 	mtls := tlsServer(t, etcdCA, time.Time{}, 0, tls.RequireAndVerifyClientCert)
@@ -67,7 +67,7 @@ func TestTLSVerdicts(t *testing.T) {
 
 func TestCAFileProblems(t *testing.T) {
 	dir := t.TempDir()
-	notPEM := x509test.WriteFile(t, dir, "junk.pem", []byte("not a certificate\n"))
+	notPEM := certstest.WriteFile(t, dir, "junk.pem", []byte("not a certificate\n"))
 	for _, tt := range []struct{ caFile, want string }{
 		{dir + "/missing.pem", "http_check: ca_file " + dir + "/missing.pem does not exist on local"},
 		{notPEM, "http_check: ca_file " + notPEM + " holds no PEM certificate"},

@@ -7,8 +7,8 @@ import (
 	"net"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
-	x509step "github.com/mend-sh/mend/steps/x509"
 )
 
 // The verdicts of http_check, in the output's `verdict`. The failure
@@ -19,9 +19,9 @@ const (
 	VerdictBodyMismatch       = "body_mismatch"     // expected status, body_contains not found
 	VerdictUnreachable        = "unreachable"       // no TCP connection
 	VerdictTimeout            = "timeout"           // no complete answer in time
-	VerdictUnknownAuthority   = x509step.UnknownAuthority
-	VerdictExpired            = x509step.Expired
-	VerdictNameMismatch       = x509step.NameMismatch
+	VerdictUnknownAuthority   = certs.UnknownAuthority
+	VerdictExpired            = certs.Expired
+	VerdictNameMismatch       = certs.NameMismatch
 	VerdictClientCertRejected = "client_cert_rejected" // the server refused our (missing) client certificate
 	VerdictHandshakeFailed    = "handshake_failed"     // any other TLS failure
 	VerdictProtocolError      = "protocol_error"       // connected, but no valid HTTP answer
@@ -42,7 +42,7 @@ func failureVerdict(ctx context.Context, err, dialErr error) string {
 	case dialErr != nil:
 		return VerdictUnreachable
 	case errors.As(err, &verify):
-		if v := x509step.ClassifyVerifyError(verify.Err); v != x509step.Invalid {
+		if v := certs.ClassifyVerifyError(verify.Err); v != certs.Invalid {
 			return v
 		}
 		return VerdictHandshakeFailed

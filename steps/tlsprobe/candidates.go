@@ -6,15 +6,15 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
-	x509step "github.com/mend-sh/mend/steps/x509"
 )
 
 // candidate is one candidate CA file, read (or not) once for all
 // endpoints.
 type candidate struct {
-	ref  x509step.FileRef
-	file x509step.HostFile
+	ref  certs.FileRef
+	file certs.HostFile
 	err  error // why it could not be read; nil when read
 }
 
@@ -28,10 +28,10 @@ type candidateResult struct {
 // readCandidates reads each candidate CA file, in order. A file that
 // cannot be read is kept with its error, not fatal: it is noted and
 // skipped when tried.
-func readCandidates(ctx context.Context, req steps.DiagnoseRequest, refs []x509step.FileRef) []candidate {
+func readCandidates(ctx context.Context, req steps.DiagnoseRequest, refs []certs.FileRef) []candidate {
 	cands := make([]candidate, len(refs))
 	for i, ref := range refs {
-		f, err := x509step.ReadRef(ctx, req.Host, req.Hosts, ref)
+		f, err := certs.ReadRef(ctx, req.Host, req.Hosts, ref)
 		cands[i] = candidate{ref: ref, file: f, err: err}
 	}
 	return cands
@@ -55,7 +55,7 @@ func tryCandidates(cands []candidate, chain []*x509.Certificate) candidateResult
 			res.notes = append(res.notes, fmt.Sprintf("candidate %s: not tried: %v", c.ref, c.err))
 			continue
 		}
-		err := x509step.VerifyChain(chain, c.file.Pool(), "", x509.ExtKeyUsageServerAuth)
+		err := certs.VerifyChain(chain, c.file.Pool(), "", x509.ExtKeyUsageServerAuth)
 		if err != nil {
 			res.notes = append(res.notes, fmt.Sprintf("candidate %s: does not verify (%s)", c.ref, candidateWhy(err, chain, c.file)))
 			continue
@@ -85,9 +85,9 @@ func verifiedByAll(parts []report) []string {
 	return all
 }
 
-func candidateWhy(err error, chain []*x509.Certificate, f x509step.HostFile) string {
-	if x509step.SameNameCA(chain, f.Certs) != nil {
+func candidateWhy(err error, chain []*x509.Certificate, f certs.HostFile) string {
+	if certs.SameNameCA(chain, f.Certs) != nil {
 		return "same-named CA, different key"
 	}
-	return x509step.ClassifyVerifyError(err)
+	return certs.ClassifyVerifyError(err)
 }

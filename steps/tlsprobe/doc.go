@@ -17,7 +17,6 @@
 // a client certificate only after the client's handshake has completed, so
 // the probe reads once, briefly, to see the rejection (see firstRead).
 //
-// Certificate parsing and chain classification come from steps/x509
-// (package x509step). Key material is read into memory for the handshake
+// Certificate parsing and chain classification come from internal/certs. Key material is read into memory for the handshake
 // only; it never appears in outputs, summaries, details or errors.
 package tlsprobe

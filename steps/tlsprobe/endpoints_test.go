@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps/tlsprobe"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -49,7 +49,7 @@ type multiCase struct {
 
 // multiCases' other server presents other, issued by a CA that is not
 // the lab's; files["extra"] holds that CA, files["both"] it and CA1.
-func multiCases(l *lab, s *servers, other x509test.Cert, files map[string]string) []multiCase {
+func multiCases(l *lab, s *servers, other certstest.Cert, files map[string]string) []multiCase {
 	etcdSrv := func(t *testing.T) string { return s.tlsServer(t, serverConfig(l.etcdTLS(), tls.VersionTLS13, nil)) }
 	otherSrv := func(t *testing.T) string { return s.tlsServer(t, serverConfig(other.TLS(), tls.VersionTLS13, nil)) }
 	lab, etcd := "CN=Puppet CA: lab", []string{"CN=etcd-01"}
@@ -107,13 +107,13 @@ func TestProbeEndpoints(t *testing.T) {
 	l := newLab(t)
 	s := newServers(t)
 	inv := localInventory()
-	extra := x509test.NewCA(t, "etcd CA: other")
+	extra := certstest.NewCA(t, "etcd CA: other")
 	dir := t.TempDir()
 	files := map[string]string{
-		"extra": x509test.WriteFile(t, dir, "extra.pem", extra.PEM()),
-		"both":  x509test.WriteFile(t, dir, "both.pem", l.ca1.PEM(), extra.PEM()),
+		"extra": certstest.WriteFile(t, dir, "extra.pem", extra.PEM()),
+		"both":  certstest.WriteFile(t, dir, "both.pem", l.ca1.PEM(), extra.PEM()),
 	}
-	other := extra.Issue(t, x509test.Options{CommonName: "etcd-03", IPs: []string{"127.0.0.1"}})
+	other := extra.Issue(t, certstest.Options{CommonName: "etcd-03", IPs: []string{"127.0.0.1"}})
 	for _, tc := range multiCases(l, s, other, files) {
 		t.Run(tc.name, func(t *testing.T) {
 			var eps []string

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/tlsprobe"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -53,7 +53,7 @@ func TestProbeValidateConfig(t *testing.T) {
 func TestProbeErrors(t *testing.T) {
 	l := newLab(t)
 	dir := t.TempDir()
-	keyOnly := x509test.WriteFile(t, dir, "key-as-cert.pem", l.client.KeyPEM(t))
+	keyOnly := certstest.WriteFile(t, dir, "key-as-cert.pem", l.client.KeyPEM(t))
 	inv := localInventory()
 	cases := []struct {
 		name      string
@@ -128,7 +128,7 @@ func assertNoKeyMaterial(t *testing.T, text string, l *lab) {
 	if strings.Contains(text, "PRIVATE KEY-----") {
 		t.Errorf("key PEM in %q", text)
 	}
-	for _, c := range []x509test.Cert{l.client, l.rogueClient} {
+	for _, c := range []certstest.Cert{l.client, l.rogueClient} {
 		blk, _ := pem.Decode(c.KeyPEM(t))
 		body := string(pem.EncodeToMemory(blk))
 		for _, line := range strings.Split(body, "\n")[1:3] {

@@ -6,8 +6,8 @@ import (
 	"crypto/x509"
 	"fmt"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
-	x509step "github.com/mend-sh/mend/steps/x509"
 )
 
 // credentials are what the probe trusts and presents, read once from the
@@ -25,8 +25,8 @@ func (c *credentials) session(name string) *session {
 // readCredentials reads the probe's trust (ca_file) and, when configured,
 // its client certificate and key from h, the target host. The key stays
 // in memory for the handshakes only; errors name files, never content.
-func readCredentials(ctx context.Context, h steps.Host, cfg *Config) (*credentials, x509step.HostFile, error) {
-	ca, err := x509step.ReadBundle(ctx, h, cfg.CAFile)
+func readCredentials(ctx context.Context, h steps.Host, cfg *Config) (*credentials, certs.HostFile, error) {
+	ca, err := certs.ReadBundle(ctx, h, cfg.CAFile)
 	if err != nil {
 		return nil, ca, fmt.Errorf("tls_probe: ca_file: %w", err)
 	}

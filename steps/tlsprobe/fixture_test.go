@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/mend-sh/mend/transport/local"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -17,32 +17,32 @@ import (
 // ("Puppet CA: lab"); CA2 has the same name and another key; client
 // certificates come from a separate client CA.
 type lab struct {
-	ca1, ca2, clientCA     *x509test.CA
-	etcd, expired, wrongNm x509test.Cert
-	client, rogueClient    x509test.Cert
+	ca1, ca2, clientCA     *certstest.CA
+	etcd, expired, wrongNm certstest.Cert
+	client, rogueClient    certstest.Cert
 	files                  map[string]string // name -> path on the local host
 }
 
 func newLab(t *testing.T) *lab {
 	dir := t.TempDir()
 	l := &lab{
-		ca1:      x509test.NewCA(t, "Puppet CA: lab"),
-		ca2:      x509test.NewCA(t, "Puppet CA: lab"),
-		clientCA: x509test.NewCA(t, "etcd client CA"),
+		ca1:      certstest.NewCA(t, "Puppet CA: lab"),
+		ca2:      certstest.NewCA(t, "Puppet CA: lab"),
+		clientCA: certstest.NewCA(t, "etcd client CA"),
 	}
-	l.etcd = l.ca1.Issue(t, x509test.Options{CommonName: "etcd-01", IPs: []string{"127.0.0.1"}, DNSNames: []string{"etcd-01.example"}})
-	l.expired = l.ca1.Issue(t, x509test.Options{CommonName: "etcd-old", IPs: []string{"127.0.0.1"},
+	l.etcd = l.ca1.Issue(t, certstest.Options{CommonName: "etcd-01", IPs: []string{"127.0.0.1"}, DNSNames: []string{"etcd-01.example"}})
+	l.expired = l.ca1.Issue(t, certstest.Options{CommonName: "etcd-old", IPs: []string{"127.0.0.1"},
 		NotBefore: time.Now().Add(-72 * time.Hour), Validity: 24 * time.Hour})
-	l.wrongNm = l.ca1.Issue(t, x509test.Options{CommonName: "etcd.example", DNSNames: []string{"etcd.example"}})
-	l.client = l.clientCA.Issue(t, x509test.Options{CommonName: "kube-apiserver", Client: true})
-	l.rogueClient = l.ca2.Issue(t, x509test.Options{CommonName: "kube-apiserver", Client: true})
+	l.wrongNm = l.ca1.Issue(t, certstest.Options{CommonName: "etcd.example", DNSNames: []string{"etcd.example"}})
+	l.client = l.clientCA.Issue(t, certstest.Options{CommonName: "kube-apiserver", Client: true})
+	l.rogueClient = l.ca2.Issue(t, certstest.Options{CommonName: "kube-apiserver", Client: true})
 	l.files = map[string]string{
-		"ca1":        x509test.WriteFile(t, dir, "ca1.pem", l.ca1.PEM()),
-		"ca2":        x509test.WriteFile(t, dir, "ca2.pem", l.ca2.PEM()),
-		"client":     x509test.WriteFile(t, dir, "client.pem", l.client.PEM()),
-		"client.key": x509test.WriteFile(t, dir, "client.key", l.client.KeyPEM(t)),
-		"rogue":      x509test.WriteFile(t, dir, "rogue.pem", l.rogueClient.PEM()),
-		"rogue.key":  x509test.WriteFile(t, dir, "rogue.key", l.rogueClient.KeyPEM(t)),
+		"ca1":        certstest.WriteFile(t, dir, "ca1.pem", l.ca1.PEM()),
+		"ca2":        certstest.WriteFile(t, dir, "ca2.pem", l.ca2.PEM()),
+		"client":     certstest.WriteFile(t, dir, "client.pem", l.client.PEM()),
+		"client.key": certstest.WriteFile(t, dir, "client.key", l.client.KeyPEM(t)),
+		"rogue":      certstest.WriteFile(t, dir, "rogue.pem", l.rogueClient.PEM()),
+		"rogue.key":  certstest.WriteFile(t, dir, "rogue.key", l.rogueClient.KeyPEM(t)),
 	}
 	return l
 }

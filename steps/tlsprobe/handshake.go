@@ -10,8 +10,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
-	x509step "github.com/mend-sh/mend/steps/x509"
 )
 
 // Bounds of the window firstRead waits for a TLS 1.3 client-certificate
@@ -65,7 +65,7 @@ func (s *session) verifyConnection(cs tls.ConnectionState) error {
 		return s.verifyErr
 	}
 	s.chain = cs.PeerCertificates
-	s.verifyErr = x509step.VerifyChain(s.chain, s.roots, s.name, x509.ExtKeyUsageServerAuth)
+	s.verifyErr = certs.VerifyChain(s.chain, s.roots, s.name, x509.ExtKeyUsageServerAuth)
 	return s.verifyErr
 }
 

@@ -7,8 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps/tlsprobe"
-	x509step "github.com/mend-sh/mend/steps/x509"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -36,11 +36,11 @@ candidate_ca_files = ["/etc/kubernetes/etcd-ca.pem",
 	if err := (tlsprobe.Probe{}).ValidateConfig(cfg); err != nil {
 		t.Fatalf("ValidateConfig: %v", err)
 	}
-	refs, err := x509step.ParseFileRefs(cfg.CandidateCAFiles, "candidate_ca_files")
+	refs, err := certs.ParseFileRefs(cfg.CandidateCAFiles, "candidate_ca_files")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []x509step.FileRef{{Path: "/etc/kubernetes/etcd-ca.pem"}, {Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem"}}
+	want := []certs.FileRef{{Path: "/etc/kubernetes/etcd-ca.pem"}, {Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem"}}
 	if diff := cmp.Diff(want, refs); diff != "" {
 		t.Errorf("candidates (-want +got):\n%s", diff)
 	}

@@ -5,7 +5,7 @@ import (
 	"crypto/x509"
 	"time"
 
-	x509step "github.com/mend-sh/mend/steps/x509"
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -100,7 +100,7 @@ func (a aggregate) output() cty.Value {
 		"server_name":           cty.StringVal(c.name),
 		"served_chain":          chainValue(s.chain),
 		"served_issuer":         cty.StringVal(issuer),
-		"verified_by":           x509step.StringList(verifiedByAll(a.parts)),
+		"verified_by":           certs.StringList(verifiedByAll(a.parts)),
 		"tls_version":           cty.StringVal(version),
 		"client_cert_requested": s.askedValue(),
 		"elapsed_ms":            cty.NumberIntVal(a.elapsed().Milliseconds()),
@@ -131,7 +131,7 @@ func chainValue(chain []*x509.Certificate) cty.Value {
 		vals[i] = cty.ObjectVal(map[string]cty.Value{
 			"subject":            cty.StringVal(c.Subject.String()),
 			"issuer":             cty.StringVal(c.Issuer.String()),
-			"sha256_fingerprint": cty.StringVal(x509step.Fingerprint(c)),
+			"sha256_fingerprint": cty.StringVal(certs.Fingerprint(c)),
 			"not_after":          cty.StringVal(c.NotAfter.UTC().Format(time.RFC3339)),
 		})
 	}

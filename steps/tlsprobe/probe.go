@@ -6,8 +6,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
-	x509step "github.com/mend-sh/mend/steps/x509"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -57,7 +57,7 @@ type Config struct {
 	KeyFile  string `hcl:"key_file,optional"`
 	// CandidateCAFiles are further CA files to try against the served
 	// chain: a list of paths on the target host or { host, path } objects
-	// (x509step.ParseFileRefs).
+	// (certs.ParseFileRefs).
 	CandidateCAFiles cty.Value `hcl:"candidate_ca_files,optional"`
 }
 
@@ -136,6 +136,6 @@ func (cfg *Config) target(endpoint, what string) (target, error) {
 	return target{endpoint, host}, nil
 }
 
-func (cfg *Config) candidates() ([]x509step.FileRef, error) {
-	return x509step.ParseFileRefs(cfg.CandidateCAFiles, "tls_probe: candidate_ca_files")
+func (cfg *Config) candidates() ([]certs.FileRef, error) {
+	return certs.ParseFileRefs(cfg.CandidateCAFiles, "tls_probe: candidate_ca_files")
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	x509step "github.com/mend-sh/mend/steps/x509"
+	"github.com/mend-sh/mend/internal/certs"
 )
 
 // report is one endpoint's findings, ready to render.
@@ -16,7 +16,7 @@ type report struct {
 	host       string // the host dialled from
 	endpoint   string // "host:port" probed
 	name       string // the server name verified
-	ca         x509step.HostFile
+	ca         certs.HostFile
 	candidates candidateResult
 	outcome
 }
@@ -27,7 +27,7 @@ func (r report) hint() string {
 	if r.verdict != VerdictUnknownAuthority {
 		return ""
 	}
-	return x509step.SameNameHint(x509step.SameNameCA(r.chain, r.ca.Certs))
+	return certs.SameNameHint(certs.SameNameCA(r.chain, r.ca.Certs))
 }
 
 func (r report) errorText() string {
@@ -103,11 +103,11 @@ func (r report) details(withTrust bool) []string {
 		trusted = r.ca.Certs
 	}
 	for _, c := range trusted {
-		d = append(d, fmt.Sprintf("trusted (%s): %s, SHA256 %s", r.ca.Where(), c.Subject, x509step.Fingerprint(c)))
+		d = append(d, fmt.Sprintf("trusted (%s): %s, SHA256 %s", r.ca.Where(), c.Subject, certs.Fingerprint(c)))
 	}
 	for i, c := range r.chain {
 		d = append(d, fmt.Sprintf("served [%d]: %s issued by %s, SHA256 %s, not after %s",
-			i, c.Subject, c.Issuer, x509step.Fingerprint(c), c.NotAfter.UTC().Format(time.RFC3339)))
+			i, c.Subject, c.Issuer, certs.Fingerprint(c), c.NotAfter.UTC().Format(time.RFC3339)))
 	}
 	if r.err != nil {
 		d = append(d, "error: "+r.errorText())

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps/tlsprobe"
-	x509step "github.com/mend-sh/mend/steps/x509"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -29,8 +29,8 @@ func TestProbeSummaryNamesTheSameNamedCA(t *testing.T) {
 	}
 	details := strings.Join(resp.Details, "\n")
 	for _, line := range []string{
-		"served [0]: CN=etcd-01 issued by CN=Puppet CA: lab, SHA256 " + x509step.Fingerprint(l.etcd.Cert),
-		"trusted (" + l.files["ca2"] + " on master): CN=Puppet CA: lab, SHA256 " + x509step.Fingerprint(l.ca2.Cert.Cert),
+		"served [0]: CN=etcd-01 issued by CN=Puppet CA: lab, SHA256 " + certs.Fingerprint(l.etcd.Cert),
+		"trusted (" + l.files["ca2"] + " on master): CN=Puppet CA: lab, SHA256 " + certs.Fingerprint(l.ca2.Cert.Cert),
 		"candidate " + l.files["ca2"] + ": does not verify (same-named CA, different key)",
 		"candidate etcd:" + l.files["ca1"] + ": verifies",
 		"a same-named CA replaced the one that signed it",
@@ -40,7 +40,7 @@ func TestProbeSummaryNamesTheSameNamedCA(t *testing.T) {
 		}
 	}
 	served := resp.Output.GetAttr("served_chain").Index(cty.NumberIntVal(0)).GetAttr("sha256_fingerprint").AsString()
-	if served != x509step.Fingerprint(l.etcd.Cert) {
+	if served != certs.Fingerprint(l.etcd.Cert) {
 		t.Errorf("served_chain[0].sha256_fingerprint = %s, want etcd's", served)
 	}
 }

@@ -6,19 +6,19 @@ import (
 	"net"
 	"strings"
 
-	x509step "github.com/mend-sh/mend/steps/x509"
+	"github.com/mend-sh/mend/internal/certs"
 )
 
 // The verdicts of tls_probe, in the output's `verdict`.
 const (
 	VerdictOK                 = "ok"
-	VerdictUnknownAuthority   = x509step.UnknownAuthority // ca_file did not sign the served chain
-	VerdictExpired            = x509step.Expired          // a served certificate is out of its validity
-	VerdictNameMismatch       = x509step.NameMismatch     // the certificate is not for server_name
-	VerdictClientCertRejected = "client_cert_rejected"    // the server refused our client certificate (or its absence)
-	VerdictUnreachable        = "unreachable"             // the TCP connection could not be made
-	VerdictTimeout            = "timeout"                 // the deadline passed first
-	VerdictHandshakeFailed    = "handshake_failed"        // any other TLS failure
+	VerdictUnknownAuthority   = certs.UnknownAuthority // ca_file did not sign the served chain
+	VerdictExpired            = certs.Expired          // a served certificate is out of its validity
+	VerdictNameMismatch       = certs.NameMismatch     // the certificate is not for server_name
+	VerdictClientCertRejected = "client_cert_rejected" // the server refused our client certificate (or its absence)
+	VerdictUnreachable        = "unreachable"          // the TCP connection could not be made
+	VerdictTimeout            = "timeout"              // the deadline passed first
+	VerdictHandshakeFailed    = "handshake_failed"     // any other TLS failure
 )
 
 // clientCertAlerts are the TLS alerts a server sends about the client's
@@ -95,7 +95,7 @@ func handshakeVerdict(ctx context.Context, err, verifyErr error, asked bool) str
 
 // chainVerdict maps a chain verification error to a verdict.
 func chainVerdict(err error) string {
-	if c := x509step.ClassifyVerifyError(err); c != x509step.Invalid {
+	if c := certs.ClassifyVerifyError(err); c != certs.Invalid {
 		return c
 	}
 	return VerdictHandshakeFailed

@@ -10,19 +10,19 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 )
 
 func TestFailFast(t *testing.T) {
 	dir := t.TempDir()
-	ca, other := x509test.NewCA(t, "etcd CA"), x509test.NewCA(t, "etcd CA")
-	cert := ca.Issue(t, x509test.Options{IPs: []string{"127.0.0.1"}})
+	ca, other := certstest.NewCA(t, "etcd CA"), certstest.NewCA(t, "etcd CA")
+	cert := ca.Issue(t, certstest.Options{IPs: []string{"127.0.0.1"}})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert.TLS()}}
 	srv.StartTLS()
 	defer srv.Close()
-	wrongCA := x509test.WriteFile(t, dir, "wrong-ca.pem", other.PEM())
+	wrongCA := certstest.WriteFile(t, dir, "wrong-ca.pem", other.PEM())
 	tests := []struct {
 		name string
 		src  string

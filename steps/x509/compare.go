@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -32,7 +33,7 @@ var (
 )
 
 // CompareConfig is x509_compare's arguments. A and B are kept as cty
-// values because host is optional inside the object; ParseFileRef reads
+// values because host is optional inside the object; certs.ParseFileRef reads
 // them.
 type CompareConfig struct {
 	A cty.Value `hcl:"a"`
@@ -50,7 +51,7 @@ func (Compare) Hostless() bool { return true }
 func (Compare) NewConfig() any { return &CompareConfig{} }
 
 // ValidateConfig checks that a and b are file references (see
-// ParseFileRef); parts not known yet are left for Diagnose.
+// certs.ParseFileRef); parts not known yet are left for Diagnose.
 func (Compare) ValidateConfig(config any) error {
 	cfg, err := steps.ConfigAs[*CompareConfig](config)
 	if err != nil {
@@ -63,13 +64,13 @@ func (Compare) ValidateConfig(config any) error {
 // sides names a and b in messages, by index.
 var sides = [2]string{"a", "b"}
 
-func (cfg *CompareConfig) refs() ([2]FileRef, error) {
-	var refs [2]FileRef
+func (cfg *CompareConfig) refs() ([2]certs.FileRef, error) {
+	var refs [2]certs.FileRef
 	for i, v := range []cty.Value{cfg.A, cfg.B} {
 		if v != cty.NilVal && !v.IsWhollyKnown() {
 			continue
 		}
-		ref, err := ParseFileRef(v, "x509_compare: "+sides[i])
+		ref, err := certs.ParseFileRef(v, "x509_compare: "+sides[i])
 		if err != nil {
 			return refs, err
 		}
@@ -90,12 +91,12 @@ func (Compare) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.D
 	if err != nil {
 		return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "%v", err)
 	}
-	var files [2]HostFile
+	var files [2]certs.HostFile
 	for i, ref := range refs {
 		if ref.Path == "" {
 			return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "x509_compare: %s is not known", sides[i])
 		}
-		if files[i], err = ReadRef(ctx, req.Host, req.Hosts, ref); err != nil {
+		if files[i], err = certs.ReadRef(ctx, req.Host, req.Hosts, ref); err != nil {
 			return steps.DiagnoseResponse{}, prefix("x509_compare: "+sides[i], err)
 		}
 	}
@@ -112,8 +113,8 @@ const (
 
 // comparison is one x509_compare run's findings.
 type comparison struct {
-	a, b                       HostFile
-	ai, bi                     Info
+	a, b                       certs.HostFile
+	ai, bi                     certs.Info
 	same, sameKey, sameSubject bool
 	aSignedB, bSignedA         bool
 }
@@ -132,11 +133,11 @@ func (c comparison) verdict() string {
 
 func (c comparison) summary() string {
 	a, b := c.ai, c.bi
-	fps := fmt.Sprintf("fingerprints %s vs %s", ShortFingerprint(a.SHA256Fingerprint), ShortFingerprint(b.SHA256Fingerprint))
+	fps := fmt.Sprintf("fingerprints %s vs %s", certs.ShortFingerprint(a.SHA256Fingerprint), certs.ShortFingerprint(b.SHA256Fingerprint))
 	var s string
 	switch c.verdict() {
 	case VerdictIdentical:
-		s = fmt.Sprintf("identical: %q, SHA256 %s", a.Subject, ShortFingerprint(a.SHA256Fingerprint))
+		s = fmt.Sprintf("identical: %q, SHA256 %s", a.Subject, certs.ShortFingerprint(a.SHA256Fingerprint))
 	case VerdictReissued:
 		s = fmt.Sprintf("same key, reissued: %q vs %q, %s", a.Subject, b.Subject, fps)
 	case VerdictSameNameNewKey:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -38,11 +39,11 @@ func (Compare) Output() cty.Type {
 }
 
 // compareFiles compares the first certificates of a and b, at now.
-func compareFiles(a, b HostFile, now time.Time) comparison {
+func compareFiles(a, b certs.HostFile, now time.Time) comparison {
 	ac, bc := a.First(), b.First()
 	return comparison{
 		a: a, b: b,
-		ai: Describe(ac, now), bi: Describe(bc, now),
+		ai: certs.Describe(ac, now), bi: certs.Describe(bc, now),
 		same:        bytes.Equal(ac.Raw, bc.Raw),
 		sameKey:     bytes.Equal(ac.RawSubjectPublicKeyInfo, bc.RawSubjectPublicKeyInfo),
 		sameSubject: bytes.Equal(ac.RawSubject, bc.RawSubject),

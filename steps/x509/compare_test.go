@@ -5,10 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mend-sh/mend/internal/certs"
+
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
 	x509step "github.com/mend-sh/mend/steps/x509"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -41,18 +43,18 @@ func ref(host, path string) cty.Value {
 
 func TestCompare(t *testing.T) {
 	dir := t.TempDir()
-	ca1 := x509test.NewCA(t, "Puppet CA: lab")
-	ca2 := x509test.NewCA(t, "Puppet CA: lab")
-	other := x509test.NewCA(t, "etcd CA")
-	etcd := ca1.Issue(t, x509test.Options{CommonName: "etcd-01", IPs: []string{"127.0.0.1"}})
+	ca1 := certstest.NewCA(t, "Puppet CA: lab")
+	ca2 := certstest.NewCA(t, "Puppet CA: lab")
+	other := certstest.NewCA(t, "etcd CA")
+	etcd := ca1.Issue(t, certstest.Options{CommonName: "etcd-01", IPs: []string{"127.0.0.1"}})
 	f := map[string]string{
-		"ca1":      x509test.WriteFile(t, dir, "ca1.pem", ca1.PEM()),
-		"ca1 copy": x509test.WriteFile(t, dir, "ca1-copy.pem", ca1.PEM()),
-		"ca2":      x509test.WriteFile(t, dir, "ca2.pem", ca2.PEM()),
-		"reissued": x509test.WriteFile(t, dir, "ca1-reissued.pem", ca1.Reissue(t).PEM()),
-		"other":    x509test.WriteFile(t, dir, "other.pem", other.PEM()),
-		"etcd":     x509test.WriteFile(t, dir, "etcd.pem", etcd.PEM()),
-		"bundle":   x509test.WriteFile(t, dir, "bundle.pem", other.PEM(), ca1.PEM()),
+		"ca1":      certstest.WriteFile(t, dir, "ca1.pem", ca1.PEM()),
+		"ca1 copy": certstest.WriteFile(t, dir, "ca1-copy.pem", ca1.PEM()),
+		"ca2":      certstest.WriteFile(t, dir, "ca2.pem", ca2.PEM()),
+		"reissued": certstest.WriteFile(t, dir, "ca1-reissued.pem", ca1.Reissue(t).PEM()),
+		"other":    certstest.WriteFile(t, dir, "other.pem", other.PEM()),
+		"etcd":     certstest.WriteFile(t, dir, "etcd.pem", etcd.PEM()),
+		"bundle":   certstest.WriteFile(t, dir, "bundle.pem", other.PEM(), ca1.PEM()),
 	}
 	cases := []struct {
 		name        string
@@ -117,18 +119,18 @@ func TestCompare(t *testing.T) {
 
 func TestCompareSameNameSummaryShowsBothFingerprints(t *testing.T) {
 	dir := t.TempDir()
-	ca1, ca2 := x509test.NewCA(t, "Puppet CA: x"), x509test.NewCA(t, "Puppet CA: x")
+	ca1, ca2 := certstest.NewCA(t, "Puppet CA: x"), certstest.NewCA(t, "Puppet CA: x")
 	cfg := &x509step.CompareConfig{
-		A: cty.StringVal(x509test.WriteFile(t, dir, "a.pem", ca1.PEM())),
-		B: cty.StringVal(x509test.WriteFile(t, dir, "b.pem", ca2.PEM())),
+		A: cty.StringVal(certstest.WriteFile(t, dir, "a.pem", ca1.PEM())),
+		B: cty.StringVal(certstest.WriteFile(t, dir, "b.pem", ca2.PEM())),
 	}
 	resp, err := x509step.Compare{}.Diagnose(context.Background(), steps.DiagnoseRequest{Config: cfg, Host: newInventory("m")["m"]})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `different: both "CN=Puppet CA: x", fingerprints ` +
-		x509step.ShortFingerprint(x509step.Fingerprint(ca1.Cert.Cert)) + " vs " +
-		x509step.ShortFingerprint(x509step.Fingerprint(ca2.Cert.Cert)) + " (same name, different key)"
+		certs.ShortFingerprint(certs.Fingerprint(ca1.Cert.Cert)) + " vs " +
+		certs.ShortFingerprint(certs.Fingerprint(ca2.Cert.Cert)) + " (same name, different key)"
 	if diff := cmp.Diff(want, resp.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}

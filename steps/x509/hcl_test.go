@@ -3,6 +3,8 @@ package x509step_test
 import (
 	"testing"
 
+	"github.com/mend-sh/mend/internal/certs"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -35,15 +37,15 @@ b = { host = var.etcd[0], path = "/etc/etcd/ssl/ca.pem" }
 	if diags := decodeHCL(t, src, cfg); diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	var got []x509step.FileRef
+	var got []certs.FileRef
 	for _, v := range []cty.Value{cfg.A, cfg.B} {
-		ref, err := x509step.ParseFileRef(v, "x")
+		ref, err := certs.ParseFileRef(v, "x")
 		if err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, ref)
 	}
-	want := []x509step.FileRef{
+	want := []certs.FileRef{
 		{Host: "master", Path: "/var/lib/puppet/client/ssl/certs/ca.pem"},
 		{Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem"},
 	}

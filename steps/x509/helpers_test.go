@@ -25,3 +25,10 @@ func newInventory(names ...string) inventory {
 	}
 	return inv
 }
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

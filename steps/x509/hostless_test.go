@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
 	x509step "github.com/mend-sh/mend/steps/x509"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -15,7 +15,7 @@ import (
 // arguments name the hosts.
 func TestHostless(t *testing.T) {
 	dir := t.TempDir()
-	ca := x509test.WriteFile(t, dir, "ca.pem", x509test.NewCA(t, "Puppet CA: lab").PEM())
+	ca := certstest.WriteFile(t, dir, "ca.pem", certstest.NewCA(t, "Puppet CA: lab").PEM())
 	inv := newInventory("master", "etcd")
 	tests := []struct {
 		name   string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -75,18 +76,18 @@ func (Inspect) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.D
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}
-	f, err := ReadRef(ctx, req.Host, req.Hosts, FileRef{Host: cfg.Host, Path: cfg.Path})
+	f, err := certs.ReadRef(ctx, req.Host, req.Hosts, certs.FileRef{Host: cfg.Host, Path: cfg.Path})
 	if err != nil {
 		return steps.DiagnoseResponse{}, prefix("x509_inspect", err)
 	}
-	info := Describe(f.First(), time.Now())
+	info := certs.Describe(f.First(), time.Now())
 	res := inspection{file: f, info: info}
 	if cfg.CAPath != "" {
 		caHost := cfg.CAHost
 		if caHost == "" {
 			caHost = f.Host
 		}
-		ca, err := ReadRef(ctx, req.Host, req.Hosts, FileRef{Host: caHost, Path: cfg.CAPath})
+		ca, err := certs.ReadRef(ctx, req.Host, req.Hosts, certs.FileRef{Host: caHost, Path: cfg.CAPath})
 		if err != nil {
 			return steps.DiagnoseResponse{}, prefix("x509_inspect: ca_path", err)
 		}

@@ -4,11 +4,12 @@ import (
 	"crypto/x509"
 	"fmt"
 
+	"github.com/mend-sh/mend/internal/certs"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// Output is x509_inspect's result: the first certificate's Info
+// Output is x509_inspect's result: the first certificate's certs.Info
 // attributes, plus
 //
 //	host, path    where the file was read
@@ -26,11 +27,11 @@ func (Inspect) Output() cty.Type {
 	return cty.Object(attrs)
 }
 
-// FileAttributes is InfoAttributes plus host, path, count and
+// FileAttributes is certs.InfoAttributes plus host, path, count and
 // fingerprints: the shape of one certificate file, used by x509_inspect's
 // output and by x509_compare's a and b.
 func FileAttributes() map[string]cty.Type {
-	attrs := InfoAttributes()
+	attrs := certs.InfoAttributes()
 	attrs["host"] = cty.String
 	attrs["path"] = cty.String
 	attrs["count"] = cty.Number
@@ -38,35 +39,35 @@ func FileAttributes() map[string]cty.Type {
 	return attrs
 }
 
-// FileValues returns f's values for FileAttributes, info being the Info
+// FileValues returns f's values for FileAttributes, info being the certs.Info
 // of f's first certificate.
-func FileValues(f HostFile, info Info) map[string]cty.Value {
+func FileValues(f certs.HostFile, info certs.Info) map[string]cty.Value {
 	vals := info.Attributes()
 	fps := make([]string, len(f.Certs))
 	for i, c := range f.Certs {
-		fps[i] = Fingerprint(c)
+		fps[i] = certs.Fingerprint(c)
 	}
 	vals["host"] = cty.StringVal(f.Host)
 	vals["path"] = cty.StringVal(f.Path)
 	vals["count"] = cty.NumberIntVal(int64(len(f.Certs)))
-	vals["fingerprints"] = StringList(fps)
+	vals["fingerprints"] = certs.StringList(fps)
 	return vals
 }
 
 // inspection is one x509_inspect run's findings.
 type inspection struct {
-	file     HostFile
-	info     Info
-	ca       *HostFile // nil: no ca_path
+	file     certs.HostFile
+	info     certs.Info
+	ca       *certs.HostFile // nil: no ca_path
 	chainErr error
 	hint     string // same-name-different-key sentence, if that is why
 }
 
-func (r *inspection) checkChain(ca HostFile) {
+func (r *inspection) checkChain(ca certs.HostFile) {
 	r.ca = &ca
-	r.chainErr = VerifyChain(r.file.Certs, ca.Pool(), "", x509.ExtKeyUsageAny)
+	r.chainErr = certs.VerifyChain(r.file.Certs, ca.Pool(), "", x509.ExtKeyUsageAny)
 	if r.chainErr != nil {
-		r.hint = SameNameHint(SameNameCA(r.file.Certs, ca.Certs))
+		r.hint = certs.SameNameHint(certs.SameNameCA(r.file.Certs, ca.Certs))
 	}
 }
 
@@ -108,7 +109,7 @@ func (r *inspection) chainSummary() string {
 	if r.hint != "" {
 		return fmt.Sprintf(", does NOT chain to %s (same-named CA, different key)", r.ca.Path)
 	}
-	return fmt.Sprintf(", does NOT chain to %s (%s)", r.ca.Path, ClassifyVerifyError(r.chainErr))
+	return fmt.Sprintf(", does NOT chain to %s (%s)", r.ca.Path, certs.ClassifyVerifyError(r.chainErr))
 }
 
 func (r *inspection) chainDetail() string {

@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/certs"
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
 	x509step "github.com/mend-sh/mend/steps/x509"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -34,9 +35,9 @@ func readInspected(out cty.Value) inspected {
 	switch {
 	case chainErr == "":
 	case strings.Contains(chainErr, "signed by unknown authority"):
-		class = x509step.UnknownAuthority
+		class = certs.UnknownAuthority
 	case strings.Contains(chainErr, "expired"):
-		class = x509step.Expired
+		class = certs.Expired
 	default:
 		class = chainErr
 	}
@@ -71,18 +72,18 @@ func strs(v cty.Value) []string {
 
 func TestInspect(t *testing.T) {
 	dir := t.TempDir()
-	ca1 := x509test.NewCA(t, "Puppet CA: lab")
-	ca2 := x509test.NewCA(t, "Puppet CA: lab") // same name, different key
-	etcd := ca1.Issue(t, x509test.Options{CommonName: "etcd-01", DNSNames: []string{"etcd-01"}, IPs: []string{"127.0.0.1"}})
-	old := ca1.Issue(t, x509test.Options{CommonName: "old", NotBefore: time.Now().Add(-48 * time.Hour), Validity: time.Hour})
+	ca1 := certstest.NewCA(t, "Puppet CA: lab")
+	ca2 := certstest.NewCA(t, "Puppet CA: lab") // same name, different key
+	etcd := ca1.Issue(t, certstest.Options{CommonName: "etcd-01", DNSNames: []string{"etcd-01"}, IPs: []string{"127.0.0.1"}})
+	old := ca1.Issue(t, certstest.Options{CommonName: "old", NotBefore: time.Now().Add(-48 * time.Hour), Validity: time.Hour})
 	files := map[string]string{
-		"ca1":      x509test.WriteFile(t, dir, "ca1.pem", ca1.PEM()),
-		"ca2":      x509test.WriteFile(t, dir, "ca2.pem", ca2.PEM()),
-		"both":     x509test.WriteFile(t, dir, "both.pem", ca2.PEM(), ca1.PEM()),
-		"etcd+key": x509test.WriteFile(t, dir, "etcd.pem", etcd.PEM(), etcd.KeyPEM(t)),
-		"old":      x509test.WriteFile(t, dir, "old.pem", old.PEM()),
+		"ca1":      certstest.WriteFile(t, dir, "ca1.pem", ca1.PEM()),
+		"ca2":      certstest.WriteFile(t, dir, "ca2.pem", ca2.PEM()),
+		"both":     certstest.WriteFile(t, dir, "both.pem", ca2.PEM(), ca1.PEM()),
+		"etcd+key": certstest.WriteFile(t, dir, "etcd.pem", etcd.PEM(), etcd.KeyPEM(t)),
+		"old":      certstest.WriteFile(t, dir, "old.pem", old.PEM()),
 	}
-	etcdWant := inspected{Subject: "CN=etcd-01", Issuer: "CN=Puppet CA: lab", Fingerprint: x509step.Fingerprint(etcd.Cert),
+	etcdWant := inspected{Subject: "CN=etcd-01", Issuer: "CN=Puppet CA: lab", Fingerprint: certs.Fingerprint(etcd.Cert),
 		Count: 1, DNSNames: []string{"etcd-01"}, IPs: []string{"127.0.0.1"}}
 	with := func(w inspected, chains, class string, hint bool) inspected {
 		w.ChainsToCA, w.ChainError, w.SameNameHint = chains, class, hint
@@ -94,20 +95,20 @@ func TestInspect(t *testing.T) {
 		want inspected
 	}{
 		{"CA, no chain check", x509step.InspectConfig{Path: files["ca1"]},
-			inspected{Subject: "CN=Puppet CA: lab", Issuer: "CN=Puppet CA: lab", Fingerprint: x509step.Fingerprint(ca1.Cert.Cert),
+			inspected{Subject: "CN=Puppet CA: lab", Issuer: "CN=Puppet CA: lab", Fingerprint: certs.Fingerprint(ca1.Cert.Cert),
 				Count: 1, IsCA: true, ChainsToCA: "null"}},
 		{"server cert chains to its CA", x509step.InspectConfig{Path: files["etcd+key"], CAPath: files["ca1"]},
 			with(etcdWant, "true", "", false)},
 		{"same-named CA with another key", x509step.InspectConfig{Path: files["etcd+key"], CAPath: files["ca2"]},
-			with(etcdWant, "false", x509step.UnknownAuthority, true)},
+			with(etcdWant, "false", certs.UnknownAuthority, true)},
 		{"bundle with both CAs", x509step.InspectConfig{Path: files["etcd+key"], CAPath: files["both"]},
 			with(etcdWant, "true", "", false)},
 		{"CA bundle reports its first certificate and count", x509step.InspectConfig{Path: files["both"]},
-			inspected{Subject: "CN=Puppet CA: lab", Issuer: "CN=Puppet CA: lab", Fingerprint: x509step.Fingerprint(ca2.Cert.Cert),
+			inspected{Subject: "CN=Puppet CA: lab", Issuer: "CN=Puppet CA: lab", Fingerprint: certs.Fingerprint(ca2.Cert.Cert),
 				Count: 2, IsCA: true, ChainsToCA: "null"}},
 		{"expired", x509step.InspectConfig{Path: files["old"], CAPath: files["ca1"], CAHost: "master"},
-			inspected{Subject: "CN=old", Issuer: "CN=Puppet CA: lab", Fingerprint: x509step.Fingerprint(old.Cert),
-				Count: 1, Expired: true, ChainsToCA: "false", ChainError: x509step.Expired}},
+			inspected{Subject: "CN=old", Issuer: "CN=Puppet CA: lab", Fingerprint: certs.Fingerprint(old.Cert),
+				Count: 1, Expired: true, ChainsToCA: "false", ChainError: certs.Expired}},
 	}
 	inv := newInventory("master")
 	for _, tc := range cases {
@@ -128,9 +129,9 @@ func TestInspect(t *testing.T) {
 }
 
 func TestInspectNeverShowsKeyMaterial(t *testing.T) {
-	ca := x509test.NewCA(t, "Puppet CA: lab")
-	srv := ca.Issue(t, x509test.Options{CommonName: "etcd-01"})
-	path := x509test.WriteFile(t, t.TempDir(), "combined.pem", srv.KeyPEM(t), srv.PEM())
+	ca := certstest.NewCA(t, "Puppet CA: lab")
+	srv := ca.Issue(t, certstest.Options{CommonName: "etcd-01"})
+	path := certstest.WriteFile(t, t.TempDir(), "combined.pem", srv.KeyPEM(t), srv.PEM())
 	resp, err := x509step.Inspect{}.Diagnose(context.Background(), steps.DiagnoseRequest{
 		Config: &x509step.InspectConfig{Path: path}, Host: newInventory("m")["m"]})
 	if err != nil {
@@ -146,7 +147,7 @@ func TestInspectNeverShowsKeyMaterial(t *testing.T) {
 	if !strings.Contains(strings.Join(resp.Details, "\n"), "skipped a PRIVATE KEY block (never shown)") {
 		t.Errorf("details do not mention the skipped key: %q", resp.Details)
 	}
-	wantSummary := "CN=etcd-01, SHA256 " + x509step.ShortFingerprint(x509step.Fingerprint(srv.Cert)) + ", expires "
+	wantSummary := "CN=etcd-01, SHA256 " + certs.ShortFingerprint(certs.Fingerprint(srv.Cert)) + ", expires "
 	if !strings.HasPrefix(resp.Summary, wantSummary) {
 		t.Errorf("summary = %q, want prefix %q", resp.Summary, wantSummary)
 	}
@@ -154,8 +155,8 @@ func TestInspectNeverShowsKeyMaterial(t *testing.T) {
 
 func TestInspectErrors(t *testing.T) {
 	dir := t.TempDir()
-	notCert := x509test.WriteFile(t, dir, "notes.txt", []byte("hello\n"))
-	caPath := x509test.WriteFile(t, dir, "ca.pem", x509test.NewCA(t, "Puppet CA: lab").PEM())
+	notCert := certstest.WriteFile(t, dir, "notes.txt", []byte("hello\n"))
+	caPath := certstest.WriteFile(t, dir, "ca.pem", certstest.NewCA(t, "Puppet CA: lab").PEM())
 	inv := newInventory("master")
 	cases := []struct {
 		name      string

@@ -4,11 +4,13 @@ import (
 	"context"
 	"testing"
 
+	"github.com/mend-sh/mend/internal/certs"
+
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
 	x509step "github.com/mend-sh/mend/steps/x509"
-	"github.com/mend-sh/mend/steps/x509/x509test"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -19,9 +21,9 @@ func TestCompareThroughSSH(t *testing.T) {
 	srv := sshtest.Start(t)
 	h := srv.Host(t)
 	dir := t.TempDir()
-	ca1, ca2 := x509test.NewCA(t, "Puppet CA: lab"), x509test.NewCA(t, "Puppet CA: lab")
-	a := x509test.WriteFile(t, dir, "master-ca.pem", ca1.PEM())
-	b := x509test.WriteFile(t, dir, "etcd-ca.pem", ca2.PEM())
+	ca1, ca2 := certstest.NewCA(t, "Puppet CA: lab"), certstest.NewCA(t, "Puppet CA: lab")
+	a := certstest.WriteFile(t, dir, "master-ca.pem", ca1.PEM())
+	b := certstest.WriteFile(t, dir, "etcd-ca.pem", ca2.PEM())
 	inv := newInventory("etcd")
 	inv[h.Info().Name] = h
 	cfg := &x509step.CompareConfig{A: ref(h.Info().Name, a), B: ref("etcd", b)}
@@ -33,7 +35,7 @@ func TestCompareThroughSSH(t *testing.T) {
 	if diff := cmp.Diff(want, readCompared(resp.Output)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if got := resp.Output.GetAttr("a").GetAttr("sha256_fingerprint"); !got.RawEquals(cty.StringVal(x509step.Fingerprint(ca1.Cert.Cert))) {
+	if got := resp.Output.GetAttr("a").GetAttr("sha256_fingerprint"); !got.RawEquals(cty.StringVal(certs.Fingerprint(ca1.Cert.Cert))) {
 		t.Errorf("a.sha256_fingerprint = %#v, want ca1's", got)
 	}
 }

@@ -110,9 +110,34 @@ func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
 	if h.Error != "" {
 		fmt.Fprintf(v.W, "        error (%s): %s\n", h.ErrorClass, indentRest(h.Error, "        "))
 	}
+	if h.OutputExcerpt != "" && (h.Status == engine.StatusFailed || h.Status == engine.StatusOutcomeUnknown) {
+		v.excerpt(h.OutputExcerpt)
+	}
 	if h.Preview != nil && s.Phase == steps.Repair {
 		ran := v.Mode == engine.ModeApply && (h.Status == engine.StatusChanged || h.Status == engine.StatusFailed || h.Status == engine.StatusOutcomeUnknown)
 		v.preview(h.Preview, ran)
+	}
+}
+
+// ExcerptLines is how many lines of a failed step's output the text view
+// shows (the last ones); the audit log and JSON keep the whole excerpt.
+const ExcerptLines = 10
+
+// excerpt prints the last ExcerptLines lines of a failed step's output,
+// each cut to 200 bytes.
+func (v Text) excerpt(out string) {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	head := "output:"
+	if len(lines) > ExcerptLines {
+		head = fmt.Sprintf("output (last %d of %d lines; the audit log has more):", ExcerptLines, len(lines))
+		lines = lines[len(lines)-ExcerptLines:]
+	}
+	fmt.Fprintf(v.W, "        %s\n", head)
+	for _, l := range lines {
+		if len(l) > 200 {
+			l = strings.ToValidUTF8(l[:200], "") + "…"
+		}
+		fmt.Fprintf(v.W, "        | %s\n", Clean(l))
 	}
 }
 
@@ -157,12 +182,12 @@ func (v Text) Summary(r *engine.Run) {
 		if c.Change+c.Unknown == 0 && c.Failed == c.Ignored {
 			fmt.Fprintln(v.W, v.paint("32", "No changes. The hosts match what this runbook repairs towards: nothing to do."))
 		} else {
-			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged; %d diagnoses ran, %s failed, %d deferred.\n",
-				c.Change, c.Unknown, c.NoOp, c.Diagnosed, failed, c.Deferred)
+			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged, %d skipped; %d diagnoses ran, %s failed, %d deferred.\n",
+				c.Change, c.Unknown, c.NoOp, c.Skipped, c.Diagnosed, failed, c.Deferred)
 		}
 	} else {
-		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %s failed, %d refused; %d diagnoses ran; %d steps not run.\n",
-			c.Changed, c.NoOp, failed, c.Refused, c.Diagnosed, c.NotRun)
+		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %d skipped, %s failed, %d refused; %d diagnoses ran; %d steps not run.\n",
+			c.Changed, c.NoOp, c.Skipped, failed, c.Refused, c.Diagnosed, c.NotRun)
 	}
 	if r.Err != "" {
 		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+r.Err))
