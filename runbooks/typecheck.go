@@ -35,6 +35,7 @@ func (c *checker) evalExpr(expr hcl.Expression, sc exprScope) (val cty.Value, ok
 		return cty.NilVal, false
 	}
 	val, diags := expr.Value(c.evalContext(sc))
+	addAttributesHints(diags)
 	c.diags = append(c.diags, diags...)
 	if diags.HasErrors() {
 		return cty.NilVal, false

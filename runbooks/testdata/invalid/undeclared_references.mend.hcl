@@ -40,3 +40,8 @@ diagnose "command" "phases" {
 diagnose "command" "bare_var" {
   command = var # ERROR: Invalid reference
 }
+
+diagnose "command" "per_host" {
+  on      = ["x"]
+  command = "echo ${diagnose.command.check.hosts[host.name].stdot}" # ERROR: Unsupported attribute
+}
