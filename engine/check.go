@@ -22,6 +22,7 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	targetsOf := map[string][]string{}
 	sc := newScope(req.Vars, req.Inventory, time.Time{})
+	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
 	// One wrong -var can break many steps' targets: report each problem
@@ -68,6 +69,9 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	}
 	for _, st := range req.Runbook.Steps {
 		diags = append(diags, singleHostRefs(stepTraversals(st), targetsOf)...)
+	}
+	for _, l := range req.Runbook.Locals {
+		diags = append(diags, singleHostRefs(l.Expr.Variables(), targetsOf)...)
 	}
 	return diags
 }

@@ -51,6 +51,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		redact:    newRedactor(req.Vars),
 		targetsOf: map[string][]string{},
 	}
+	r.scope.locals = rb.Locals
 	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}
 	r.conns = &connections{connector: e.opts.Connector, inventory: req.Inventory, audit: r.audit}
 	return r
@@ -111,8 +112,15 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		}
 		return sr
 	}
-	if diags := singleHostRefs(stepTraversals(st), r.targetsOf); diags.HasErrors() {
+	trs := stepTraversals(st)
+	trs = append(trs, localTraversals(trs, r.req.Runbook.Locals)...)
+	if diags := singleHostRefs(trs, r.targetsOf); diags.HasErrors() {
 		r.failWhole(st, sr, "", diagErr(diags))
+		r.afterStep(st, sr)
+		return sr
+	}
+	if err := r.scope.localError(st); err != nil {
+		r.failWhole(st, sr, "", err)
 		r.afterStep(st, sr)
 		return sr
 	}

@@ -19,6 +19,8 @@ type checker struct {
 	stepIndex map[string]int // address -> position of its first declaration
 	varsVal   cty.Value      // object of unknowns of the declared types
 	phaseVals map[string]cty.Value
+	locals    map[string]*Local
+	localVals map[string]cty.Value // validation values of the locals
 	funcs     map[string]function.Function
 	diags     hcl.Diagnostics
 	reg       *steps.Registry // for nested steps (steps.Nester); may be nil
@@ -30,6 +32,8 @@ func (rb *Runbook) check(reg *steps.Registry) hcl.Diagnostics {
 	c.indexVariables()
 	c.indexSteps()
 	c.buildValidationScope()
+	c.indexLocals()
+	c.checkLocals()
 	for _, v := range rb.Variables {
 		c.checkVariable(v)
 	}

@@ -17,6 +17,7 @@ func (c *checker) evalContext(sc exprScope) *hcl.EvalContext {
 		"diagnose":  c.phaseVals["diagnose"],
 		"repair":    c.phaseVals["repair"],
 		"inventory": cty.UnknownVal(InventoryValueType()),
+		"local":     cty.ObjectVal(c.localVals),
 	}
 	if sc.host {
 		vars["host"] = cty.UnknownVal(HostValueType())

@@ -28,7 +28,7 @@ diagnose "command" "deep" {
 }
 
 diagnose "command" "roots" {
-  when    = local.enabled # ERROR: Unknown variable
+  when    = local.enabled # ERROR: Reference to undeclared local value
   command = diagnose.command # ERROR: Invalid reference
 }
 
