@@ -80,9 +80,9 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		}
 		marked = append(marked, o)
 	}
-	r.scope.set(st, stepValue(st, outs, changed))
+	r.scope.set(st, stepValue(st, r.stepType(st), outs, changed))
 	if anyMarked {
-		r.scope.setMarked(st, stepValue(st, marked, changed))
+		r.scope.setMarked(st, stepValue(st, r.stepType(st), marked, changed))
 	}
 }
 
@@ -104,7 +104,7 @@ func anyFailed(tasks []*hostTask) bool {
 // hosts run.
 func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
 	r.parallel(group, func(t *hostTask) { r.prepare(ctx, st, t) })
-	if st.Phase == steps.Repair && r.mode == ModeApply && st.Approval != nil {
+	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return
 		}

@@ -52,8 +52,8 @@ func newScope(vars map[string]cty.Value, inv *runbooks.Inventory, start time.Tim
 		marked:        cty.ObjectVal(marked),
 		markedResults: map[string]cty.Value{},
 		results: map[string]map[string]map[string]cty.Value{
-			steps.Diagnose.String(): {},
-			steps.Repair.String():   {},
+			runbooks.Diagnose.String(): {},
+			runbooks.Repair.String():   {},
 		},
 	}
 }
@@ -167,8 +167,8 @@ type hostOutput struct {
 // or has no `on` (null otherwise, and null when it did not run there),
 // `hosts` with an entry for every host the step targets (see
 // runbooks.HostEntryType), and for repairs `changed`.
-func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Value {
-	outTy := st.StepType.Output()
+func stepValue(st *runbooks.Step, t steps.Type, outs []hostOutput, changed cty.Value) cty.Value {
+	outTy := t.Output()
 	attrs := map[string]cty.Value{}
 	for name, aty := range outTy.AttributeTypes() {
 		attrs[name] = cty.NullVal(aty)
@@ -181,11 +181,11 @@ func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Valu
 	hosts := map[string]cty.Value{}
 	for _, o := range outs {
 		if o.host != "" {
-			hosts[o.host] = hostEntry(st, o)
+			hosts[o.host] = hostEntry(st, t, o)
 		}
 	}
-	attrs["hosts"] = hostsValue(runbooks.HostEntryType(st.StepType, st.Phase), hosts)
-	if st.Phase == steps.Repair {
+	attrs["hosts"] = hostsValue(runbooks.HostEntryType(outTy, st.Phase), hosts)
+	if st.Phase == runbooks.Repair {
 		attrs["changed"] = changed
 	}
 	return cty.ObjectVal(attrs)
@@ -195,8 +195,8 @@ func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Valu
 // step did not run there), its outcome and, for repairs, whether it
 // changed. In a plan, a host the repair would change has an outcome known
 // only at apply.
-func hostEntry(st *runbooks.Step, o hostOutput) cty.Value {
-	outTy := st.StepType.Output()
+func hostEntry(st *runbooks.Step, t steps.Type, o hostOutput) cty.Value {
+	outTy := t.Output()
 	attrs := map[string]cty.Value{}
 	for name, aty := range outTy.AttributeTypes() {
 		attrs[name] = cty.NullVal(aty)
@@ -208,7 +208,7 @@ func hostEntry(st *runbooks.Step, o hostOutput) cty.Value {
 	if o.status == StatusChange || o.status == StatusUnknown || o.status == StatusDeferred {
 		attrs["outcome"] = cty.UnknownVal(cty.String)
 	}
-	if st.Phase == steps.Repair {
+	if st.Phase == runbooks.Repair {
 		attrs["changed"] = o.changed
 	}
 	return cty.ObjectVal(attrs)

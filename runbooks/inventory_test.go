@@ -5,21 +5,23 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mend-sh/mend/internal/markers"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestInvalidInventories(t *testing.T) {
-	for _, file := range fixtures(t, "testdata/inventory/invalid/*.mend.hcl") {
+	for _, file := range markers.Files(t, "testdata/inventory/invalid/*.mend.hcl") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			src, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := wantMarkers(t, src)
+			want := markers.Want(t, src)
 			_, diags := LoadInventory(file, src)
-			if diff := cmp.Diff(want, gotMarkers(t, file, diags)); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s\nfull:\n%s", diff, render(diags, file, src))
+			if diff := cmp.Diff(want, markers.Got(t, file, diags)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s\nfull:\n%s", diff, markers.Render(diags, file, src))
 			}
 		})
 	}

@@ -131,10 +131,11 @@ func (c *checker) checkStepRef(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 			Subject: tr.SourceRange().Ptr(),
 		}
 	}
-	if target.StepType == nil {
-		return nil // unknown step type, reported on its block
+	st := c.types[idx]
+	if st == nil {
+		return nil // type unknown (or no schemas): nothing to check against
 	}
-	return checkAttrs(StepValueType(target.StepType, target.Phase), tr[3:], addr)
+	return checkAttrs(StepValueType(st.Output, target.Phase), tr[3:], addr)
 }
 
 // undeclaredStep explains a reference to a step that does not exist,
