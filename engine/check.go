@@ -25,6 +25,7 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
+	diags = append(diags, req.Runbook.BindMeta(sc.markedContext(nil, cty.NilVal))...)
 	// One wrong -var can break many steps' targets: report each problem
 	// once, at its first step, and count the others.
 	first := map[string]*hcl.Diagnostic{}

@@ -62,6 +62,9 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	if diags := Validate(r.req.Runbook, r.e.opts.Registry); diags.HasErrors() {
 		return r.run, fmt.Errorf("%s has errors, nothing was run (mend validate shows them all): %w", r.req.Runbook.Filename, diags)
 	}
+	if diags := r.req.Runbook.BindMeta(r.scope.markedContext(nil, cty.NilVal)); diags.HasErrors() {
+		return r.run, fmt.Errorf("%s cannot run with these values, nothing was run: %w", r.req.Runbook.Filename, diags)
+	}
 	if err := r.audit.runStart(); err != nil {
 		return r.run, err
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Approval is a repair's `approval { reason }` block: apply stops before
@@ -15,24 +16,26 @@ type Approval struct {
 	DeclRange hcl.Range
 }
 
-func decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics) {
+func (s *Step) decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics) {
 	a := &Approval{DeclRange: block.DefRange}
 	content, diags := block.Body.Content(approvalBlockSchema)
 	attr, ok := content.Attributes["reason"]
 	if !ok {
 		return a, diags // hcl reported the missing argument
 	}
-	reason, d := constString(attr.Expr, "approval reason")
-	diags = append(diags, d...)
-	if !d.HasErrors() && strings.TrimSpace(reason) == "" {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Empty approval reason",
-			Detail:   "The operator asked to approve this repair reads the reason; say what it changes and why that is safe here.",
-			Subject:  attr.Expr.Range().Ptr(),
-		})
-	}
-	a.Reason = reason
+	diags = append(diags, s.metaArg("approval reason", attr.Expr, cty.String, func(e hcl.Expression) hcl.Diagnostics {
+		reason, d := constString(e, "approval reason")
+		if !d.HasErrors() && strings.TrimSpace(reason) == "" {
+			d = append(d, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Empty approval reason",
+				Detail:   "The operator asked to approve this repair reads the reason; say what it changes and why that is safe here.",
+				Subject:  e.Range().Ptr(),
+			})
+		}
+		a.Reason = reason
+		return d
+	})...)
 	return a, diags
 }
 

@@ -140,6 +140,7 @@ func (c *checker) checkStep(i int, s *Step) {
 	if s.When != nil {
 		c.checkExpr(s.When, base, cty.Bool, "when condition")
 	}
+	c.checkLateMeta(s)
 	c.checkConfig(s, c.types[i], base)
 	expectScope := base
 	expectScope.self = outputOf(c.types[i])

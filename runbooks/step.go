@@ -74,6 +74,10 @@ type Step struct {
 	Config hcl.Body
 
 	DeclRange, TypeRange, NameRange hcl.Range
+
+	// late holds the meta-arguments written with variables or locals,
+	// decoded by Runbook.BindMeta (see meta_bind.go).
+	late []lateMeta
 }
 
 // Address is the step's reference address, "repair.file.install_ca". It

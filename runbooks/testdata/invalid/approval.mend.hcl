@@ -25,7 +25,7 @@ repair "etcd_restore" "computed_reason" {
   data_dir = "/d"
 
   approval {
-    reason = diagnose.command.gated_diagnose.stdout # ERROR: Variables not allowed
+    reason = diagnose.command.gated_diagnose.stdout # ERROR: Invalid reference
   }
 }
 

@@ -25,7 +25,7 @@ diagnose "command" "unitless" {
 
 diagnose "command" "from_var" {
   command = "true"
-  timeout = var.t # ERROR: Variables not allowed
+  timeout = diagnose.command.timeouts.stdout # ERROR: Invalid reference
 }
 
 diagnose "command" "retry" {

@@ -1,0 +1,30 @@
+# timeout, serial, retry and approval's reason from variables and locals,
+# known before anything runs.
+variable "ticket" {
+  type = string
+}
+
+variable "batch" {
+  type    = number
+  default = 1
+}
+
+locals {
+  patience = "${var.batch * 30}s"
+}
+
+repair "command" "restart" {
+  on      = "etcd"
+  command = "systemctl restart etcd"
+  timeout = local.patience
+  serial  = var.batch
+
+  retry {
+    attempts = var.batch + 2
+    delay    = local.patience
+  }
+
+  approval {
+    reason = "${var.ticket}: restarts etcd ${var.batch} member(s) at a time"
+  }
+}
