@@ -34,3 +34,28 @@ func ParseDuration(what, s string, def time.Duration) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// Conn is the connection arguments every etcd step type takes, parsed.
+type Conn struct {
+	Endpoints []Endpoint
+	Files     Files
+	Timeouts  Timeouts
+}
+
+// ParseConn parses a step's endpoints, ca_file, cert_file, key_file,
+// dial_timeout and call_timeout; step prefixes errors ("etcd_member").
+func ParseConn(step string, endpoints []string, ca, cert, key, dial, call string) (Conn, error) {
+	var c Conn
+	var err error
+	if c.Endpoints, err = ParseEndpoints(step+": endpoints", endpoints); err != nil {
+		return c, err
+	}
+	if ca == "" || cert == "" || key == "" {
+		return c, fmt.Errorf("%s: ca_file, cert_file and key_file must all be given: mend talks to etcd over mutual TLS", step)
+	}
+	c.Files = Files{CA: ca, Cert: cert, Key: key}
+	if c.Timeouts, err = ParseTimeouts(dial, call); err != nil {
+		return c, fmt.Errorf("%s: %w", step, err)
+	}
+	return c, nil
+}

@@ -5,6 +5,8 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
@@ -48,6 +50,8 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			etcdmember.Member{},
+			etcdsnapshot.Snapshot{},
 			truncate.Type{},
 		},
 	)
