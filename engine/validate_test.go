@@ -86,7 +86,7 @@ func TestDiagnosticDetails(t *testing.T) {
 		{"unknown root", `diagnose "command" "x" { command = diagnoze.command.y.stdout }`, "Unknown variable", `Did you mean "diagnose"?`},
 		{"unsupported attribute of a per-host entry", "diagnose \"command\" \"a\" {\n  on      = [\"x\"]\n  command = \"true\"\n}\ndiagnose \"command\" \"b\" {\n  on      = [\"x\"]\n  command = diagnose.command.a.hosts[host.name].stdot\n}",
 			"Unsupported attribute", `Its attributes are "exit_code", "outcome", "stderr", "stdout".`},
-		{"unknown function", `diagnose "command" "x" { command = lowe("A") }`, "Call to unknown function", `Did you mean "lower"?`},
+		{"unknown function", `diagnose "command" "x" { command = lowerr("A") }`, "Call to unknown function", `Did you mean "lower"?`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,6 +50,11 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 			return d
 		})...)
 	}
+	if attr, ok := content.Attributes["sensitive"]; ok {
+		var d hcl.Diagnostics
+		s.Sensitive, d = constBool(attr.Expr, "sensitive argument")
+		diags = append(diags, d...)
+	}
 	diags = append(diags, s.decodeMetaBlocks(content.Blocks)...)
 	return diags
 }

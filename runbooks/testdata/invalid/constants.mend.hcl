@@ -59,3 +59,9 @@ diagnose "command" "wrong_kinds" {
 runbook {
   title = var.t # ERROR: Variables not allowed
 }
+
+diagnose "command" "token" {
+  on        = ["x"]
+  command   = "cat /etc/token"
+  sensitive = var.t # ERROR: Variables not allowed
+}

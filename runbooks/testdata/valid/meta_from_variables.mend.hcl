@@ -28,3 +28,9 @@ repair "command" "restart" {
     reason = "${var.ticket}: restarts etcd ${var.batch} member(s) at a time"
   }
 }
+
+diagnose "command" "token" {
+  on        = "etcd"
+  command   = "cat /etc/etcd/token"
+  sensitive = true
+}
