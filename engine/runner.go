@@ -95,7 +95,11 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		Line: st.DeclRange.Start.Line,
 	}
 	if st.Approval != nil {
-		sr.Approval = st.Approval.Reason
+		reason, err := r.approvalReason(st)
+		if err != nil {
+			reason = "(cannot be rendered: " + r.redact.String(err.Error()) + ")"
+		}
+		sr.Approval = reason
 	}
 	r.e.opts.Hook.StepStart(sr)
 	defer r.e.opts.Hook.StepDone(sr)

@@ -11,9 +11,15 @@ import (
 // the repair, shows its preview and Reason, and runs it only when an
 // operator grants the gate (interactively, or with --approve ADDR).
 type Approval struct {
-	// Reason says why the repair needs a human; never empty.
-	Reason    string
-	DeclRange hcl.Range
+	// Reason says why the repair needs a human; never empty. It is "" only
+	// while ReasonExpr is set.
+	Reason string
+	// ReasonExpr is set when the reason uses step results ("${var.ticket}:
+	// ${diagnose.x509_inspect.ca.subject}"): the engine renders it when the
+	// gate is reached. A reason of constants, variables, locals of
+	// variables and the inventory is decoded into Reason instead.
+	ReasonExpr hcl.Expression
+	DeclRange  hcl.Range
 }
 
 func (s *Step) decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics) {
@@ -22,6 +28,10 @@ func (s *Step) decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics
 	attr, ok := content.Attributes["reason"]
 	if !ok {
 		return a, diags // hcl reported the missing argument
+	}
+	if usesStepResults(attr.Expr) {
+		a.ReasonExpr = attr.Expr
+		return a, diags
 	}
 	diags = append(diags, s.metaArg("approval reason", attr.Expr, cty.String, func(e hcl.Expression) hcl.Diagnostics {
 		reason, d := constString(e, "approval reason")
@@ -41,4 +51,15 @@ func (s *Step) decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics
 
 var approvalBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "reason", Required: true}},
+}
+
+// usesStepResults reports whether expr refers to a step's result
+// directly (not through a local).
+func usesStepResults(expr hcl.Expression) bool {
+	for _, tr := range expr.Variables() {
+		if r := tr.RootName(); r == "diagnose" || r == "repair" {
+			return true
+		}
+	}
+	return false
 }

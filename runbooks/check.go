@@ -141,6 +141,11 @@ func (c *checker) checkStep(i int, s *Step) {
 		c.checkExpr(s.When, base, cty.Bool, "when condition")
 	}
 	c.checkLateMeta(s)
+	if s.Approval != nil && s.Approval.ReasonExpr != nil {
+		// Rendered at the gate: earlier steps' results, no host (one gate
+		// per batch).
+		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i}, cty.String, "approval reason")
+	}
 	c.checkConfig(s, c.types[i], base)
 	expectScope := base
 	expectScope.self = outputOf(c.types[i])

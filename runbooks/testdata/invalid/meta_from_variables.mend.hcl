@@ -22,6 +22,6 @@ repair "command" "b" {
   }
 
   approval {
-    reason = diagnose.command.a.stdout # ERROR: Invalid reference
+    reason = "on ${host.name}" # ERROR: Invalid reference
   }
 }

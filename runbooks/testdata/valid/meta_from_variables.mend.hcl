@@ -34,3 +34,17 @@ diagnose "command" "token" {
   command   = "cat /etc/etcd/token"
   sensitive = true
 }
+
+diagnose "command" "version" {
+  on      = "etcd"
+  command = "etcd --version"
+}
+
+repair "command" "upgrade" {
+  on      = "etcd"
+  command = "apt-get install -y etcd"
+
+  approval {
+    reason = "${var.ticket}: upgrades etcd from ${join(", ", [for h, o in diagnose.command.version.hosts : trimspace(o.stdout)])}"
+  }
+}
