@@ -5,6 +5,9 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdsnapshot"
+	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/listening"
@@ -31,6 +34,7 @@ func Registry() *steps.Registry {
 			x509step.Inspect{},
 			x509step.Compare{},
 			tlsprobe.Probe{},
+			etcdstatus.Status{},
 			httpcheck.Type{},
 			service.Status{},
 			puppet.Noop{},
@@ -46,6 +50,8 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			etcdmember.Member{},
+			etcdsnapshot.Snapshot{},
 			truncate.Type{},
 		},
 	)
