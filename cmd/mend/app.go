@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/spf13/cobra"
@@ -16,6 +17,9 @@ const (
 	exitOK      = 0 // success; for plan -detailed-exitcode: nothing to do
 	exitError   = 1 // an error, a failed step, a refused gate, an invalid file
 	exitPending = 2 // plan -detailed-exitcode: repairs are pending
+	// exitInternal is a crash (a panic in mend): never 0 or 2, which a
+	// caller of plan -detailed-exitcode would read as a result.
+	exitInternal = 3
 )
 
 // app carries the process's streams; commands write only through it, so
@@ -31,7 +35,14 @@ type app struct {
 var errSilent = errors.New("silent")
 
 // Main runs the CLI and returns the process exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "Error: internal error (a bug in mend; please report it): %s\n%s",
+				views.Clean(fmt.Sprint(p)), views.CleanBlock(string(debug.Stack())))
+			code = exitInternal
+		}
+	}()
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.rootCommand()
 	root.SetArgs(singleDashLongFlags(root, args))

@@ -17,6 +17,9 @@ import (
 // comes back as a diagnostic.
 func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.File, hcl.Diagnostics) {
 	var req engine.Request
+	if d := checkInputs(path, o); d.HasErrors() {
+		return req, nil, d
+	}
 	rb, diags := runbooks.LoadFile(path)
 	if rb != nil {
 		diags = append(diags, engine.Validate(rb, builtin.Registry())...)
@@ -123,4 +126,23 @@ func auditPath(flag string) (string, error) {
 		return flag, nil
 	}
 	return audit.DefaultPath()
+}
+
+// checkInputs refuses non-regular and oversized input files before any is
+// read (runbooks.CheckInputFile): the runbook, the var files, the inventory.
+func checkInputs(path string, o runOptions) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	add := func(p, what string) {
+		if d := runbooks.CheckInputFile(p, what); d != nil {
+			diags = append(diags, d)
+		}
+	}
+	add(path, "runbook")
+	for _, f := range o.varFiles {
+		add(f, "variable file")
+	}
+	if o.inventory != "" {
+		add(o.inventory, "inventory")
+	}
+	return diags
 }

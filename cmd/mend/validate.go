@@ -37,7 +37,10 @@ func (a *app) validate(o validateOptions, paths []string) error {
 	var inv *runbooks.Inventory
 	if o.inventory != "" {
 		var diags hcl.Diagnostics
-		inv, diags = runbooks.LoadInventoryFile(o.inventory)
+		diags = hcl.Diagnostics{runbooks.CheckInputFile(o.inventory, "inventory")}
+		if diags[0] == nil {
+			inv, diags = runbooks.LoadInventoryFile(o.inventory)
+		}
 		var files map[string]*hcl.File
 		if inv != nil {
 			files = inv.Files
@@ -50,6 +53,11 @@ func (a *app) validate(o validateOptions, paths []string) error {
 		}
 	}
 	for _, p := range paths {
+		if d := runbooks.CheckInputFile(p, "runbook"); d != nil {
+			printDiags(a.stderr, nil, hcl.Diagnostics{d}, color)
+			failed = true
+			continue
+		}
 		rb, diags := runbooks.LoadFile(p)
 		var files map[string]*hcl.File
 		if rb != nil {
