@@ -35,9 +35,7 @@ func Preflight(req Request, reg *steps.Registry, o PreflightOptions) hcl.Diagnos
 	if diags.HasErrors() {
 		return diags // targets and references of a broken runbook would mostly be noise
 	}
-	if req.Inventory != nil || !o.InventoryOptional {
-		diags = append(diags, checkTargets(req)...)
-	}
+	diags = append(diags, checkTargets(req, req.Inventory != nil || !o.InventoryOptional)...)
 	diags = append(diags, checkApprovals(req.Runbook, o.Approve)...)
 	return append(diags, shortSecrets(req.Runbook, req.Vars)...)
 }
@@ -49,12 +47,19 @@ func Preflight(req Request, reg *steps.Registry, o PreflightOptions) hcl.Diagnos
 // that refers to step results is checked when the step runs. With those
 // targets known, a reference that reads an output attribute directly on a
 // step that targets several hosts is reported too (singleHostRefs).
-func checkTargets(req Request) hcl.Diagnostics {
+// The meta-arguments that take values (timeout, approval reason) are bound
+// first; withHosts false checks only those.
+func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	targetsOf := map[string][]string{}
 	sc := newScope(req.Vars, req.Inventory, time.Time{})
+	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
+	diags = append(diags, req.Runbook.BindMeta(sc.markedContext(nil, cty.NilVal))...)
+	if !withHosts {
+		return diags // validate without -i: meta-arguments only
+	}
 	// One wrong -var can break many steps' targets: report each problem
 	// once, at its first step, and count the others.
 	first := map[string]*hcl.Diagnostic{}
@@ -99,6 +104,9 @@ func checkTargets(req Request) hcl.Diagnostics {
 	}
 	for _, st := range req.Runbook.Steps {
 		diags = append(diags, singleHostRefs(stepTraversals(st), targetsOf)...)
+	}
+	for _, l := range req.Runbook.Locals {
+		diags = append(diags, singleHostRefs(l.Expr.Variables(), targetsOf)...)
 	}
 	return diags
 }
