@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps/builtin"
@@ -99,11 +100,11 @@ func collapseUndeclared(diags hcl.Diagnostics) hcl.Diagnostics {
 // must look; the log now records who noticed) and what it put right.
 func (a *app) reportRecovered(run *audit.Run) {
 	for _, n := range run.Notices {
-		fmt.Fprintf(a.stderr, "Note: %s.\n", n)
+		fmt.Fprintf(a.stderr, "Note: %s.\n", views.Clean(n))
 	}
 	for _, r := range run.Recovered {
 		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
-			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
+			views.Clean(r.RunID), views.Clean(r.Step), views.Clean(r.Host), r.Time.Format(time.RFC3339))
 	}
 }
 
