@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -16,7 +17,7 @@ import (
 // it before Plan and Apply.
 func CheckTargets(req Request) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	sc := newScope(req.Vars)
+	sc := newScope(req.Vars, time.Time{})
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
 	// One wrong -var can break many steps' targets: report each problem

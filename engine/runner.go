@@ -44,7 +44,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		req:    req,
 		mode:   mode,
 		run:    run,
-		scope:  newScope(req.Vars),
+		scope:  newScope(req.Vars, e.opts.Now()),
 		redact: newRedactor(req.Vars),
 	}
 	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}

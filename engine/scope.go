@@ -3,12 +3,14 @@ package engine
 import (
 	"maps"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // scope holds the values expressions see: var.*, the results of the steps
@@ -24,16 +26,25 @@ type scope struct {
 	// (file_read of a private key), the value with its marks, for
 	// markedContext. results holds them unmarked, for step types.
 	markedResults map[string]cty.Value // address -> value
+	funcs         map[string]function.Function
 }
 
-func newScope(vars map[string]cty.Value) *scope {
+// newScope returns the scope of a run that started at start: timestamp()
+// is start in every expression of the run. A zero start (checks before a
+// run) makes timestamp() unknown.
+func newScope(vars map[string]cty.Value, start time.Time) *scope {
 	plain := make(map[string]cty.Value, len(vars))
 	marked := make(map[string]cty.Value, len(vars))
 	for k, v := range vars {
 		plain[k], _ = v.UnmarkDeep()
 		marked[k] = v
 	}
+	funcs := runbooks.Functions()
+	if !start.IsZero() {
+		funcs = runbooks.FunctionsAt(start)
+	}
 	return &scope{
+		funcs:         funcs,
 		vars:          cty.ObjectVal(plain),
 		marked:        cty.ObjectVal(marked),
 		markedResults: map[string]cty.Value{},
@@ -99,7 +110,7 @@ func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) 
 	if self != cty.NilVal {
 		vars["self"] = self
 	}
-	return &hcl.EvalContext{Variables: vars, Functions: runbooks.Functions()}
+	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
 }
 
 // withMarked returns one type's step values with those that have a marked

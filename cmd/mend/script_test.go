@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -67,7 +68,7 @@ func cmdFingerprint(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(line), 0o644))
 }
 
-// tamper FILE edit|delete|swap|truncate LINE: damages an audit log the way
+// tamper FILE edit|delete|swap|truncate|append LINE: damages an audit log the way
 // an attacker or a crash would. Lines are 1-based.
 func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
@@ -96,6 +97,15 @@ func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 		lines[i], lines[i+1] = lines[i+1], lines[i]
 	case "truncate":
 		lines = append(lines[:i], lines[i][:len(lines[i])/2])
+	case "append": // a record linked to the last one (seq and prev right), head left alone
+		last := strings.TrimSuffix(lines[len(lines)-2], "\n")
+		var rec struct {
+			Seq uint64 `json:"seq"`
+		}
+		ts.Check(json.Unmarshal([]byte(last), &rec))
+		sum := sha256.Sum256([]byte(last))
+		lines[len(lines)-1] = fmt.Sprintf(`{"seq":%d,"prev":"%s","time":"2026-12-01T00:00:00Z","run_id":"forger","event":"note","reason":"all is well"}`+"\n",
+			rec.Seq+1, hex.EncodeToString(sum[:]))
 	default:
 		ts.Fatalf("unknown tamper %q", args[1])
 	}
