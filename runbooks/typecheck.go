@@ -13,9 +13,10 @@ import (
 // host and self as unknowns when sc puts them in scope.
 func (c *checker) evalContext(sc exprScope) *hcl.EvalContext {
 	vars := map[string]cty.Value{
-		"var":      c.varsVal,
-		"diagnose": c.phaseVals["diagnose"],
-		"repair":   c.phaseVals["repair"],
+		"var":       c.varsVal,
+		"diagnose":  c.phaseVals["diagnose"],
+		"repair":    c.phaseVals["repair"],
+		"inventory": cty.UnknownVal(InventoryValueType()),
 	}
 	if sc.host {
 		vars["host"] = cty.UnknownVal(HostValueType())

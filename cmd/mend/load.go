@@ -16,7 +16,10 @@ import (
 // comes back as a diagnostic.
 func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.File, hcl.Diagnostics) {
 	var req engine.Request
-	rb, diags := runbooks.LoadFile(path, builtin.Registry())
+	rb, diags := runbooks.LoadFile(path)
+	if rb != nil {
+		diags = append(diags, engine.Validate(rb, builtin.Registry())...)
+	}
 	if rb == nil || diags.HasErrors() {
 		var files map[string]*hcl.File
 		if rb != nil {

@@ -26,7 +26,8 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scenarios in testdata/script against one real
 // OpenSSH sshd on 127.0.0.1. Each script gets, in its work dir,
 // inventory.mend.hcl with hosts web-1, web-2, web-3 (all that sshd, group
-// "web"), the known_hosts file $KNOWN_HOSTS, and $SSH_PORT.
+// "web"; vars role = "web", port = 8080 from the group over 80 from the
+// defaults, index = N), the known_hosts file $KNOWN_HOSTS, and $SSH_PORT.
 func TestScripts(t *testing.T) {
 	srv := sshtest.Start(t, sshtest.WithConfig("MaxSessions 100"))
 	testscript.Run(t, testscript.Params{
@@ -37,10 +38,11 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 			var inv strings.Builder
-			fmt.Fprintf(&inv, "defaults {\n  user          = %q\n  port          = %d\n  identity_file = %q\n  known_hosts   = %q\n}\n\n",
+			fmt.Fprintf(&inv, "defaults {\n  user          = %q\n  port          = %d\n  identity_file = %q\n  known_hosts   = %q\n  vars          = { role = \"web\", port = 80 }\n}\n\n",
 				srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile)
+			fmt.Fprintf(&inv, "group \"web\" {\n  vars = { port = 8080 }\n}\n\n")
 			for i := 1; i <= 3; i++ {
-				fmt.Fprintf(&inv, "host \"web-%d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"web\"]\n}\n\n", i)
+				fmt.Fprintf(&inv, "host \"web-%d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"web\"]\n  vars    = { index = %d }\n}\n\n", i, i)
 			}
 			return os.WriteFile(filepath.Join(env.WorkDir, "inventory.mend.hcl"), []byte(inv.String()), 0o644)
 		},

@@ -5,6 +5,8 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/listening"
@@ -31,6 +33,7 @@ func Registry() *steps.Registry {
 			x509step.Inspect{},
 			x509step.Compare{},
 			tlsprobe.Probe{},
+			etcdstatus.Status{},
 			httpcheck.Type{},
 			service.Status{},
 			puppet.Noop{},
@@ -46,6 +49,7 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			etcdmember.Member{},
 			truncate.Type{},
 		},
 	)
