@@ -58,6 +58,9 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 	if res.err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		res.err = steps.Errorf(steps.ClassTimeout, "%s: timed out after %s: %v", st.Address(), st.Timeout, res.err)
 	}
+	if st.Sensitive && res.output != cty.NilVal && !res.output.IsNull() {
+		res.output = res.output.Mark(runbooks.SensitiveMark) // sensitive = true: all of it
+	}
 	if res.output != cty.NilVal && res.output.ContainsMarked() {
 		if m, err := conformOutput(typ, res.output); err == nil {
 			res.marked = m

@@ -22,8 +22,10 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	targetsOf := map[string][]string{}
 	sc := newScope(req.Vars, req.Inventory, time.Time{})
+	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
+	diags = append(diags, req.Runbook.BindMeta(sc.markedContext(nil, cty.NilVal))...)
 	// One wrong -var can break many steps' targets: report each problem
 	// once, at its first step, and count the others.
 	first := map[string]*hcl.Diagnostic{}
@@ -68,6 +70,9 @@ func CheckTargets(req Request) hcl.Diagnostics {
 	}
 	for _, st := range req.Runbook.Steps {
 		diags = append(diags, singleHostRefs(stepTraversals(st), targetsOf)...)
+	}
+	for _, l := range req.Runbook.Locals {
+		diags = append(diags, singleHostRefs(l.Expr.Variables(), targetsOf)...)
 	}
 	return diags
 }

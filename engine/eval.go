@@ -24,6 +24,9 @@ func diagErr(diags hcl.Diagnostics) error {
 		if d.Detail != "" {
 			msg += ": " + d.Detail
 		}
+		if hint := runbooks.AttributesHint(d); hint != "" {
+			msg += " " + hint
+		}
 		if d.Subject != nil {
 			msg = fmt.Sprintf("%s: %s", d.Subject.String(), msg)
 		}

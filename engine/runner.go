@@ -51,6 +51,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		redact:    newRedactor(req.Vars),
 		targetsOf: map[string][]string{},
 	}
+	r.scope.locals = rb.Locals
 	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}
 	r.conns = &connections{connector: e.opts.Connector, inventory: req.Inventory, audit: r.audit}
 	return r
@@ -60,6 +61,9 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 func (r *runner) execute(ctx context.Context) (*Run, error) {
 	if diags := Validate(r.req.Runbook, r.e.opts.Registry); diags.HasErrors() {
 		return r.run, fmt.Errorf("%s has errors, nothing was run (mend validate shows them all): %w", r.req.Runbook.Filename, diags)
+	}
+	if diags := r.req.Runbook.BindMeta(r.scope.markedContext(nil, cty.NilVal)); diags.HasErrors() {
+		return r.run, fmt.Errorf("%s cannot run with these values, nothing was run: %w", r.req.Runbook.Filename, diags)
 	}
 	if err := r.audit.runStart(); err != nil {
 		return r.run, err
@@ -91,7 +95,11 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		Line: st.DeclRange.Start.Line,
 	}
 	if st.Approval != nil {
-		sr.Approval = st.Approval.Reason
+		reason, err := r.approvalReason(st)
+		if err != nil {
+			reason = "(cannot be rendered: " + r.redact.String(err.Error()) + ")"
+		}
+		sr.Approval = reason
 	}
 	r.e.opts.Hook.StepStart(sr)
 	defer r.e.opts.Hook.StepDone(sr)
@@ -114,8 +122,15 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		}
 		return sr
 	}
-	if diags := singleHostRefs(stepTraversals(st), r.targetsOf); diags.HasErrors() {
+	trs := stepTraversals(st)
+	trs = append(trs, localTraversals(trs, r.req.Runbook.Locals)...)
+	if diags := singleHostRefs(trs, r.targetsOf); diags.HasErrors() {
 		r.failWhole(st, sr, "", diagErr(diags))
+		r.afterStep(st, sr)
+		return sr
+	}
+	if err := r.scope.localError(st); err != nil {
+		r.failWhole(st, sr, "", err)
 		r.afterStep(st, sr)
 		return sr
 	}

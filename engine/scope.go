@@ -28,6 +28,7 @@ type scope struct {
 	markedResults map[string]cty.Value // address -> value
 	funcs         map[string]function.Function
 	inventory     cty.Value // `inventory`, see runbooks.InventoryValue
+	locals        []*runbooks.Local
 }
 
 // newScope returns the scope of a run that started at start: timestamp()
@@ -92,6 +93,30 @@ func (s *scope) markedContext(h *runbooks.InventoryHost, self cty.Value) *hcl.Ev
 func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) *hcl.EvalContext {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	vars := s.globals(marked)
+	if len(s.locals) > 0 {
+		values, _ := evalLocals(s.locals, vars, s.funcs)
+		vars["local"] = cty.ObjectVal(values)
+	}
+	if h != nil {
+		vars["host"] = runbooks.HostValue(h)
+	}
+	if self != cty.NilVal {
+		vars["self"] = self
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
+}
+
+// localsNow evaluates the locals against the current results.
+func (s *scope) localsNow(marked bool) (map[string]cty.Value, map[string]error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return evalLocals(s.locals, s.globals(marked), s.funcs)
+}
+
+// globals are the values every expression sees: var, inventory and the
+// step results so far (s.mu must be held).
+func (s *scope) globals(marked bool) map[string]cty.Value {
 	vars := map[string]cty.Value{"var": s.vars, "inventory": s.inventory}
 	if marked {
 		vars["var"] = s.marked
@@ -106,13 +131,7 @@ func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) 
 		}
 		vars[phase] = cty.ObjectVal(types)
 	}
-	if h != nil {
-		vars["host"] = runbooks.HostValue(h)
-	}
-	if self != cty.NilVal {
-		vars["self"] = self
-	}
-	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
+	return vars
 }
 
 // withMarked returns one type's step values with those that have a marked

@@ -84,7 +84,9 @@ func TestDiagnosticDetails(t *testing.T) {
   data_dir = "/d"
 }`, "Missing approval gate", `Repair type "etcd_restore" is dangerous`},
 		{"unknown root", `diagnose "command" "x" { command = diagnoze.command.y.stdout }`, "Unknown variable", `Did you mean "diagnose"?`},
-		{"unknown function", `diagnose "command" "x" { command = lowr("A") }`, "Call to unknown function", `Did you mean "lower"?`},
+		{"unsupported attribute of a per-host entry", "diagnose \"command\" \"a\" {\n  on      = [\"x\"]\n  command = \"true\"\n}\ndiagnose \"command\" \"b\" {\n  on      = [\"x\"]\n  command = diagnose.command.a.hosts[host.name].stdot\n}",
+			"Unsupported attribute", `Its attributes are "exit_code", "outcome", "stderr", "stdout".`},
+		{"unknown function", `diagnose "command" "x" { command = lowerr("A") }`, "Call to unknown function", `Did you mean "lower"?`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

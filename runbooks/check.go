@@ -18,6 +18,8 @@ type checker struct {
 	stepIndex map[string]int // address -> position of its first declaration
 	varsVal   cty.Value      // object of unknowns of the declared types
 	phaseVals map[string]cty.Value
+	locals    map[string]*Local
+	localVals map[string]cty.Value // validation values of the locals
 	funcs     map[string]function.Function
 	diags     hcl.Diagnostics
 	schemas   Schemas       // may be nil: step types unknown
@@ -40,6 +42,8 @@ func (rb *Runbook) Check(schemas Schemas) hcl.Diagnostics {
 	c.indexVariables()
 	c.indexSteps()
 	c.buildValidationScope()
+	c.indexLocals()
+	c.checkLocals()
 	for _, v := range rb.Variables {
 		c.checkVariable(v)
 	}
@@ -135,6 +139,12 @@ func (c *checker) checkStep(i int, s *Step) {
 	}
 	if s.When != nil {
 		c.checkExpr(s.When, base, cty.Bool, "when condition")
+	}
+	c.checkLateMeta(s)
+	if s.Approval != nil && s.Approval.ReasonExpr != nil {
+		// Rendered at the gate: earlier steps' results, no host (one gate
+		// per batch).
+		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i}, cty.String, "approval reason")
 	}
 	c.checkConfig(s, c.types[i], base)
 	expectScope := base

@@ -34,6 +34,8 @@ var funcCases = map[string][]funcCase{
 	"base64encode": {{expr: `base64encode("Hello World")`, want: `"SGVsbG8gV29ybGQ="`}},
 	"base64sha256": {{expr: `base64sha256("hello world")`, want: `"uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="`}},
 	"can":          {{expr: `can(tonumber("x"))`, want: `false`}, {expr: `can(regex("^[a-z]+$", "abc"))`, want: `true`}},
+	"ceil":         {{expr: `ceil(5)`, want: `5`}, {expr: `ceil(5.1)`, want: `6`}},
+	"floor":        {{expr: `floor(5)`, want: `5`}, {expr: `floor(4.9)`, want: `4`}},
 	"chomp":        {{expr: `chomp("hello\n")`, want: `"hello"`}, {expr: `chomp("hello\r\n")`, want: `"hello"`}, {expr: `chomp("hello\n\n")`, want: `"hello"`}},
 	"cidrcontains": {
 		// OpenTofu's documented examples (Terraform has no cidrcontains).

@@ -22,6 +22,7 @@ type Runbook struct {
 	Title, Description string
 
 	Variables []*Variable // source order
+	Locals    []*Local    // evaluation order (see Local)
 	Steps     []*Step     // source order
 
 	// Files holds the parsed file (and any -var-file files EvalVariables
@@ -95,6 +96,10 @@ func (rb *Runbook) decodeBlocks(blocks hcl.Blocks) hcl.Diagnostics {
 			if v != nil {
 				rb.Variables = append(rb.Variables, v)
 			}
+		case "locals":
+			ls, lDiags := decodeLocalsBlock(block)
+			diags = append(diags, lDiags...)
+			rb.Locals = append(rb.Locals, ls...)
 		case "diagnose", "repair":
 			s, sDiags := decodeStepBlock(block)
 			diags = append(diags, sDiags...)
@@ -147,6 +152,7 @@ var runbookFileSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "runbook"},
 		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
 		{Type: "diagnose", LabelNames: []string{"type", "name"}},
 		{Type: "repair", LabelNames: []string{"type", "name"}},
 	},

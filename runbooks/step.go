@@ -74,6 +74,15 @@ type Step struct {
 	Config hcl.Body
 
 	DeclRange, TypeRange, NameRange hcl.Range
+
+	// Sensitive marks every output of the step sensitive (sensitive =
+	// true): its values are redacted wherever they or values derived from
+	// them would show, as a sensitive variable's are.
+	Sensitive bool
+
+	// late holds the meta-arguments written with variables or locals,
+	// decoded by Runbook.BindMeta (see meta_bind.go).
+	late []lateMeta
 }
 
 // Address is the step's reference address, "repair.file.install_ca". It
@@ -172,6 +181,7 @@ var stepMetaSchema = &hcl.BodySchema{
 		{Name: "timeout"},
 		{Name: "on_failure"},
 		{Name: "serial"},
+		{Name: "sensitive"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "retry"},

@@ -6,6 +6,7 @@ import (
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
@@ -50,6 +51,7 @@ func Registry() *steps.Registry {
 			service.Repair{},
 			puppet.Agent{},
 			etcdmember.Member{},
+			etcdsnapshot.Snapshot{},
 			truncate.Type{},
 		},
 	)
