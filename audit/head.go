@@ -86,18 +86,22 @@ func writeHead(path string, h head) error {
 
 // headCheck is what comparing the head with the log's last record found.
 type headCheck struct {
-	lagging bool   // the head is one record behind: a crash between line and head
+	lagging bool   // the log runs past the head by records a crashed append announced
 	badSeq  uint64 // first seq the head shows to be wrong; 0 when consistent
-	reason  string
+	reason  string // why it is bad, or (lagging) what was found
 }
 
 // compareHead compares the head (if any) with the log's last record:
-// lastSeq, the sha256 of its line and its Prev. The head may be exactly one
-// record behind, because a crash can land between the fsync of a line and
-// the rename of the head; that is reported as lagging, not as an error.
-func compareHead(h head, ok bool, lastSeq uint64, lastSHA, lastPrev string) headCheck {
+// lastSeq and the sha256 of its line. The log may run past the head only
+// by the records the pending mark p announced before they were written: a
+// crash between the fsync of lines and the rename of the head leaves
+// exactly that, and it is reported as lagging. Anything else past the head
+// was appended without mend's protocol (by hand, by a forger, by a
+// program that does not know it) or the head was rolled back: an error
+// naming the records after the head.
+func compareHead(h head, ok bool, p pendingMark, pok bool, lastSeq uint64, lastSHA string) headCheck {
 	if !ok {
-		h = head{} // no head: the log must be empty or have only a first record
+		h = head{} // no head: the log must be empty, or hold only records announced as pending
 	}
 	switch {
 	case h.Seq == lastSeq && h.SHA256 == lastSHA:
@@ -105,8 +109,6 @@ func compareHead(h head, ok bool, lastSeq uint64, lastSHA, lastPrev string) head
 	case h.Seq == lastSeq && ok:
 		return headCheck{badSeq: lastSeq, reason: fmt.Sprintf(
 			"record %d does not match the head file: it was changed or replaced after it was written (or the head file was altered)", lastSeq)}
-	case h.Seq+1 == lastSeq && (h.Seq == 0 || h.SHA256 == lastPrev):
-		return headCheck{lagging: true}
 	case h.Seq > lastSeq:
 		missing := fmt.Sprintf("records %d to %d are", lastSeq+1, h.Seq)
 		if h.Seq == lastSeq+1 {
@@ -115,13 +117,25 @@ func compareHead(h head, ok bool, lastSeq uint64, lastSHA, lastPrev string) head
 		return headCheck{badSeq: lastSeq + 1, reason: fmt.Sprintf(
 			"%s missing: the head file says the log ends at record %d, but it ends at record %d (lines deleted from the end, or the log was truncated)",
 			missing, h.Seq, lastSeq)}
+	case pok && p.Seq == h.Seq && p.SHA256 == h.SHA256 && p.NextSeq == lastSeq && p.NextSHA256 == lastSHA:
+		return headCheck{lagging: true, reason: fmt.Sprintf(
+			"%s reached the log but not the head file (mend stopped between writing the two); the pending file had announced exactly that",
+			seqRange(h.Seq+1, lastSeq))}
 	case !ok:
-		return headCheck{badSeq: lastSeq, reason: "the head file is missing (it is written after every record; was it deleted?)"}
+		return headCheck{badSeq: lastSeq, reason: "the head file is missing (it is written after every append; was it deleted?)"}
 	default:
 		return headCheck{badSeq: h.Seq + 1, reason: fmt.Sprintf(
-			"the head file says the log ends at record %d, but it ends at record %d (records appended without the head, or the head was altered)",
-			h.Seq, lastSeq)}
+			"the log runs past its head: the head file says the log ends at record %d, but it ends at record %d, and no append of mend announced %s (appended by hand or by another program, or the head file was rolled back)",
+			h.Seq, lastSeq, seqRange(h.Seq+1, lastSeq))}
 	}
+}
+
+// seqRange is "record 7" or "records 7 to 9".
+func seqRange(from, to uint64) string {
+	if from == to {
+		return fmt.Sprintf("record %d", from)
+	}
+	return fmt.Sprintf("records %d to %d", from, to)
 }
 
 // syncDir fsyncs a directory, so that a file just created (or renamed) in

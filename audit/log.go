@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,29 +17,57 @@ import (
 // Append is safe for concurrent use, and an exclusive flock held around
 // every append keeps two mend processes on the same file from interleaving
 // (each re-reads the tail when the other has appended).
+//
+// Appends that arrive while another is being written are written together
+// (group commit): one write, one fsync and one head update cover all of
+// them, and each Append still returns only once its own record is durable.
+// The hosts of one step, which start at the same moment, so share an
+// fsync instead of taking turns.
 type Log struct {
-	mu      sync.Mutex
-	path    string
-	f       *os.File
-	size    int64  // length of the file when this Log last read or wrote it
-	seq     uint64 // seq of the last record; 0 for an empty log
-	prev    string // sha256 of the last line; "" for an empty log
-	dirSync bool   // fsync the directory after the next head write (new files)
-	now     func() time.Time
-	write   func([]byte) (int, error) // l.f.Write; tests inject failures
-	sync    func() error              // l.f.Sync; tests inject failures
+	mu       sync.Mutex // guards queue, flushing, now, notices
+	queue    []*queued  // appends waiting for the next group
+	flushing bool       // a goroutine is writing groups
+	now      func() time.Time
+	notices  []string
+
+	wmu       sync.Mutex // held while a group is written, and by Close
+	path      string
+	f         *os.File
+	pf        *os.File // the pending file, opened on first append
+	size      int64    // length of the file when this Log last read or wrote it
+	seq       uint64   // seq of the last record; 0 for an empty log
+	prev      string   // sha256 of the last line; "" for an empty log
+	dirSync   bool     // fsync the directory after the next head write (new files)
+	lockWait  time.Duration
+	write     func([]byte) (int, error) // l.f.Write; tests inject failures
+	sync      func() error              // l.f.Sync; tests inject failures
+	afterSync func()                    // tests: crash between the lines and the head
+}
+
+// queued is one Append waiting for its group to be written.
+type queued struct {
+	rec    Record
+	stored Record
+	err    error
+	done   chan struct{}
 }
 
 // Open opens the audit log at path for appending, creating its directory
 // (0700) and the file (0600) when missing. It reads the last line and the
 // head file to continue the chain, and refuses a log whose last line is
-// torn or invalid, or whose head file shows records missing at the end:
-// appending would bury the damage, so the error says to run
+// torn or invalid, whose head file shows records missing at the end, or
+// that runs past its head by records no append announced (see
+// pendingMark): appending would bury the damage, so the error says to run
 // `mend audit verify` (or, for a torn last line, `mend audit repair`). It
-// refuses a log that is a symbolic link, or whose directory other users
-// can write to without the sticky bit. Open checks the tail only; Verify
-// checks every line.
+// refuses a log that is a symbolic link or not a regular file (without
+// blocking on a FIFO), and one whose directory other users can write to
+// without the sticky bit. It waits at most DefaultLockWait for another
+// process's lock. Open checks the tail only; Verify checks every line.
 func Open(path string) (*Log, error) {
+	return openLog(context.Background(), path, DefaultLockWait)
+}
+
+func openLog(ctx context.Context, path string, wait time.Duration) (*Log, error) {
 	if path == "" {
 		return nil, errors.New("audit log path is empty")
 	}
@@ -52,14 +81,17 @@ func Open(path string) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit log %s: %w", path, err)
 	}
-	l := &Log{path: path, f: f, dirSync: created, now: time.Now, write: f.Write, sync: f.Sync}
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	l := &Log{path: path, f: f, dirSync: created, now: time.Now, write: f.Write, sync: f.Sync, lockWait: wait}
 	if created {
 		if err := syncDir(filepath.Dir(path)); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("audit log %s: fsync directory: %w", path, err)
 		}
 	}
-	if err := l.locked(l.reload); err != nil {
+	if err := l.lockedCtx(ctx, l.reload); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -69,20 +101,25 @@ func Open(path string) (*Log, error) {
 // openFile creates path exclusively, or opens the existing file; created
 // says which, so the caller knows to fsync the directory. It refuses a
 // symbolic link (O_NOFOLLOW): the log must be the file named, not
-// whatever a link planted at its name points to.
+// whatever a link planted at its name points to; and anything but a
+// regular file.
 func openFile(path string) (f *os.File, created bool, err error) {
-	f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err = openRegular(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		return f, true, nil
 	}
 	if !errors.Is(err, fs.ErrExist) {
-		return nil, false, err
+		return nil, false, openErr(err)
 	}
-	f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND|syscall.O_NOFOLLOW, 0)
+	f, err = openRegular(path, os.O_RDWR|os.O_APPEND, 0)
+	return f, false, openErr(err)
+}
+
+func openErr(err error) error {
 	if errors.Is(err, syscall.ELOOP) {
-		return nil, false, errors.New("the log is a symbolic link; give the path of the file itself")
+		return errors.New("the log is a symbolic link; give the path of the file itself")
 	}
-	return f, false, err
+	return err
 }
 
 // SetClock replaces the clock that stamps records (tests); nil restores
@@ -102,65 +139,158 @@ func (l *Log) Path() string { return l.path }
 // Last returns the seq and line sha256 of the last record this Log knows
 // of (0 and "" for an empty log).
 func (l *Log) Last() (seq uint64, sha256 string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	return l.seq, l.prev
 }
 
+// Notices returns, once, what the Log found and put right on its own: a
+// head completed after a crash between records and head.
+func (l *Log) Notices() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := l.notices
+	l.notices = nil
+	return n
+}
+
+func (l *Log) notice(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.notices = append(l.notices, fmt.Sprintf(format, args...))
+}
+
 // Append stores r as the next record: it sets Seq, Prev and Time, writes
-// the line with one write, fsyncs it and replaces the head file, then
-// returns the record as stored. It returns only after the record is on
-// disk. On any error the caller must not start the action the record
-// announces: fail closed. The record is then not stored (a partly written
-// line is truncated away) and the chain does not advance. If even that
-// rollback fails, the error says so: a torn line left behind makes the next
-// Append and Open refuse the log; a whole line left behind stays in the
-// chain, and an intent nobody acted on is later reported as outcome
-// unknown, which errs on the safe side.
+// the line, fsyncs it and replaces the head file, then returns the record
+// as stored. It returns only after the record is on disk (records appended
+// at the same time by other goroutines share the write and the fsync). On
+// any error the caller must not start the action the record announces:
+// fail closed. The record is then not stored (a partly written line is
+// truncated away) and the chain does not advance. If even that rollback
+// fails, the error says so: a torn line left behind makes the next Append
+// and Open refuse the log; a whole line left behind stays in the chain,
+// and an intent nobody acted on is later reported as outcome unknown,
+// which errs on the safe side.
 func (l *Log) Append(r Record) (Record, error) {
 	if err := r.validate(); err != nil {
 		return Record{}, err
 	}
+	q := &queued{rec: r, done: make(chan struct{})}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.f == nil {
-		return Record{}, fmt.Errorf("audit log %s is closed", l.path)
+	l.queue = append(l.queue, q)
+	if l.flushing {
+		l.mu.Unlock()
+		<-q.done
+		return q.stored, q.err
 	}
-	var stored Record
-	err := l.locked(func() error {
-		var err error
-		stored, err = l.appendLocked(r)
-		return err
-	})
-	return stored, err
+	l.flushing = true
+	for len(l.queue) > 0 {
+		group := l.queue
+		l.queue = nil
+		now := l.now
+		l.mu.Unlock()
+		l.writeGroup(group, now)
+		l.mu.Lock()
+	}
+	l.flushing = false
+	l.mu.Unlock()
+	<-q.done
+	return q.stored, q.err
 }
 
-// appendLocked is Append under the mutex and the flock.
-func (l *Log) appendLocked(r Record) (Record, error) {
+// writeGroup writes one group of appends and tells each its result.
+func (l *Log) writeGroup(group []*queued, now func() time.Time) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	defer func() {
+		for _, q := range group {
+			close(q.done)
+		}
+	}()
+	if l.f == nil {
+		for _, q := range group {
+			q.err = fmt.Errorf("audit log %s is closed", l.path)
+		}
+		return
+	}
+	err := l.locked(func() error { return l.appendLocked(group, now) })
+	for _, q := range group {
+		if q.err == nil {
+			q.err = err
+		}
+	}
+}
+
+// appendLocked writes a group under the write mutex and the flock: the
+// pending mark, the lines in one write, one fsync, then the head. A record
+// too large to store fails alone; any other error fails the group.
+func (l *Log) appendLocked(group []*queued, now func() time.Time) error {
 	if err := l.catchUp(); err != nil {
-		return Record{}, err
+		return err
 	}
-	r.Seq, r.Prev, r.Time = l.seq+1, l.prev, l.now().UTC()
-	line, err := json.Marshal(r)
-	if err != nil {
-		return Record{}, fmt.Errorf("audit log %s: encode record: %w", l.path, err)
+	var buf []byte
+	var ok []*queued
+	seq, prev := l.seq, l.prev
+	for _, q := range group {
+		r := q.rec
+		r.Seq, r.Prev, r.Time = seq+1, prev, now().UTC()
+		line, err := json.Marshal(r)
+		if err != nil {
+			q.err = fmt.Errorf("audit log %s: encode record: %w", l.path, err)
+			continue
+		}
+		if len(line) >= maxRecordBytes {
+			q.err = fmt.Errorf("audit log %s: %s record is %d bytes, over the limit of %d", l.path, r.Event, len(line), maxRecordBytes)
+			continue
+		}
+		seq, prev = r.Seq, lineSHA256(line)
+		q.stored = r
+		buf = append(append(buf, line...), '\n')
+		ok = append(ok, q)
 	}
-	if len(line) >= maxRecordBytes {
-		return Record{}, fmt.Errorf("audit log %s: %s record is %d bytes, over the limit of %d", l.path, r.Event, len(line), maxRecordBytes)
+	if len(ok) == 0 {
+		return nil
 	}
-	if _, err := l.write(append(line, '\n')); err != nil {
-		return Record{}, l.rollback(fmt.Errorf("write: %w", err))
+	fail := func(err error) error {
+		for _, q := range ok {
+			q.stored = Record{}
+		}
+		return err
+	}
+	if err := l.markPending(pendingMark{Seq: l.seq, SHA256: l.prev, NextSeq: seq, NextSHA256: prev}); err != nil {
+		return fail(fmt.Errorf("audit log %s: record not stored: %w", l.path, err))
+	}
+	if _, err := l.write(buf); err != nil {
+		return fail(l.rollback(fmt.Errorf("write: %w", err)))
 	}
 	if err := l.sync(); err != nil {
-		return Record{}, l.rollback(fmt.Errorf("fsync: %w", err))
+		return fail(l.rollback(fmt.Errorf("fsync: %w", err)))
 	}
-	sha := lineSHA256(line)
-	if err := l.putHead(head{Seq: r.Seq, SHA256: sha}); err != nil {
-		return Record{}, l.rollback(err)
+	if l.afterSync != nil {
+		l.afterSync()
 	}
-	l.size += int64(len(line)) + 1
-	l.seq, l.prev = r.Seq, sha
-	return r, nil
+	if err := l.putHead(head{Seq: seq, SHA256: prev}); err != nil {
+		return fail(l.rollback(err))
+	}
+	l.size += int64(len(buf))
+	l.seq, l.prev = seq, prev
+	return nil
+}
+
+// appendOne appends r under the write mutex and flock the caller holds
+// (Repair, BeginRun's recovery).
+func (l *Log) appendOne(r Record) (Record, error) {
+	if err := r.validate(); err != nil {
+		return Record{}, err
+	}
+	l.mu.Lock()
+	now := l.now
+	l.mu.Unlock()
+	q := &queued{rec: r}
+	if err := l.appendLocked([]*queued{q}, now); err != nil {
+		return Record{}, err
+	}
+	return q.stored, q.err
 }
 
 // rollback truncates the log back to its length before a failed append.
@@ -169,18 +299,22 @@ func (l *Log) rollback(cause error) error {
 	if terr := l.f.Truncate(l.size); terr != nil {
 		return fmt.Errorf("%w (removing the partial record also failed: %v; run `mend audit verify %s`)", err, terr, l.path)
 	}
-	_ = l.sync() // best effort: if the line comes back after a crash, the head lags by one, which Open accepts
+	_ = l.sync() // best effort: if the lines come back after a crash, the pending mark accounts for them
 	return err
 }
 
 // Close closes the file. Appending after Close is an error.
 func (l *Log) Close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	if l.f == nil {
 		return nil
 	}
 	err := l.f.Close()
 	l.f = nil
+	if l.pf != nil {
+		l.pf.Close()
+		l.pf = nil
+	}
 	return err
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,13 +35,40 @@ func ReadAll(path string) ([]Record, error) {
 // line that is not a record, or a torn last line, it returns nil and an
 // error naming the line.
 func ReadUnfinished(path string) ([]Record, error) {
+	f, err := openShared(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return collectUnfinished(f, path, func(string) bool { return true })
+}
+
+// unfinishedFrom is ReadUnfinished over the log from offset from (the
+// start of a line) to its end, keeping only the intents of runs want
+// accepts. The caller holds the log's flock. A from that is not the start
+// of a line (a lock file's offset from another log) reads the whole log.
+func (l *Log) unfinishedFrom(from int64, want func(string) bool) ([]Record, error) {
+	if from > 0 {
+		b := make([]byte, 1)
+		if from > l.size {
+			from = 0
+		} else if _, err := l.f.ReadAt(b, from-1); err != nil || b[0] != '\n' {
+			from = 0
+		}
+	}
+	return collectUnfinished(io.NewSectionReader(l.f, from, l.size-from), l.path, want)
+}
+
+// collectUnfinished reads log lines from r and returns the intents of the
+// runs want accepts that no later finish closes, in log order.
+func collectUnfinished(r io.Reader, path string, want func(string) bool) ([]Record, error) {
 	type key struct{ run, step, host string }
 	type intent struct {
 		line int
 		rec  Record
 	}
 	open := map[key][]intent{}
-	err := scan(path, func(n int, line []byte) error {
+	err := scanLines(r, path, func(n int, line []byte) error {
 		var ev struct {
 			Event Event  `json:"event"`
 			RunID string `json:"run_id"`
@@ -49,6 +77,9 @@ func ReadUnfinished(path string) ([]Record, error) {
 		}
 		if err := json.Unmarshal(line, &ev); err != nil {
 			return fmt.Errorf("%s:%d: not an audit record: %v", path, n, err)
+		}
+		if !want(ev.RunID) {
+			return nil
 		}
 		k := key{ev.RunID, ev.Step, ev.Host}
 		switch ev.Event {
@@ -82,20 +113,37 @@ func ReadUnfinished(path string) ([]Record, error) {
 	return out, nil
 }
 
-// scan calls fn with each line of the log at path (1-based line number,
-// line without its newline) under a shared flock, so it never sees an
-// append half done. It stops at fn's first error, and at a torn last line
-// or one longer than a record may be, with an error naming the line.
-func scan(path string, fn func(n int, line []byte) error) error {
-	f, err := os.Open(path)
+// openShared opens the log at path for reading under a shared flock, so
+// the reader never sees an append half done. It refuses anything but a
+// regular file without blocking.
+func openShared(path string) (*os.File, error) {
+	f, err := openRegular(path, os.O_RDONLY, 0)
 	if err != nil {
-		return fmt.Errorf("audit log %s: %w", path, err)
+		return nil, fmt.Errorf("audit log %s: %w", path, openErr(err))
+	}
+	if err := flockWait(context.Background(), f, path, syscall.LOCK_SH, DefaultLockWait); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// scan calls fn with each line of the log at path (1-based line number,
+// line without its newline) under a shared flock. It stops at fn's first
+// error, and at a torn last line or one longer than a record may be, with
+// an error naming the line.
+func scan(path string, fn func(n int, line []byte) error) error {
+	f, err := openShared(path)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
-		return fmt.Errorf("audit log %s: lock: %w", path, err)
-	}
-	r := bufio.NewReaderSize(f, 64<<10)
+	return scanLines(f, path, fn)
+}
+
+// scanLines is scan over r (line numbers counted from r's start).
+func scanLines(rd io.Reader, path string, fn func(n int, line []byte) error) error {
+	r := bufio.NewReaderSize(rd, 64<<10)
 	for n := 1; ; n++ {
 		line, complete, err := readLine(r)
 		if err == io.EOF {

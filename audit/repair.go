@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -34,14 +32,11 @@ func Repair(path string) (RepairReport, error) {
 	if err := checkDir(filepath.Dir(path)); err != nil {
 		return RepairReport{}, fmt.Errorf("audit log %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|syscall.O_NOFOLLOW, 0)
-	if errors.Is(err, syscall.ELOOP) {
-		return RepairReport{}, fmt.Errorf("audit log %s: the log is a symbolic link; give the path of the file itself", path)
-	}
+	f, err := openRegular(path, os.O_RDWR|os.O_APPEND, 0)
 	if err != nil {
-		return RepairReport{}, fmt.Errorf("audit log %s: %w", path, err)
+		return RepairReport{}, fmt.Errorf("audit log %s: %w", path, openErr(err))
 	}
-	l := &Log{path: path, f: f, now: time.Now, write: f.Write, sync: f.Sync}
+	l := &Log{path: path, f: f, now: time.Now, write: f.Write, sync: f.Sync, lockWait: DefaultLockWait}
 	defer l.Close()
 	var rep RepairReport
 	err = l.locked(func() error {
@@ -81,7 +76,7 @@ func (l *Log) repairLocked() (RepairReport, error) {
 	note := Record{Event: EventNote, OutputSHA256: rep.SHA256, OutputExcerpt: excerpt,
 		Reason: "mend audit repair: cut a torn last line (no newline at the end: an append was interrupted, so the record was never acknowledged)",
 		Detail: map[string]string{"cut_bytes": strconv.Itoa(rep.Cut), "cut_offset": strconv.FormatInt(off, 10), "cut_sha256": rep.SHA256}}
-	if rep.Note, err = l.appendLocked(note); err != nil {
+	if rep.Note, err = l.appendOne(note); err != nil {
 		return rep, fmt.Errorf("cut %d bytes (sha256 %s) at offset %d, but recording that failed: %w", rep.Cut, rep.SHA256, off, err)
 	}
 	return rep, nil

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,9 +27,11 @@ func (l *Log) catchUp() error {
 	return l.reload()
 }
 
-// reload reads the last line and the head file and sets seq, prev and
-// size from them; a head one record behind (a crash between the line and
-// the head) is brought up to date.
+// reload reads the last line, the head file and the pending mark, and
+// sets seq, prev and size from them. A log that runs past its head by
+// exactly the records the pending mark announced (a crash between writing
+// them and the head) gets its head completed, and a notice says so; any
+// other tail past the head is refused.
 func (l *Log) reload() error {
 	fi, err := l.f.Stat()
 	if err != nil {
@@ -53,15 +56,20 @@ func (l *Log) reload() error {
 	if err != nil {
 		return fmt.Errorf("audit log %s: %w; run `mend audit verify %s`", l.path, err, l.path)
 	}
+	p, pok, err := readPending(l.path)
+	if err != nil {
+		return fmt.Errorf("audit log %s: %w; run `mend audit verify %s`", l.path, err, l.path)
+	}
 	l.dirSync = l.dirSync || !ok
-	c := compareHead(h, ok, last.Seq, sha, last.Prev)
+	c := compareHead(h, ok, p, pok, last.Seq, sha)
 	if c.badSeq != 0 {
-		return fmt.Errorf("audit log %s: %s; run `mend audit verify %s`", l.path, c.reason, l.path)
+		return fmt.Errorf("audit log %s: %s; nothing was appended; run `mend audit verify %s`", l.path, c.reason, l.path)
 	}
 	if c.lagging {
 		if err := l.putHead(head{Seq: last.Seq, SHA256: sha}); err != nil {
 			return fmt.Errorf("audit log %s: %w", l.path, err)
 		}
+		l.notice("audit log %s: %s; the head file now names record %d", l.path, c.reason, last.Seq)
 	}
 	l.size, l.seq, l.prev = fi.Size(), last.Seq, sha
 	return nil
@@ -113,12 +121,18 @@ func lastLine(f *os.File, size int64) ([]byte, error) {
 	}
 }
 
-// locked runs fn holding an exclusive flock on the log file.
+// locked runs fn holding an exclusive flock on the log file, waiting for
+// it at most l.lockWait.
 func (l *Log) locked(fn func() error) error {
-	fd := int(l.f.Fd())
-	if err := syscall.Flock(fd, syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("audit log %s: lock: %w", l.path, err)
+	return l.lockedCtx(context.Background(), fn)
+}
+
+// lockedCtx is locked, giving up early when ctx ends.
+func (l *Log) lockedCtx(ctx context.Context, fn func() error) error {
+	if err := flockWait(ctx, l.f, l.path, syscall.LOCK_EX, l.lockWait); err != nil {
+		return err
 	}
+	fd := int(l.f.Fd())
 	defer func() { _ = syscall.Flock(fd, syscall.LOCK_UN) }()
 	return fn()
 }

@@ -2,11 +2,14 @@ package audit
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -42,28 +45,28 @@ func (e *VerifyError) Error() string {
 // log stops being trustworthy, or another error when the file cannot be
 // read. It takes a shared flock, so it never sees an append half done.
 func Verify(path string) (Report, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path, os.O_RDONLY, 0)
 	if err != nil {
-		return Report{}, fmt.Errorf("audit log %s: %w", path, err)
+		return Report{}, fmt.Errorf("audit log %s: %w", path, openErr(err))
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
-		return Report{}, fmt.Errorf("audit log %s: lock: %w", path, err)
+	if err := flockWait(context.Background(), f, path, syscall.LOCK_SH, DefaultLockWait); err != nil {
+		return Report{}, err
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		return Report{}, fmt.Errorf("audit log %s: %w", path, err)
 	}
 	rep, err := verifyPrefix(f, path, fi.Size())
-	if err == nil && fi.Mode().Perm()&0o022 != 0 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the log file's mode %#o lets others write to it", fi.Mode().Perm()))
+	if fi.Mode().Perm()&0o022 != 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the log file's mode %#o lets others write to it (chmod go-w %s)", fi.Mode().Perm(), path))
 	}
 	return rep, err
 }
 
 // verifyPrefix checks the first size bytes of f, the log at path, as
-// Verify does, then compares the head file with the last record among
-// them. The caller holds a flock on f.
+// Verify does, then compares the head file (and the pending mark) with
+// the last record among them. The caller holds a flock on f.
 func verifyPrefix(f *os.File, path string, size int64) (Report, error) {
 	r := bufio.NewReaderSize(io.NewSectionReader(f, 0, size), 64<<10)
 	v := &verifier{path: path, r: r, runs: map[string]bool{}}
@@ -74,14 +77,52 @@ func verifyPrefix(f *os.File, path string, size int64) (Report, error) {
 	if err != nil {
 		return v.report, &VerifyError{Path: path, Seq: v.last.Seq, Line: v.line, Reason: err.Error()}
 	}
-	c := compareHead(h, ok, v.last.Seq, v.prevSHA, v.last.Prev)
+	p, pok, err := readPending(path)
+	if err != nil {
+		return v.report, &VerifyError{Path: path, Seq: v.last.Seq, Line: v.line, Reason: err.Error()}
+	}
+	c := compareHead(h, ok, p, pok, v.last.Seq, v.prevSHA)
 	if c.badSeq != 0 {
-		return v.report, &VerifyError{Path: path, Seq: c.badSeq, Line: int(c.badSeq), Reason: c.reason}
+		return v.report, &VerifyError{Path: path, Seq: c.badSeq, Line: int(c.badSeq), Reason: c.reason + v.describeFrom(c.badSeq)}
 	}
 	if c.lagging {
-		v.warn("the head file is one record behind record %d (a crash between writing the record and the head); the next append repairs it", v.last.Seq)
+		v.warn("%s; the next run completes the head", c.reason)
 	}
 	return v.report, nil
+}
+
+// describeFrom names the records from seq on among the last few read
+// ("; they are: 7 note by run r9 at ...").
+func (v *verifier) describeFrom(seq uint64) string {
+	var parts []string
+	for _, r := range v.recent {
+		if r.Seq >= seq {
+			parts = append(parts, fmt.Sprintf("record %d (%s)", r.Seq, describe(r)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	more := ""
+	if n := v.last.Seq - seq + 1; n > uint64(len(parts)) {
+		more = fmt.Sprintf(" (the last %d of %d)", len(parts), n)
+	}
+	return fmt.Sprintf("; after the head%s: %s", more, strings.Join(parts, "; "))
+}
+
+// describe is a record in a few words for an error message.
+func describe(r Record) string {
+	s := string(r.Event)
+	if r.RunID != "" {
+		s += " of run " + strconv.Quote(r.RunID)
+	}
+	if r.Step != "" {
+		s += " " + strconv.Quote(r.Step)
+	}
+	if r.Host != "" {
+		s += " on " + strconv.Quote(r.Host)
+	}
+	return s + " at " + r.Time.UTC().Format(time.RFC3339)
 }
 
 // verifier walks a log line by line, stopping at the first break.
@@ -92,8 +133,12 @@ type verifier struct {
 	prevSHA string // sha256 of the last good line
 	last    Record // last good record
 	runs    map[string]bool
+	recent  []Record // the last few good records, to name those past the head
 	report  Report
 }
+
+// recentMax is how many records past the head a failed Verify names.
+const recentMax = 5
 
 // lines checks every line; the record expected on line i has seq i.
 func (v *verifier) lines() error {
@@ -153,6 +198,10 @@ func (v *verifier) accept(rec Record, line []byte) {
 		v.report.Runs++
 	}
 	v.prevSHA, v.last = lineSHA256(line), rec
+	if len(v.recent) == recentMax {
+		v.recent = v.recent[1:]
+	}
+	v.recent = append(v.recent, rec)
 }
 
 func (v *verifier) fail(seq uint64, reason string) error {

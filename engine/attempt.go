@@ -28,22 +28,23 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 	sctx, cancel := withTimeout(ctx, st.Timeout)
 	defer cancel()
 	ev := evaluator{scope: r.scope, host: t.host}
+	typ := r.stepType(st)
 	rec := &evidence{sensitive: t.sensitive}
 	if mh != nil {
 		mh = recordingHost{mh, rec}
 	}
 	switch st.Phase {
-	case steps.Diagnose:
+	case runbooks.Diagnose:
 		var host steps.Host
 		if mh != nil {
 			host = readOnly{mh}
 		}
-		resp, err := st.StepType.(steps.Diagnoser).Diagnose(sctx, steps.DiagnoseRequest{
+		resp, err := typ.(steps.Diagnoser).Diagnose(sctx, steps.DiagnoseRequest{
 			Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, Eval: ev, SensitiveConfig: t.sensitive,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
-	case steps.Repair:
-		resp, err := st.StepType.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
+	case runbooks.Repair:
+		resp, err := typ.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
 			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
@@ -57,14 +58,17 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 	if res.err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		res.err = steps.Errorf(steps.ClassTimeout, "%s: timed out after %s: %v", st.Address(), st.Timeout, res.err)
 	}
+	if st.Sensitive && res.output != cty.NilVal && !res.output.IsNull() {
+		res.output = res.output.Mark(runbooks.SensitiveMark) // sensitive = true: all of it
+	}
 	if res.output != cty.NilVal && res.output.ContainsMarked() {
-		if m, err := conformOutput(st.StepType, res.output); err == nil {
+		if m, err := conformOutput(typ, res.output); err == nil {
 			res.marked = m
 		}
 	}
 	res.output = r.redact.unmarkOutput(res.output)
 	if res.output != cty.NilVal && !res.output.IsNull() {
-		out, cerr := conformOutput(st.StepType, res.output)
+		out, cerr := conformOutput(typ, res.output)
 		if cerr != nil {
 			res.err = outputMismatch(st, cerr)
 			res.output = cty.NilVal
@@ -88,7 +92,7 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out, marked cty.Va
 	}
 	self := out
 	if self == cty.NilVal {
-		self = cty.NullVal(st.StepType.Output())
+		self = cty.NullVal(r.stepType(st).Output())
 	}
 	ctx := r.scope.evalContext(t.host, self)
 	// A message may quote the step's own output (self.stdout): learn
@@ -169,13 +173,13 @@ func (r *runner) finish(st *runbooks.Step, t *hostTask, res attemptResult) {
 	}
 	t.changed = res.changed
 	switch {
-	case res.err == nil && st.Phase == steps.Diagnose:
+	case res.err == nil && st.Phase == runbooks.Diagnose:
 		hr.Status = StatusOk
 	case res.err == nil && res.changed:
 		hr.Status = StatusChanged
 	case res.err == nil:
 		hr.Status = StatusNoOp
-	case st.Phase == steps.Repair && interrupted(res.err):
+	case st.Phase == runbooks.Repair && interrupted(res.err):
 		// The connection died, or the deadline or the operator stopped the
 		// repair while it was under way: it may or may not have taken
 		// effect. Never guess.

@@ -86,8 +86,8 @@ func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun
 	return a.append(r)
 }
 
-// approval records a gate decision.
-func (a *auditor) approval(addr string, d Decision, hosts []string) error {
+// approval records a gate decision, with the reason the gate showed.
+func (a *auditor) approval(addr string, d Decision, hosts []string, gateReason string) error {
 	ev := audit.EventApprovalGranted
 	outcome := audit.OutcomeOK
 	reason := d.By
@@ -99,7 +99,7 @@ func (a *auditor) approval(addr string, d Decision, hosts []string) error {
 		}
 	}
 	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason,
-		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By}})
+		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}})
 }
 
 // hostKeyAccepted records that an unknown host key was accepted because the

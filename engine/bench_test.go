@@ -33,7 +33,7 @@ func benchRunbook(b *testing.B) (*runbooks.Runbook, *runbooks.Inventory) {
 	for i := 0; i < benchHosts; i++ {
 		fmt.Fprintf(&inv, "host \"h%d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"all\"]\n}\n", i)
 	}
-	rb, diags := runbooks.Load("bench.mend.hcl", []byte(src.String()), builtin.Registry())
+	rb, diags := load("bench.mend.hcl", []byte(src.String()), builtin.Registry())
 	if diags.HasErrors() {
 		b.Fatal(diags.Error())
 	}

@@ -3,8 +3,10 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/runbooks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -12,13 +14,18 @@ import (
 // only on variables, against the inventory: a host or group name that does
 // not exist is reported on its line, with a suggestion, instead of failing
 // the run halfway, after earlier repairs already changed hosts. An `on`
-// that refers to step results is checked when the step runs. The CLI calls
-// it before Plan and Apply.
+// that refers to step results is checked when the step runs. With those
+// targets known, a reference that reads an output attribute directly on a
+// step that targets several hosts is reported too (singleHostRefs). The
+// CLI calls it in validate (with -i) and before Plan and Apply.
 func CheckTargets(req Request) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	sc := newScope(req.Vars)
+	targetsOf := map[string][]string{}
+	sc := newScope(req.Vars, req.Inventory, time.Time{})
+	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
+	diags = append(diags, req.Runbook.BindMeta(sc.markedContext(nil, cty.NilVal))...)
 	// One wrong -var can break many steps' targets: report each problem
 	// once, at its first step, and count the others.
 	first := map[string]*hcl.Diagnostic{}
@@ -35,7 +42,9 @@ func CheckTargets(req Request) hcl.Diagnostics {
 			if req.Inventory == nil {
 				err = fmt.Errorf("this step runs on hosts, but no inventory was given (-i)")
 			} else {
-				_, err = req.Inventory.Resolve(names)
+				var hosts []*runbooks.InventoryHost
+				hosts, err = req.Inventory.Resolve(names)
+				targetsOf[st.Address()] = hostNames(hosts)
 			}
 		}
 		if err != nil {
@@ -59,13 +68,20 @@ func CheckTargets(req Request) hcl.Diagnostics {
 			d.Detail += fmt.Sprintf(" The same goes for %d later steps (%s).", n, strings.Join(others[msg], ", "))
 		}
 	}
+	for _, st := range req.Runbook.Steps {
+		diags = append(diags, singleHostRefs(stepTraversals(st), targetsOf)...)
+	}
+	for _, l := range req.Runbook.Locals {
+		diags = append(diags, singleHostRefs(l.Expr.Variables(), targetsOf)...)
+	}
 	return diags
 }
 
-// onlyVariables reports whether expr refers to nothing but var.*.
+// onlyVariables reports whether expr refers to nothing but var.* and
+// inventory.*, which are known before anything runs.
 func onlyVariables(expr hcl.Expression) bool {
 	for _, tr := range expr.Variables() {
-		if tr.RootName() != "var" {
+		if tr.RootName() != "var" && tr.RootName() != "inventory" {
 			return false
 		}
 	}

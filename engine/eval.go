@@ -24,6 +24,9 @@ func diagErr(diags hcl.Diagnostics) error {
 		if d.Detail != "" {
 			msg += ": " + d.Detail
 		}
+		if hint := runbooks.AttributesHint(d); hint != "" {
+			msg += " " + hint
+		}
 		if d.Subject != nil {
 			msg = fmt.Sprintf("%s: %s", d.Subject.String(), msg)
 		}
@@ -86,12 +89,12 @@ func evalTargets(expr hcl.Expression, ctx *hcl.EvalContext) (names []string, kno
 
 // decodeConfig decodes a step's own arguments. known is false when an
 // argument depends on something only known at apply; the config is then nil.
-func decodeConfig(st *runbooks.Step, ctx *hcl.EvalContext) (cfg any, known bool, err error) {
-	cfg = st.StepType.NewConfig()
+func decodeConfig(st *runbooks.Step, typ steps.Type, ctx *hcl.EvalContext) (cfg any, known bool, err error) {
+	cfg = typ.NewConfig()
 	schema, _ := gohcl.ImpliedBodySchema(cfg)
 	content, _, _ := st.Config.PartialContent(schema)
 	for _, attr := range content.Attributes {
-		if isExpressionField(cfg, attr.Name) {
+		if deferred(typ, attr.Name) {
 			continue // kept unevaluated for the step (e.g. wait_until's until)
 		}
 		v, diags := attr.Expr.Value(ctx)
@@ -102,7 +105,7 @@ func decodeConfig(st *runbooks.Step, ctx *hcl.EvalContext) (cfg any, known bool,
 	if diags := gohcl.DecodeBody(st.Config, ctx, cfg); diags.HasErrors() {
 		return nil, false, diagErr(diags)
 	}
-	if v, ok := st.StepType.(steps.Validator); ok {
+	if v, ok := typ.(steps.Validator); ok {
 		if verr := v.ValidateConfig(cfg); verr != nil {
 			return nil, false, steps.Errorf(steps.ClassConfig, "%s: %v", st.DeclRange, verr)
 		}

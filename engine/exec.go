@@ -32,7 +32,7 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 			return
 		}
 	}
-	cfg, known, err := decodeConfig(st, ectx)
+	cfg, known, err := decodeConfig(st, r.stepType(st), ectx)
 	switch {
 	case err != nil:
 		r.fail(t, err)
@@ -42,7 +42,7 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		return
 	}
 	t.cfg = cfg
-	if st.Phase == steps.Repair {
+	if st.Phase == runbooks.Repair {
 		r.preview(ctx, st, t)
 	}
 }
@@ -55,7 +55,7 @@ func (r *runner) unknown(st *runbooks.Step, t *hostTask, why string) {
 		return
 	}
 	t.result.Status, t.result.Summary, t.done = r.unknownStatus(st), why, true
-	t.output = unknownOutput(st.StepType)
+	t.output = unknownOutput(r.stepType(st))
 }
 
 // preview calls a repair's Plan with a read-only host.
@@ -71,7 +71,7 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	}
 	sctx, cancel := withTimeout(ctx, st.Timeout)
 	defer cancel()
-	resp, err := st.StepType.(steps.Repairer).Plan(sctx, steps.PlanRequest{
+	resp, err := r.stepType(st).(steps.Repairer).Plan(sctx, steps.PlanRequest{
 		Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
 	})
 	if err != nil {
@@ -93,7 +93,7 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	if r.mode == ModePlan && !t.done {
 		t.done = true
 		if resp.Output == cty.NilVal || resp.Output.IsNull() {
-			t.output = unknownOutput(st.StepType)
+			t.output = unknownOutput(r.stepType(st))
 		} else {
 			t.output = resp.Output
 		}
@@ -111,7 +111,7 @@ func (r *runner) redactPreview(p steps.Preview) steps.Preview {
 // conform checks a step's output against its declared type; a mismatch is
 // a bug in the step type and fails the host.
 func (r *runner) conform(st *runbooks.Step, t *hostTask, v cty.Value) cty.Value {
-	out, err := conformOutput(st.StepType, v)
+	out, err := conformOutput(r.stepType(st), v)
 	if err != nil {
 		r.fail(t, outputMismatch(st, err))
 		return cty.NilVal
@@ -166,7 +166,7 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		// A repair whose connection died may or may not have run: its
 		// outcome is unknown and retrying could run it twice. A diagnose
 		// is read-only, so it is retried like any failure.
-		if st.Phase == steps.Repair && steps.Classify(out.err) == steps.ClassTransport {
+		if st.Phase == runbooks.Repair && steps.Classify(out.err) == steps.ClassTransport {
 			break
 		}
 		if !sleepCtx(ctx, delay) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/runbooks"
@@ -161,7 +162,7 @@ func setup(t *testing.T, src string, vars map[string]string) (engine.Request, st
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rb, diags := runbooks.LoadFile(path, testRegistry())
+	rb, diags := loadFile(path, testRegistry())
 	if diags.HasErrors() {
 		t.Fatalf("load runbook: %s", diags.Error())
 	}
@@ -192,4 +193,19 @@ func (g *grant) Approve(ctx context.Context, gate engine.Gate) (engine.Decision,
 	defer g.mu.Unlock()
 	g.asked = append(g.asked, gate.Address)
 	return engine.Decision{Granted: g.allow[gate.Address], By: "test", Reason: "test refused"}, nil
+}
+
+// load loads a runbook and validates it against reg, as the CLI does.
+func load(filename string, src []byte, reg *steps.Registry) (*runbooks.Runbook, hcl.Diagnostics) {
+	rb, diags := runbooks.Load(filename, src)
+	return rb, append(diags, engine.Validate(rb, reg)...)
+}
+
+// loadFile is load for a file.
+func loadFile(path string, reg *steps.Registry) (*runbooks.Runbook, hcl.Diagnostics) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read runbook", Detail: err.Error()}}
+	}
+	return load(path, src, reg)
 }

@@ -11,7 +11,18 @@ import (
 // asked at all. The decision is written to the audit log before anything
 // runs; if it cannot be, the gate counts as refused (fail closed).
 func (r *runner) gate(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) bool {
-	g := Gate{Address: st.Address(), Reason: st.Approval.Reason}
+	reason, err := r.approvalReason(st)
+	if err != nil {
+		// Fail closed: a gate whose reason cannot be shown is not asked.
+		why := "the approval reason cannot be rendered: " + r.redact.String(err.Error())
+		if aerr := r.audit.approval(st.Address(), Decision{Reason: why}, nil, ""); aerr != nil {
+			why += "; the audit log cannot be written: " + aerr.Error()
+		}
+		r.refuseBatch(sr, group, why)
+		return false
+	}
+	sr.Approval = reason
+	g := Gate{Address: st.Address(), Reason: reason}
 	var hosts []string
 	for _, t := range group {
 		if t.done || t.result.Preview == nil {
@@ -31,20 +42,25 @@ func (r *runner) gate(ctx context.Context, st *runbooks.Step, sr *StepRun, group
 			d = Decision{Reason: "approval failed: " + err.Error()}
 		}
 	}
-	if err := r.audit.approval(st.Address(), d, hosts); err != nil {
+	if err := r.audit.approval(st.Address(), d, hosts, reason); err != nil {
 		d = Decision{Reason: "the audit log cannot be written: " + err.Error()}
 	}
 	if d.Granted {
 		sr.Approved = d.By
 		return true
 	}
+	r.refuseBatch(sr, group, d.Reason)
+	return false
+}
+
+// refuseBatch marks the hosts of a batch refused at its gate.
+func (r *runner) refuseBatch(sr *StepRun, group []*hostTask, why string) {
 	for _, t := range group {
 		if t.done {
 			continue
 		}
 		t.result.Status, t.done = StatusRefused, true
-		t.result.Summary = d.Reason
+		t.result.Summary = why
 	}
-	sr.Reason = "approval refused: " + d.Reason
-	return false
+	sr.Reason = "approval refused: " + why
 }

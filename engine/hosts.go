@@ -60,27 +60,29 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	changed := cty.False
 	for _, t := range tasks {
 		sr.Hosts = append(sr.Hosts, t.result)
-		outs = append(outs, hostOutput{host: t.name(), output: t.output})
-		if t.marked != cty.NilVal {
-			anyMarked = true
-			marked = append(marked, hostOutput{host: t.name(), output: t.marked})
-		} else {
-			marked = append(marked, hostOutput{host: t.name(), output: t.output})
-		}
+		hostChanged := cty.BoolVal(t.changed)
 		switch {
 		case t.changed:
 			changed = cty.True
 		case t.result.Status == StatusChange || t.result.Status == StatusUnknown:
 			// A plan cannot know yet whether the repair will change
 			// anything: what depends on it is "known at apply".
+			hostChanged = cty.UnknownVal(cty.Bool)
 			if changed != cty.True {
 				changed = cty.UnknownVal(cty.Bool)
 			}
 		}
+		o := hostOutput{host: t.name(), output: t.output, status: t.result.Status, changed: hostChanged}
+		outs = append(outs, o)
+		if t.marked != cty.NilVal {
+			anyMarked = true
+			o.output = t.marked
+		}
+		marked = append(marked, o)
 	}
-	r.scope.set(st, stepValue(st, outs, changed))
+	r.scope.set(st, stepValue(st, r.stepType(st), outs, changed))
 	if anyMarked {
-		r.scope.setMarked(st, stepValue(st, marked, changed))
+		r.scope.setMarked(st, stepValue(st, r.stepType(st), marked, changed))
 	}
 }
 
@@ -102,7 +104,7 @@ func anyFailed(tasks []*hostTask) bool {
 // hosts run.
 func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
 	r.parallel(group, func(t *hostTask) { r.prepare(ctx, st, t) })
-	if st.Phase == steps.Repair && r.mode == ModeApply && st.Approval != nil {
+	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return
 		}

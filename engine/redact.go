@@ -212,13 +212,17 @@ func (r *redactor) String(s string) string {
 }
 
 // redactCutOff replaces a proper prefix of secret (at least minPrefixLen
-// bytes) that ends where the text was cut: before "…" or "...", or at the
-// end of the text.
+// bytes) that ends where the text was cut: before "…" or "...", at the end
+// of a line, or at the end of the text. Views show output line by line, so
+// a prefix at a line's end is at the end of their text; redacting it at
+// every line end gives the audit log and JSON, which keep output whole,
+// exactly the redaction the views get (`cut -c1-18` of a secret on the
+// host).
 func redactCutOff(s, secret string) string {
 	if len(secret) <= minPrefixLen {
 		return s
 	}
-	for _, cut := range []string{" …", " ...", "…", "..."} {
+	for _, cut := range []string{" …", " ...", "…", "...", "\r\n", "\n"} {
 		s = redactBefore(s, cut, secret)
 	}
 	if i := prefixEndingAt(s, len(s), secret); i >= 0 {
@@ -250,8 +254,13 @@ func redactBefore(s, cut, secret string) string {
 }
 
 // prefixEndingAt returns where the longest proper prefix of secret (at
-// least minPrefixLen bytes) that ends at s[end] starts, or -1.
+// least minPrefixLen bytes) that ends at s[end] starts, or -1. The last
+// minPrefixLen bytes before end must occur in secret at all, a cheap test
+// that spares the full search at almost every line end.
 func prefixEndingAt(s string, end int, secret string) int {
+	if end < minPrefixLen || !strings.Contains(secret[:len(secret)-1], s[end-minPrefixLen:end]) {
+		return -1
+	}
 	for n := min(len(secret)-1, end); n >= minPrefixLen; n-- {
 		if s[end-n:end] == secret[:n] {
 			return end - n

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,6 +30,8 @@ func TestRedactor(t *testing.T) {
 		{"cut off before an ellipsis", `run curl -H 'Bearer Zq9"CANA…`, `run curl -H 'Bearer (sensitive)…`},
 		{"cut off before a spaced ellipsis", `run curl -H 'Bearer Zq9"CANARY\p …`, `run curl -H 'Bearer (sensitive) …`},
 		{"cut off at the end", `stderr: Zq9"CANARY\p`, `stderr: (sensitive)`},
+		{"cut off at each line's end", "Zq9\"CANARY\\p\nZq9\"CAN\r\nok\n", "(sensitive)\n(sensitive)\r\nok\n"},
+		{"each line as the views show it", "a Zq9\"CANA\nb", "a (sensitive)\nb"},
 		{"a short prefix is left alone", `Zq9"…`, `Zq9"…`},
 		{"not sensitive", "visible-value", "visible-value"},
 	} {
@@ -37,6 +40,17 @@ func TestRedactor(t *testing.T) {
 				t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+	// Text redacted whole is redacted as each of its lines is on its own:
+	// views show output line by line, the audit log and JSON keep it whole.
+	for _, text := range []string{"x Zq9\"CANARY\\\nZq9\"CA\nZq9\"CANARY\\pw x\n", "KEYCANARY\nVALCAN\nvisible-value"} {
+		var lines []string
+		for _, l := range strings.Split(text, "\n") {
+			lines = append(lines, r.String(l))
+		}
+		if whole, each := r.String(text), strings.Join(lines, "\n"); whole != each {
+			t.Errorf("String(%q) = %q, but line by line %q", text, whole, each)
+		}
 	}
 	if d := cmp.Diff([]string{"mode"}, r.ShortSecrets()); d != "" {
 		t.Errorf("ShortSecrets (-want +got):\n%s", d)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/engine"
-	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -87,7 +86,7 @@ func TestContinueNeverHidesOutcomeUnknown(t *testing.T) {
   on      = ["a"]
   command = "true"
 }`, nil)
-	rb, diags := runbooks.Load(req.Runbook.Filename, []byte(`
+	rb, diags := load(req.Runbook.Filename, []byte(`
 repair "flaky" "x" {
   on         = "web"
   on_failure = "continue"
@@ -111,7 +110,7 @@ func TestRetryKeepsChanged(t *testing.T) {
   on      = ["a"]
   command = "true"
 }`, nil)
-	rb, diags := runbooks.Load(req.Runbook.Filename, []byte(`
+	rb, diags := load(req.Runbook.Filename, []byte(`
 repair "once" "fix" {
   on         = ["a"]
   flag       = "`+dir+`/flag"

@@ -28,6 +28,9 @@ type runner struct {
 	// on_failure = "stop", refused gate, audit failure).
 	stopped string
 	mu      sync.Mutex // guards stopped while hosts run in parallel
+	// targetsOf holds the host names of every step whose targets are
+	// known, for singleHostRefs.
+	targetsOf map[string][]string
 }
 
 func (e *Engine) newRunner(req Request, mode Mode) *runner {
@@ -40,13 +43,15 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		Title:         rb.Title,
 	}
 	r := &runner{
-		e:      e,
-		req:    req,
-		mode:   mode,
-		run:    run,
-		scope:  newScope(req.Vars),
-		redact: newRedactor(req.Vars),
+		e:         e,
+		req:       req,
+		mode:      mode,
+		run:       run,
+		scope:     newScope(req.Vars, req.Inventory, e.opts.Now()),
+		redact:    newRedactor(req.Vars),
+		targetsOf: map[string][]string{},
 	}
+	r.scope.locals = rb.Locals
 	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}
 	r.conns = &connections{connector: e.opts.Connector, inventory: req.Inventory, audit: r.audit}
 	return r
@@ -54,6 +59,12 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 
 // execute runs every step in source order and returns the Run.
 func (r *runner) execute(ctx context.Context) (*Run, error) {
+	if diags := Validate(r.req.Runbook, r.e.opts.Registry); diags.HasErrors() {
+		return r.run, fmt.Errorf("%s has errors, nothing was run (mend validate shows them all): %w", r.req.Runbook.Filename, diags)
+	}
+	if diags := r.req.Runbook.BindMeta(r.scope.markedContext(nil, cty.NilVal)); diags.HasErrors() {
+		return r.run, fmt.Errorf("%s cannot run with these values, nothing was run: %w", r.req.Runbook.Filename, diags)
+	}
 	if err := r.audit.runStart(); err != nil {
 		return r.run, err
 	}
@@ -80,11 +91,15 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 // runStep runs one step on all its hosts and records its value.
 func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 	sr := &StepRun{
-		Address: st.Address(), Phase: st.Phase, Type: st.Type, Name: st.Name,
+		Address: st.Address(), Phase: stepsPhase(st.Phase), Type: st.Type, Name: st.Name,
 		Line: st.DeclRange.Start.Line,
 	}
 	if st.Approval != nil {
-		sr.Approval = st.Approval.Reason
+		reason, err := r.approvalReason(st)
+		if err != nil {
+			reason = "(cannot be rendered: " + r.redact.String(err.Error()) + ")"
+		}
+		sr.Approval = reason
 	}
 	r.e.opts.Hook.StepStart(sr)
 	defer r.e.opts.Hook.StepDone(sr)
@@ -92,39 +107,49 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 	switch {
 	case r.stopped != "":
 		sr.Status, sr.Reason = StatusNotRun, "not run: "+r.stopped
-		r.scope.set(st, cty.NullVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		r.scope.set(st, cty.NullVal(r.valueType(st)))
 		return sr
 	case ctx.Err() != nil:
 		sr.Status, sr.Reason = StatusNotRun, "not run: interrupted"
 		r.stopped = "interrupted"
 		return sr
-	case r.mode == ModePlan && st.Phase == steps.Diagnose && r.pending != "":
+	case r.mode == ModePlan && st.Phase == runbooks.Diagnose && r.pending != "":
 		sr.Status = StatusDeferred
 		sr.Reason = fmt.Sprintf("runs after %s, which would change something; known at apply", r.pending)
-		r.scope.set(st, cty.UnknownVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		r.scope.set(st, cty.UnknownVal(r.valueType(st)))
+		if targets, known, err := r.targets(st); err == nil && known {
+			r.targetsOf[st.Address()] = hostNames(targets)
+		}
+		return sr
+	}
+	trs := stepTraversals(st)
+	trs = append(trs, localTraversals(trs, r.req.Runbook.Locals)...)
+	if diags := singleHostRefs(trs, r.targetsOf); diags.HasErrors() {
+		r.failWhole(st, sr, "", diagErr(diags))
+		r.afterStep(st, sr)
+		return sr
+	}
+	if err := r.scope.localError(st); err != nil {
+		r.failWhole(st, sr, "", err)
+		r.afterStep(st, sr)
 		return sr
 	}
 
 	targets, known, err := r.targets(st)
+	if err == nil && known {
+		r.targetsOf[st.Address()] = hostNames(targets)
+	}
 	switch {
 	case err != nil:
-		// `on` itself failed: no host can be named. The step fails with the
-		// `on` expression as its host label, is audited, and has a null
-		// value so later references fail clearly, not confusingly.
-		hr := &HostRun{Host: "on = " + sourceText(r.req.Runbook, st.On.Range()), Status: StatusFailed,
-			Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
-		sr.Hosts = []*HostRun{hr}
-		r.scope.set(st, cty.NullVal(runbooks.StepValueType(st.StepType, st.Phase)))
-		if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil); aerr != nil {
-			r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
-		}
+		// `on` itself failed: no host can be named.
+		r.failWhole(st, sr, "on = "+sourceText(r.req.Runbook, st.On.Range()), err)
 	case known && len(targets) == 0:
 		sr.Status, sr.Reason = StatusSkipped, "on resolved to no hosts"
-		r.scope.set(st, stepValue(st, nil, cty.False))
+		r.scope.set(st, stepValue(st, r.stepType(st), nil, cty.False))
 		return sr
 	case !known:
 		sr.Status, sr.Reason = r.unknownStatus(st), "on depends on a value known at apply"
-		r.scope.set(st, cty.UnknownVal(runbooks.StepValueType(st.StepType, st.Phase)))
+		r.scope.set(st, cty.UnknownVal(r.valueType(st)))
 		return sr
 	default:
 		r.runHosts(ctx, st, sr, targets)
@@ -133,9 +158,32 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 	return sr
 }
 
+// stepType is the step's type in the engine's registry.
+func (r *runner) stepType(st *runbooks.Step) steps.Type {
+	return stepType(r.e.opts.Registry, st)
+}
+
+// valueType is the type of the step's value as expressions see it.
+func (r *runner) valueType(st *runbooks.Step) cty.Type {
+	return runbooks.StepValueType(r.stepType(st).Output(), st.Phase)
+}
+
+// failWhole fails a step before any host ran it (its `on` failed, or it
+// refers to something it cannot): the step fails with label as its host
+// label, is audited, and has a null value so later references fail
+// clearly, not confusingly.
+func (r *runner) failWhole(st *runbooks.Step, sr *StepRun, label string, err error) {
+	hr := &HostRun{Host: label, Status: StatusFailed, Error: r.redact.String(err.Error()), ErrorClass: steps.Classify(err)}
+	sr.Hosts = []*HostRun{hr}
+	r.scope.set(st, cty.NullVal(r.valueType(st)))
+	if aerr := r.audit.stepFinish(st.Address(), nil, "", hr, nil); aerr != nil {
+		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", aerr))
+	}
+}
+
 // unknownStatus is how a plan shows a step whose outcome it cannot know.
 func (r *runner) unknownStatus(st *runbooks.Step) Status {
-	if st.Phase == steps.Repair {
+	if st.Phase == runbooks.Repair {
 		return StatusUnknown
 	}
 	return StatusDeferred
@@ -165,7 +213,7 @@ func (r *runner) targets(st *runbooks.Step) ([]*runbooks.InventoryHost, bool, er
 // value, and decides whether the run goes on.
 func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
 	if sr.Status == "" {
-		sr.Status = aggregate(st.Phase, r.mode, sr.Hosts)
+		sr.Status = aggregate(stepsPhase(st.Phase), r.mode, sr.Hosts)
 	}
 	if sr.Status == StatusFailed && st.OnFailure == runbooks.OnFailureContinue {
 		sr.FailureIgnored = true
@@ -179,7 +227,7 @@ func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
 	if sr.Status == StatusOutcomeUnknown && r.stopped == "" {
 		r.stopped = fmt.Sprintf("outcome of %s is unknown", sr.Address)
 	}
-	if r.mode == ModePlan && st.Phase == steps.Repair && r.pending == "" && sr.pending() {
+	if r.mode == ModePlan && st.Phase == runbooks.Repair && r.pending == "" && sr.pending() {
 		r.pending = sr.Address
 	}
 }

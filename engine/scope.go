@@ -3,12 +3,14 @@ package engine
 import (
 	"maps"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // scope holds the values expressions see: var.*, the results of the steps
@@ -24,22 +26,34 @@ type scope struct {
 	// (file_read of a private key), the value with its marks, for
 	// markedContext. results holds them unmarked, for step types.
 	markedResults map[string]cty.Value // address -> value
+	funcs         map[string]function.Function
+	inventory     cty.Value // `inventory`, see runbooks.InventoryValue
+	locals        []*runbooks.Local
 }
 
-func newScope(vars map[string]cty.Value) *scope {
+// newScope returns the scope of a run that started at start: timestamp()
+// is start in every expression of the run. A zero start (checks before a
+// run) makes timestamp() unknown.
+func newScope(vars map[string]cty.Value, inv *runbooks.Inventory, start time.Time) *scope {
 	plain := make(map[string]cty.Value, len(vars))
 	marked := make(map[string]cty.Value, len(vars))
 	for k, v := range vars {
 		plain[k], _ = v.UnmarkDeep()
 		marked[k] = v
 	}
+	funcs := runbooks.Functions()
+	if !start.IsZero() {
+		funcs = runbooks.FunctionsAt(start)
+	}
 	return &scope{
+		funcs:         funcs,
+		inventory:     runbooks.InventoryValue(inv),
 		vars:          cty.ObjectVal(plain),
 		marked:        cty.ObjectVal(marked),
 		markedResults: map[string]cty.Value{},
 		results: map[string]map[string]map[string]cty.Value{
-			steps.Diagnose.String(): {},
-			steps.Repair.String():   {},
+			runbooks.Diagnose.String(): {},
+			runbooks.Repair.String():   {},
 		},
 	}
 }
@@ -79,7 +93,31 @@ func (s *scope) markedContext(h *runbooks.InventoryHost, self cty.Value) *hcl.Ev
 func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) *hcl.EvalContext {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	vars := map[string]cty.Value{"var": s.vars}
+	vars := s.globals(marked)
+	if len(s.locals) > 0 {
+		values, _ := evalLocals(s.locals, vars, s.funcs)
+		vars["local"] = cty.ObjectVal(values)
+	}
+	if h != nil {
+		vars["host"] = runbooks.HostValue(h)
+	}
+	if self != cty.NilVal {
+		vars["self"] = self
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
+}
+
+// localsNow evaluates the locals against the current results.
+func (s *scope) localsNow(marked bool) (map[string]cty.Value, map[string]error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return evalLocals(s.locals, s.globals(marked), s.funcs)
+}
+
+// globals are the values every expression sees: var, inventory and the
+// step results so far (s.mu must be held).
+func (s *scope) globals(marked bool) map[string]cty.Value {
+	vars := map[string]cty.Value{"var": s.vars, "inventory": s.inventory}
 	if marked {
 		vars["var"] = s.marked
 	}
@@ -93,13 +131,7 @@ func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) 
 		}
 		vars[phase] = cty.ObjectVal(types)
 	}
-	if h != nil {
-		vars["host"] = runbooks.HostValue(h)
-	}
-	if self != cty.NilVal {
-		vars["self"] = self
-	}
-	return &hcl.EvalContext{Variables: vars, Functions: runbooks.Functions()}
+	return vars
 }
 
 // withMarked returns one type's step values with those that have a marked
@@ -122,40 +154,62 @@ func (s *scope) withMarked(phase, typ string, byName map[string]cty.Value) map[s
 	return out
 }
 
-// hostOutput is one host's output of a step.
+// hostOutput is one host's result of a step, for the step's value.
 type hostOutput struct {
-	host   string
-	output cty.Value // conforms to the step type's Output(); NilVal if none
+	host    string
+	output  cty.Value // conforms to the step type's Output(); NilVal if none
+	status  Status
+	changed cty.Value // repairs: whether the host changed (unknown in a plan that would change it)
 }
 
 // stepValue builds the value a runbook sees as diagnose.<type>.<name>: the
-// output attributes of the single host (null when the step ran on several),
-// `hosts` keyed by host name, and for repairs `changed`.
-func stepValue(st *runbooks.Step, outs []hostOutput, changed cty.Value) cty.Value {
-	outTy := st.StepType.Output()
+// output attributes of the one host when the step targets exactly one host
+// or has no `on` (null otherwise, and null when it did not run there),
+// `hosts` with an entry for every host the step targets (see
+// runbooks.HostEntryType), and for repairs `changed`.
+func stepValue(st *runbooks.Step, t steps.Type, outs []hostOutput, changed cty.Value) cty.Value {
+	outTy := t.Output()
 	attrs := map[string]cty.Value{}
 	for name, aty := range outTy.AttributeTypes() {
 		attrs[name] = cty.NullVal(aty)
 	}
-	hosts := map[string]cty.Value{}
-	var present []cty.Value
-	for _, o := range outs {
-		if o.output == cty.NilVal {
-			continue
-		}
-		present = append(present, o.output)
-		if o.host != "" {
-			hosts[o.host] = o.output
-		}
-	}
-	if len(present) == 1 {
+	if len(outs) == 1 && outs[0].output != cty.NilVal {
 		for name := range outTy.AttributeTypes() {
-			attrs[name] = present[0].GetAttr(name)
+			attrs[name] = outs[0].output.GetAttr(name)
 		}
 	}
-	attrs["hosts"] = hostsValue(outTy, hosts)
-	if st.Phase == steps.Repair {
+	hosts := map[string]cty.Value{}
+	for _, o := range outs {
+		if o.host != "" {
+			hosts[o.host] = hostEntry(st, t, o)
+		}
+	}
+	attrs["hosts"] = hostsValue(runbooks.HostEntryType(outTy, st.Phase), hosts)
+	if st.Phase == runbooks.Repair {
 		attrs["changed"] = changed
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// hostEntry is one host's entry in `hosts`: its output (nulls when the
+// step did not run there), its outcome and, for repairs, whether it
+// changed. In a plan, a host the repair would change has an outcome known
+// only at apply.
+func hostEntry(st *runbooks.Step, t steps.Type, o hostOutput) cty.Value {
+	outTy := t.Output()
+	attrs := map[string]cty.Value{}
+	for name, aty := range outTy.AttributeTypes() {
+		attrs[name] = cty.NullVal(aty)
+		if o.output != cty.NilVal {
+			attrs[name] = o.output.GetAttr(name)
+		}
+	}
+	attrs["outcome"] = cty.StringVal(string(o.status))
+	if o.status == StatusChange || o.status == StatusUnknown || o.status == StatusDeferred {
+		attrs["outcome"] = cty.UnknownVal(cty.String)
+	}
+	if st.Phase == runbooks.Repair {
+		attrs["changed"] = o.changed
 	}
 	return cty.ObjectVal(attrs)
 }
@@ -180,13 +234,13 @@ func unknownOutput(t steps.Type) cty.Value {
 	return cty.UnknownVal(t.Output())
 }
 
-// hostsValue is the `hosts` attribute: a map of outputs by host name, as
-// the validator types it. Outputs with dynamic attributes (a command's
+// hostsValue is the `hosts` attribute: a map of host entries by host name,
+// as the validator types it. Outputs with dynamic attributes (a command's
 // parsed json) can differ in concrete type from host to host; a map cannot
 // hold them, so they are kept in an object, which indexes the same way.
-func hostsValue(outTy cty.Type, hosts map[string]cty.Value) cty.Value {
+func hostsValue(entryTy cty.Type, hosts map[string]cty.Value) cty.Value {
 	if len(hosts) == 0 {
-		return cty.MapValEmpty(outTy)
+		return cty.MapValEmpty(entryTy)
 	}
 	var first cty.Type
 	for _, v := range hosts {

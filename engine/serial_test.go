@@ -82,7 +82,7 @@ func TestParallelismBound(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	rb, diags := runbooks.Load("rb.mend.hcl", []byte(`
+	rb, diags := load("rb.mend.hcl", []byte(`
 diagnose "sh" "span" {
   on      = "all"
   command = "s=$(date +%s%N); sleep 0.25; echo $s $(date +%s%N) > `+dir+`/span-${host.name}"

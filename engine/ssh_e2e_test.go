@@ -48,7 +48,7 @@ diagnose "command" "after" {
 `
 	path := filepath.Join(dir, "rb.mend.hcl")
 	os.WriteFile(path, []byte(src), 0o644)
-	rb, diags := runbooks.LoadFile(path, builtin.Registry())
+	rb, diags := loadFile(path, builtin.Registry())
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -96,7 +96,7 @@ func TestFanOutManyHostsNoLeaks(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	rb, diags := runbooks.Load("rb.mend.hcl", []byte(`
+	rb, diags := load("rb.mend.hcl", []byte(`
 diagnose "command" "who" {
   on      = "all"
   command = "echo ${host.name}"

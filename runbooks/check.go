@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -19,17 +18,32 @@ type checker struct {
 	stepIndex map[string]int // address -> position of its first declaration
 	varsVal   cty.Value      // object of unknowns of the declared types
 	phaseVals map[string]cty.Value
+	locals    map[string]*Local
+	localVals map[string]cty.Value // validation values of the locals
 	funcs     map[string]function.Function
 	diags     hcl.Diagnostics
-	reg       *steps.Registry // for nested steps (steps.Nester); may be nil
+	schemas   Schemas       // may be nil: step types unknown
+	types     []*StepSchema // per step; nil: type unknown
 }
 
-// check runs every static check and returns what it found.
-func (rb *Runbook) check(reg *steps.Registry) hcl.Diagnostics {
-	c := &checker{rb: rb, reg: reg, vars: map[string]*Variable{}, stepIndex: map[string]int{}, funcs: Functions()}
+// Check runs the static checks over a loaded runbook: duplicate names,
+// every reference (declared, earlier, in scope), every expression's type,
+// and, when schemas tells it the step types, unknown step types, each
+// step's own arguments and the attributes of step results. The engine
+// calls it (engine.Validate) with schemas from its registry; with nil
+// schemas step results and arguments are of unknown type. A runbook that
+// did not parse is not checked: its syntax errors are what matters.
+func (rb *Runbook) Check(schemas Schemas) hcl.Diagnostics {
+	if !rb.parsed {
+		return nil
+	}
+	c := &checker{rb: rb, schemas: schemas, vars: map[string]*Variable{}, stepIndex: map[string]int{}, funcs: Functions()}
+	c.resolveTypes()
 	c.indexVariables()
 	c.indexSteps()
 	c.buildValidationScope()
+	c.indexLocals()
+	c.checkLocals()
 	for _, v := range rb.Variables {
 		c.checkVariable(v)
 	}
@@ -37,6 +51,20 @@ func (rb *Runbook) check(reg *steps.Registry) hcl.Diagnostics {
 		c.checkStep(i, s)
 	}
 	return c.diags
+}
+
+// resolveTypes looks up each step's schema, reporting unknown types.
+func (c *checker) resolveTypes() {
+	c.types = make([]*StepSchema, len(c.rb.Steps))
+	if c.schemas == nil {
+		return
+	}
+	for i, s := range c.rb.Steps {
+		c.types[i] = c.schemas.Lookup(s.Phase, s.Type)
+		if c.types[i] == nil {
+			c.diags = append(c.diags, unknownStepType(s, c.schemas))
+		}
+	}
 }
 
 func (c *checker) indexVariables() {
@@ -112,12 +140,15 @@ func (c *checker) checkStep(i int, s *Step) {
 	if s.When != nil {
 		c.checkExpr(s.When, base, cty.Bool, "when condition")
 	}
-	c.checkConfig(s, base)
-	expectScope := base
-	expectScope.self = SelfValueType(s.StepType)
-	if s.StepType == nil {
-		expectScope.self = cty.DynamicPseudoType
+	c.checkLateMeta(s)
+	if s.Approval != nil && s.Approval.ReasonExpr != nil {
+		// Rendered at the gate: earlier steps' results, no host (one gate
+		// per batch).
+		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i}, cty.String, "approval reason")
 	}
+	c.checkConfig(s, c.types[i], base)
+	expectScope := base
+	expectScope.self = outputOf(c.types[i])
 	for _, e := range s.Expects {
 		c.checkExpr(e.Condition, expectScope, cty.Bool, "expect condition")
 		c.checkExpr(e.Message, expectScope, cty.String, "expect message")
@@ -151,7 +182,7 @@ func (c *checker) buildValidationScope() {
 		vars[name] = cty.UnknownVal(v.Type)
 	}
 	c.varsVal = cty.ObjectVal(vars)
-	byPhase := map[steps.Phase]map[string]map[string]cty.Value{steps.Diagnose: {}, steps.Repair: {}}
+	byPhase := map[Phase]map[string]map[string]cty.Value{Diagnose: {}, Repair: {}}
 	for _, i := range c.stepIndex {
 		s := c.rb.Steps[i]
 		byType := byPhase[s.Phase]
@@ -159,8 +190,8 @@ func (c *checker) buildValidationScope() {
 			byType[s.Type] = map[string]cty.Value{}
 		}
 		byType[s.Type][s.Name] = cty.DynamicVal
-		if s.StepType != nil {
-			byType[s.Type][s.Name] = cty.UnknownVal(StepValueType(s.StepType, s.Phase))
+		if st := c.types[i]; st != nil {
+			byType[s.Type][s.Name] = cty.UnknownVal(StepValueType(st.Output, s.Phase))
 		}
 	}
 	c.phaseVals = map[string]cty.Value{}

@@ -3,8 +3,13 @@
 // a runbook statically before anything runs. It never executes a step,
 // never dials a host and never prints.
 //
-// The entry point is Load (or LoadFile): it returns a *Runbook and every
-// problem in the file as hcl.Diagnostics with source ranges. A runbook is
+// The language knows no step types and imports no step package. Load (or
+// LoadFile) parses a file and decodes what the language owns; Check runs
+// the static checks, given the step types' schemas as plain data
+// (Schemas, schema.go), which the engine builds from its registry
+// (engine.Validate, which also runs the checks that depend on how a step
+// type behaves). Both return every problem as hcl.Diagnostics with source
+// ranges. A runbook is
 //
 //	runbook  { title, description }                      (runbook.go)
 //	variable "name" { type, default, sensitive, ... }     (variable.go)
@@ -15,11 +20,11 @@
 // and the retry, approval and expect blocks (retry.go, approval.go,
 // expect.go) belong to the language, and everything else in a step block
 // is the step type's own config, kept as an hcl.Body for the engine to
-// decode with gohcl. The static checks (check.go) walk every reference
+// decode. The static checks (check.go) walk every reference
 // (references.go), then evaluate each expression in a scope where
 // variables and step results are unknown values of their declared types
 // (typecheck.go, scope.go), and check step configs against the step
-// type's gohcl struct (config.go), so wrong types, unknown attributes and
+// type's schema (config.go), so wrong types, unknown attributes and
 // references to later steps are found before a host is touched.
 // Arguments read before anything runs must be constants (constant.go).
 //

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mend-sh/mend/internal/markers"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -55,7 +57,7 @@ func TestFormatFile(t *testing.T) {
 // TestValidFixturesAreFormatted keeps the fixtures in `mend fmt` layout,
 // as the house style asks of every runbook we ship.
 func TestValidFixturesAreFormatted(t *testing.T) {
-	files := append(fixtures(t, "testdata/valid/*.mend.hcl"), fixtures(t, "testdata/inventory/valid/*.mend.hcl")...)
+	files := append(markers.Files(t, "testdata/valid/*.mend.hcl"), markers.Files(t, "testdata/inventory/valid/*.mend.hcl")...)
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			src, err := os.ReadFile(file)

@@ -8,14 +8,16 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Inventory is a parsed inventory file (*.mend.hcl, separate from the
 // runbook so one runbook serves lab and production): the hosts steps run
 // on, with defaults applied, and the SSH files the transport reads.
 //
-//	defaults { user, port, identity_file | identity_files, known_hosts, ssh_config, sudo }
-//	host "name" { address, port, user, identity_file | identity_files, groups, sudo }
+//	defaults { user, port, identity_file | identity_files, known_hosts, ssh_config, sudo, vars }
+//	group "name" { vars }
+//	host "name" { address, port, user, identity_file | identity_files, groups, sudo, vars }
 type Inventory struct {
 	Filename string
 	Hosts    []*InventoryHost // source order
@@ -55,6 +57,9 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 	diags = append(diags, moreDiags...)
 	dir := filepath.Dir(filename)
 	var defaults hostSettings
+	var defaultVars map[string]cty.Value
+	var groupBlocks []*groupBlock
+	var ownVars []map[string]cty.Value // parallel to inv.Hosts
 	var defaultsBlock *hcl.Block
 	var groupRanges []groupRange
 	var own []hostSettings // each host's own settings, parallel to inv.Hosts
@@ -68,10 +73,15 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 			}
 			defaultsBlock = block
 			var d hcl.Diagnostics
-			defaults, d = inv.decodeDefaultsBlock(block, dir)
+			defaults, defaultVars, d = inv.decodeDefaultsBlock(block, dir)
 			diags = append(diags, d...)
+		case "group":
+			g, d := decodeGroupBlock(block)
+			diags = append(diags, d...)
+			groupBlocks = append(groupBlocks, g)
+			groupRanges = append(groupRanges, groupRange{name: g.name, rng: block.LabelRanges[0]})
 		case "host":
-			h, settings, groups, d := decodeHostBlock(block, dir)
+			h, settings, vars, groups, d := decodeHostBlock(block, dir)
 			diags = append(diags, d...)
 			if first, dup := seen[h.Name]; dup {
 				diags = append(diags, duplicateHost(h, first))
@@ -80,11 +90,15 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 			seen[h.Name] = h
 			inv.Hosts = append(inv.Hosts, h)
 			own = append(own, settings)
+			ownVars = append(ownVars, vars)
 			groupRanges = append(groupRanges, groups...)
 		}
 	}
+	groups, d := checkGroupBlocks(groupBlocks, inv)
+	diags = append(diags, d...)
 	for i, h := range inv.Hosts {
 		own[i].over(defaults).applyTo(h)
+		mergeVars(h, defaultVars, groups, ownVars[i])
 	}
 	diags = append(diags, checkGroupNames(groupRanges, seen)...)
 	return inv, diags
@@ -142,6 +156,7 @@ func resolvePath(p, dir string) (string, error) {
 var inventoryFileSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "defaults"},
+		{Type: "group", LabelNames: []string{"name"}},
 		{Type: "host", LabelNames: []string{"name"}},
 	},
 }

@@ -9,10 +9,16 @@ import (
 
 // decodeDefaultsBlock reads the defaults block: settings every host
 // inherits unless it sets its own, and the SSH files of the inventory.
-func (inv *Inventory) decodeDefaultsBlock(block *hcl.Block, dir string) (hostSettings, hcl.Diagnostics) {
+func (inv *Inventory) decodeDefaultsBlock(block *hcl.Block, dir string) (hostSettings, map[string]cty.Value, hcl.Diagnostics) {
 	content, diags := block.Body.Content(defaultsBlockSchema)
 	s, d := decodeHostSettings(content, dir)
 	diags = append(diags, d...)
+	var vars map[string]cty.Value
+	if attr, ok := content.Attributes["vars"]; ok {
+		var d hcl.Diagnostics
+		vars, d = decodeVars(attr.Expr)
+		diags = append(diags, d...)
+	}
 	if attr, ok := content.Attributes["known_hosts"]; ok {
 		var d hcl.Diagnostics
 		inv.KnownHostsFile, d = decodePath(attr.Expr, "known_hosts path", dir)
@@ -23,7 +29,7 @@ func (inv *Inventory) decodeDefaultsBlock(block *hcl.Block, dir string) (hostSet
 		inv.SSHConfigFile, d = decodePath(attr.Expr, "ssh_config path", dir)
 		diags = append(diags, d...)
 	}
-	return s, diags
+	return s, vars, diags
 }
 
 // decodeHostSettings reads the settings a host block and the defaults
@@ -125,5 +131,6 @@ var defaultsBlockSchema = &hcl.BodySchema{
 	Attributes: append([]hcl.AttributeSchema{
 		{Name: "known_hosts"},
 		{Name: "ssh_config"},
+		{Name: "vars"},
 	}, hostSettingsAttributes...),
 }

@@ -29,7 +29,11 @@ type InventoryHost struct {
 	IdentityFiles []string
 	Groups        []string
 	// Sudo runs commands through sudo -n on this host.
-	Sudo      bool
+	Sudo bool
+	// Vars is an object of the host's facts for runbooks (host.vars):
+	// defaults, then its groups, then its own (see inventory_vars.go).
+	// Never NilVal after LoadInventory.
+	Vars      cty.Value
 	DeclRange hcl.Range
 }
 
@@ -72,7 +76,7 @@ func (s hostSettings) applyTo(h *InventoryHost) {
 	}
 }
 
-func decodeHostBlock(block *hcl.Block, dir string) (*InventoryHost, hostSettings, []groupRange, hcl.Diagnostics) {
+func decodeHostBlock(block *hcl.Block, dir string) (*InventoryHost, hostSettings, map[string]cty.Value, []groupRange, hcl.Diagnostics) {
 	h := &InventoryHost{Name: block.Labels[0], DeclRange: block.DefRange}
 	var diags hcl.Diagnostics
 	if strings.TrimSpace(h.Name) == "" || strings.ContainsAny(h.Name, " \t\n") {
@@ -92,6 +96,12 @@ func decodeHostBlock(block *hcl.Block, dir string) (*InventoryHost, hostSettings
 		h.Address, d = decodeAddress(attr.Expr)
 		diags = append(diags, d...)
 	}
+	var vars map[string]cty.Value
+	if attr, ok := content.Attributes["vars"]; ok {
+		var d hcl.Diagnostics
+		vars, d = decodeVars(attr.Expr)
+		diags = append(diags, d...)
+	}
 	var groups []groupRange
 	if attr, ok := content.Attributes["groups"]; ok {
 		var d hcl.Diagnostics
@@ -103,7 +113,7 @@ func decodeHostBlock(block *hcl.Block, dir string) (*InventoryHost, hostSettings
 			}
 		}
 	}
-	return h, own, groups, diags
+	return h, own, vars, groups, diags
 }
 
 func decodeAddress(expr hcl.Expression) (string, hcl.Diagnostics) {
@@ -173,5 +183,6 @@ var hostBlockSchema = &hcl.BodySchema{
 	Attributes: append([]hcl.AttributeSchema{
 		{Name: "address"},
 		{Name: "groups"},
+		{Name: "vars"},
 	}, hostSettingsAttributes...),
 }

@@ -5,20 +5,23 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mend-sh/mend/internal/markers"
+
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestInvalidInventories(t *testing.T) {
-	for _, file := range fixtures(t, "testdata/inventory/invalid/*.mend.hcl") {
+	for _, file := range markers.Files(t, "testdata/inventory/invalid/*.mend.hcl") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			src, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := wantMarkers(t, src)
+			want := markers.Want(t, src)
 			_, diags := LoadInventory(file, src)
-			if diff := cmp.Diff(want, gotMarkers(t, file, diags)); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s\nfull:\n%s", diff, render(diags, file, src))
+			if diff := cmp.Diff(want, markers.Got(t, file, diags)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s\nfull:\n%s", diff, markers.Render(diags, file, src))
 			}
 		})
 	}
@@ -55,7 +58,7 @@ func TestLoadInventory(t *testing.T) {
 		c.DeclRange = want[0].DeclRange
 		got = append(got, c)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(InventoryHost{}, "Vars")); diff != "" {
 		t.Errorf("hosts (-want +got):\n%s", diff)
 	}
 	if inv.KnownHostsFile != filepath.Join(dir, "known_hosts") || inv.SSHConfigFile != filepath.Join(home, ".ssh/config") {
@@ -104,5 +107,27 @@ func TestResolve(t *testing.T) {
 				t.Errorf("hosts (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestInventoryVars: a host's vars are the defaults', overridden by its
+// groups' in the order of its groups list, overridden by its own.
+func TestInventoryVars(t *testing.T) {
+	inv, diags := LoadInventoryFile("testdata/inventory/valid/vars.mend.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := map[string]string{
+		"etcd-01": `cty.ObjectVal(map[string]cty.Value{"data_dir":cty.StringVal("/var/lib/etcd"), "member_name":cty.StringVal("etcd-01"), "port":cty.NumberIntVal(12379), "service":cty.StringVal("etcd-canary"), "tls":cty.ObjectVal(map[string]cty.Value{"ca":cty.StringVal("/etc/etcd/ca.pem")})})`,
+		"etcd-02": `cty.ObjectVal(map[string]cty.Value{"data_dir":cty.StringVal("/var/lib/etcd"), "port":cty.NumberIntVal(2379), "service":cty.StringVal("etcd-member"), "tls":cty.ObjectVal(map[string]cty.Value{"ca":cty.StringVal("/etc/etcd/ca.pem")})})`,
+		"web":     `cty.ObjectVal(map[string]cty.Value{"data_dir":cty.StringVal("/var/lib/etcd"), "port":cty.NumberIntVal(2379), "service":cty.StringVal("etcd")})`,
+	}
+	for _, h := range inv.Hosts {
+		if got := h.Vars.GoString(); got != want[h.Name] {
+			t.Errorf("%s vars:\n got  %s\n want %s", h.Name, got, want[h.Name])
+		}
+		if got := HostValue(h).GetAttr("vars"); !got.RawEquals(h.Vars) {
+			t.Errorf("%s: host.vars = %#v, want the inventory's", h.Name, got)
+		}
 	}
 }

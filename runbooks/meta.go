@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // OnFailure is what a failed step does to the rest of the run.
@@ -31,9 +32,11 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 		s.When = attr.Expr
 	}
 	if attr, ok := content.Attributes["timeout"]; ok {
-		var d hcl.Diagnostics
-		s.Timeout, d = constDuration(attr.Expr, "timeout", false)
-		diags = append(diags, d...)
+		diags = append(diags, s.metaArg("timeout", attr.Expr, cty.String, func(e hcl.Expression) hcl.Diagnostics {
+			var d hcl.Diagnostics
+			s.Timeout, d = constDuration(e, "timeout", false)
+			return d
+		})...)
 	}
 	if attr, ok := content.Attributes["on_failure"]; ok {
 		var d hcl.Diagnostics
@@ -41,8 +44,15 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 		diags = append(diags, d...)
 	}
 	if attr, ok := content.Attributes["serial"]; ok {
-		n, _, d := constInt(attr.Expr, "serial value", 0, math.MaxInt32)
-		s.Serial = n
+		diags = append(diags, s.metaArg("serial value", attr.Expr, cty.Number, func(e hcl.Expression) hcl.Diagnostics {
+			n, _, d := constInt(e, "serial value", 0, math.MaxInt32)
+			s.Serial = n
+			return d
+		})...)
+	}
+	if attr, ok := content.Attributes["sensitive"]; ok {
+		var d hcl.Diagnostics
+		s.Sensitive, d = constBool(attr.Expr, "sensitive argument")
 		diags = append(diags, d...)
 	}
 	diags = append(diags, s.decodeMetaBlocks(content.Blocks)...)
@@ -61,7 +71,7 @@ func (s *Step) decodeMetaBlocks(blocks hcl.Blocks) hcl.Diagnostics {
 				continue
 			}
 			firstRetry = block
-			r, d := decodeRetryBlock(block)
+			r, d := s.decodeRetryBlock(block)
 			diags = append(diags, d...)
 			s.Retry = r
 		case "approval":
@@ -70,7 +80,7 @@ func (s *Step) decodeMetaBlocks(blocks hcl.Blocks) hcl.Diagnostics {
 				continue
 			}
 			firstApproval = block
-			a, d := decodeApprovalBlock(block)
+			a, d := s.decodeApprovalBlock(block)
 			diags = append(diags, d...)
 			s.Approval = a
 		case "expect":

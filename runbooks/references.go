@@ -18,7 +18,7 @@ type exprScope struct {
 }
 
 // rootNames are the names an expression can start with.
-var rootNames = []string{"var", "diagnose", "repair", "host", "self"}
+var rootNames = []string{"var", "local", "diagnose", "repair", "host", "self", "inventory"}
 
 // checkRefs reports every bad reference in expr and whether there was none.
 func (c *checker) checkRefs(expr hcl.Expression, sc exprScope) bool {
@@ -50,6 +50,13 @@ func (c *checker) checkTraversal(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic
 			return d
 		}
 		return checkAttrs(HostValueType(), tr[1:], "host")
+	case "local":
+		return c.checkLocalRef(tr, sc)
+	case "inventory":
+		if sc.varsOnly {
+			return invalidRef(tr, "A variable validation can refer only to variables (var.<name>): the inventory is not read when inputs are checked.")
+		}
+		return checkAttrs(InventoryValueType(), tr[1:], "inventory")
 	case "self":
 		if sc.self == cty.NilType {
 			return &hcl.Diagnostic{
@@ -66,7 +73,7 @@ func (c *checker) checkTraversal(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic
 		Severity: hcl.DiagError,
 		Summary:  "Unknown variable",
 		Detail: fmt.Sprintf("There is no variable named %q. An expression can refer to var.<name>, "+
-			"diagnose.<type>.<name>, repair.<type>.<name>, host and self.%s", root, didYouMean(root, rootNames)),
+			"local.<name>, diagnose.<type>.<name>, repair.<type>.<name>, host, self and inventory.%s", root, didYouMean(root, rootNames)),
 		Subject: tr.SourceRange().Ptr(),
 	}
 }
@@ -124,10 +131,11 @@ func (c *checker) checkStepRef(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 			Subject: tr.SourceRange().Ptr(),
 		}
 	}
-	if target.StepType == nil {
-		return nil // unknown step type, reported on its block
+	st := c.types[idx]
+	if st == nil {
+		return nil // type unknown (or no schemas): nothing to check against
 	}
-	return checkAttrs(StepValueType(target.StepType, target.Phase), tr[3:], addr)
+	return checkAttrs(StepValueType(st.Output, target.Phase), tr[3:], addr)
 }
 
 // undeclaredStep explains a reference to a step that does not exist,

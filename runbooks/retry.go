@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Retry is a step's `retry { attempts, delay }` block: the engine runs a
@@ -19,20 +20,24 @@ type Retry struct {
 	DeclRange hcl.Range
 }
 
-func decodeRetryBlock(block *hcl.Block) (*Retry, hcl.Diagnostics) {
+func (s *Step) decodeRetryBlock(block *hcl.Block) (*Retry, hcl.Diagnostics) {
 	r := &Retry{Attempts: 1, DeclRange: block.DefRange}
 	content, diags := block.Body.Content(retryBlockSchema)
 	if attr, ok := content.Attributes["attempts"]; ok {
-		n, ok, d := constInt(attr.Expr, "number of retry attempts", 1, math.MaxInt32)
-		diags = append(diags, d...)
-		if ok {
-			r.Attempts = n
-		}
+		diags = append(diags, s.metaArg("number of retry attempts", attr.Expr, cty.Number, func(e hcl.Expression) hcl.Diagnostics {
+			n, ok, d := constInt(e, "number of retry attempts", 1, math.MaxInt32)
+			if ok {
+				r.Attempts = n
+			}
+			return d
+		})...)
 	}
 	if attr, ok := content.Attributes["delay"]; ok {
-		var d hcl.Diagnostics
-		r.Delay, d = constDuration(attr.Expr, "retry delay", true)
-		diags = append(diags, d...)
+		diags = append(diags, s.metaArg("retry delay", attr.Expr, cty.String, func(e hcl.Expression) hcl.Diagnostics {
+			var d hcl.Diagnostics
+			r.Delay, d = constDuration(e, "retry delay", true)
+			return d
+		})...)
 	}
 	return r, diags
 }

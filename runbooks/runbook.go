@@ -8,10 +8,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/mend-sh/mend/steps"
 )
 
-// Runbook is a parsed and statically checked *.mend.hcl file. Steps are in
+// Runbook is a parsed *.mend.hcl file. Steps are in
 // source order, which is the order they run in. A Runbook returned with
 // error diagnostics is for rendering those diagnostics only; it must not
 // be run.
@@ -23,16 +22,20 @@ type Runbook struct {
 	Title, Description string
 
 	Variables []*Variable // source order
+	Locals    []*Local    // evaluation order (see Local)
 	Steps     []*Step     // source order
 
 	// Files holds the parsed file (and any -var-file files EvalVariables
 	// read) by name, for hcl.NewDiagnosticTextWriter.
 	Files map[string]*hcl.File
+
+	// parsed is set when the file parsed: Check has a tree to check.
+	parsed bool
 }
 
 // LoadFile reads filename and calls Load. A read error is returned as a
 // diagnostic without a subject.
-func LoadFile(filename string, reg *steps.Registry) (*Runbook, hcl.Diagnostics) {
+func LoadFile(filename string) (*Runbook, hcl.Diagnostics) {
 	src, err := os.ReadFile(filename)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
@@ -41,15 +44,17 @@ func LoadFile(filename string, reg *steps.Registry) (*Runbook, hcl.Diagnostics) 
 			Detail:   fmt.Sprintf("Reading %s failed: %s.", filename, err),
 		}}
 	}
-	return Load(filename, src, reg)
+	return Load(filename, src)
 }
 
-// Load parses src as a runbook and checks it statically: syntax, blocks
-// and arguments, step types (reg supplies their schemas, output types and
-// Dangerous()), references, types and approval gates. Every problem in the
-// file is reported; the returned Runbook is never nil. Callers must not
-// run a runbook whose diagnostics have errors.
-func Load(filename string, src []byte, reg *steps.Registry) (*Runbook, hcl.Diagnostics) {
+// Load parses src as a runbook and decodes what the language owns:
+// syntax, blocks, meta-arguments, variables, approval blocks, duplicate
+// names. It knows no step types: references, types and each step's own
+// arguments are checked by Check, which the engine runs with the step
+// types' schemas (engine.Validate). Every problem found is reported; the
+// returned Runbook is never nil. Callers must not run a runbook whose
+// diagnostics (from Load or Check) have errors.
+func Load(filename string, src []byte) (*Runbook, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	rb := &Runbook{Filename: filename, Source: src, SHA256: hex.EncodeToString(sum[:])}
 	parser := hclparse.NewParser()
@@ -62,13 +67,13 @@ func Load(filename string, src []byte, reg *steps.Registry) (*Runbook, hcl.Diagn
 	}
 	content, moreDiags := file.Body.Content(runbookFileSchema)
 	diags = append(diags, moreDiags...)
-	diags = append(diags, rb.decodeBlocks(content.Blocks, reg)...)
-	diags = append(diags, rb.check(reg)...)
+	diags = append(diags, rb.decodeBlocks(content.Blocks)...)
+	rb.parsed = true
 	return rb, diags
 }
 
 // decodeBlocks decodes the top-level blocks in source order.
-func (rb *Runbook) decodeBlocks(blocks hcl.Blocks, reg *steps.Registry) hcl.Diagnostics {
+func (rb *Runbook) decodeBlocks(blocks hcl.Blocks) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	var runbookBlock *hcl.Block
 	for _, block := range blocks {
@@ -91,8 +96,12 @@ func (rb *Runbook) decodeBlocks(blocks hcl.Blocks, reg *steps.Registry) hcl.Diag
 			if v != nil {
 				rb.Variables = append(rb.Variables, v)
 			}
+		case "locals":
+			ls, lDiags := decodeLocalsBlock(block)
+			diags = append(diags, lDiags...)
+			rb.Locals = append(rb.Locals, ls...)
 		case "diagnose", "repair":
-			s, sDiags := decodeStepBlock(block, reg)
+			s, sDiags := decodeStepBlock(block)
 			diags = append(diags, sDiags...)
 			if s != nil {
 				rb.Steps = append(rb.Steps, s)
@@ -143,6 +152,7 @@ var runbookFileSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "runbook"},
 		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
 		{Type: "diagnose", LabelNames: []string{"type", "name"}},
 		{Type: "repair", LabelNames: []string{"type", "name"}},
 	},

@@ -6,21 +6,48 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/mend-sh/mend/steps"
 )
+
+// Phase says whether a step block only looks (Diagnose) or changes
+// things (Repair).
+type Phase int
+
+// The two phases.
+const (
+	// Diagnose steps are read-only and run for real during plan.
+	Diagnose Phase = iota + 1
+	// Repair steps change hosts; plan only previews them.
+	Repair
+)
+
+// String returns the block keyword of the phase: "diagnose" or "repair".
+func (p Phase) String() string {
+	switch p {
+	case Diagnose:
+		return "diagnose"
+	case Repair:
+		return "repair"
+	}
+	return "unknown"
+}
+
+// other is the phase a step type name may belong to instead.
+func (p Phase) other() Phase {
+	if p == Repair {
+		return Diagnose
+	}
+	return Repair
+}
 
 // Step is a `diagnose "<type>" "<name>" {}` or `repair "<type>" "<name>" {}`
 // block. The language decodes the meta-arguments into the fields below;
 // everything else in the block is the step type's own config, left in
-// Config for the engine to decode (gohcl) into StepType.NewConfig().
+// Config for the engine to decode with the step type (the language knows
+// no step types).
 type Step struct {
-	Phase steps.Phase
+	Phase Phase
 	Type  string // first label: the step type's name
 	Name  string // second label
-
-	// StepType is the registry's type for Phase and Type; nil only in a
-	// runbook with error diagnostics (unknown step type).
-	StepType steps.Type
 
 	// On is the `on` expression: a host or group name, or a list of them,
 	// resolved with Inventory.Resolve. nil: the step runs once, not per host.
@@ -47,6 +74,15 @@ type Step struct {
 	Config hcl.Body
 
 	DeclRange, TypeRange, NameRange hcl.Range
+
+	// Sensitive marks every output of the step sensitive (sensitive =
+	// true): its values are redacted wherever they or values derived from
+	// them would show, as a sensitive variable's are.
+	Sensitive bool
+
+	// late holds the meta-arguments written with variables or locals,
+	// decoded by Runbook.BindMeta (see meta_bind.go).
+	late []lateMeta
 }
 
 // Address is the step's reference address, "repair.file.install_ca". It
@@ -55,9 +91,9 @@ func (s *Step) Address() string {
 	return fmt.Sprintf("%s.%s.%s", s.Phase, s.Type, s.Name)
 }
 
-func decodeStepBlock(block *hcl.Block, reg *steps.Registry) (*Step, hcl.Diagnostics) {
+func decodeStepBlock(block *hcl.Block) (*Step, hcl.Diagnostics) {
 	s := &Step{
-		Phase:     steps.Diagnose,
+		Phase:     Diagnose,
 		Type:      block.Labels[0],
 		Name:      block.Labels[1],
 		OnFailure: OnFailureStop,
@@ -66,7 +102,7 @@ func decodeStepBlock(block *hcl.Block, reg *steps.Registry) (*Step, hcl.Diagnost
 		NameRange: block.LabelRanges[1],
 	}
 	if block.Type == "repair" {
-		s.Phase = steps.Repair
+		s.Phase = Repair
 	}
 	var diags hcl.Diagnostics
 	if !hclsyntax.ValidIdentifier(s.Type) {
@@ -75,55 +111,23 @@ func decodeStepBlock(block *hcl.Block, reg *steps.Registry) (*Step, hcl.Diagnost
 	if !hclsyntax.ValidIdentifier(s.Name) {
 		diags = append(diags, invalidName("step", s.Name, s.NameRange))
 	}
-	if reg != nil {
-		s.StepType = reg.Lookup(s.Phase, s.Type)
-	}
-	if s.StepType == nil {
-		diags = append(diags, unknownStepType(s, reg))
-	}
 	content, rest, moreDiags := block.Body.PartialContent(stepMetaSchema)
 	diags = append(diags, moreDiags...)
 	s.Config = rest
 	diags = append(diags, s.decodeMeta(content)...)
 	diags = append(diags, s.checkGate()...)
-	diags = append(diags, s.checkHosts()...)
 	return s, diags
 }
 
-// checkHosts reports a step without `on` whose type needs a host: it
-// would fail at run time otherwise, after earlier repairs already ran.
-func (s *Step) checkHosts() hcl.Diagnostics {
-	if s.On != nil || s.StepType == nil {
-		return nil
-	}
-	if h, ok := s.StepType.(steps.Hostless); ok && h.Hostless() {
-		return nil
-	}
-	return hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  "Missing target hosts",
-		Detail: fmt.Sprintf("A %s %q step runs on hosts. Add on = [\"HOST\"], a group name, or a variable holding them.",
-			s.Phase, s.Type),
-		Subject: s.DeclRange.Ptr(),
-	}}
-}
-
-// unknownStepType explains a step type the registry does not have for the
+// unknownStepType explains a step type that schemas do not have for the
 // block's phase, pointing at the other phase when the name lives there.
-func unknownStepType(s *Step, reg *steps.Registry) *hcl.Diagnostic {
-	other := steps.Repair
-	if s.Phase == steps.Repair {
-		other = steps.Diagnose
-	}
-	var names []string
-	var inOther bool
-	if reg != nil {
-		names = reg.Names(s.Phase)
-		inOther = reg.Lookup(other, s.Type) != nil
-	}
+func unknownStepType(s *Step, schemas Schemas) *hcl.Diagnostic {
+	other := s.Phase.other()
+	names := schemas.Names(s.Phase)
+	inOther := schemas.Lookup(other, s.Type) != nil
 	detail := fmt.Sprintf("There is no %s step type named %q.", s.Phase, s.Type)
 	switch {
-	case inOther && other == steps.Diagnose:
+	case inOther && other == Diagnose:
 		detail += fmt.Sprintf(" %q is a diagnose type; use a diagnose block (diagnose %q %q) to look without changing anything.", s.Type, s.Type, s.Name)
 	case inOther:
 		detail += fmt.Sprintf(" %q is a repair type; use a repair block (repair %q %q) to change a host.", s.Type, s.Type, s.Name)
@@ -140,26 +144,17 @@ func unknownStepType(s *Step, reg *steps.Registry) *hcl.Diagnostic {
 	}
 }
 
-// checkGate enforces the approval rules: only repairs may have a gate, and
-// a repair whose type is dangerous must have one.
+// checkGate enforces the language's approval rule: only repairs may have
+// a gate. (Which repairs must have one depends on the step type: the
+// engine checks that.)
 func (s *Step) checkGate() hcl.Diagnostics {
-	if s.Phase == steps.Diagnose && s.Approval != nil {
+	if s.Phase == Diagnose && s.Approval != nil {
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Unexpected approval block",
 			Detail: "Diagnose steps are read-only and run during plan, so they have no approval gate. " +
 				"Remove the approval block, or make this a repair step if it changes a host.",
 			Subject: s.Approval.DeclRange.Ptr(),
-		}}
-	}
-	rp, ok := s.StepType.(steps.Repairer)
-	if s.Phase == steps.Repair && ok && rp.Dangerous() && s.Approval == nil {
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Missing approval gate",
-			Detail: fmt.Sprintf("Repair type %q is dangerous: every use needs an approval block that says why it is safe here, "+
-				"e.g. approval { reason = \"...\" }. Apply then stops and asks an operator before running it.", s.Type),
-			Subject: s.DeclRange.Ptr(),
 		}}
 	}
 	return nil
@@ -186,6 +181,7 @@ var stepMetaSchema = &hcl.BodySchema{
 		{Name: "timeout"},
 		{Name: "on_failure"},
 		{Name: "serial"},
+		{Name: "sensitive"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "retry"},

@@ -13,9 +13,11 @@ import (
 // host and self as unknowns when sc puts them in scope.
 func (c *checker) evalContext(sc exprScope) *hcl.EvalContext {
 	vars := map[string]cty.Value{
-		"var":      c.varsVal,
-		"diagnose": c.phaseVals["diagnose"],
-		"repair":   c.phaseVals["repair"],
+		"var":       c.varsVal,
+		"diagnose":  c.phaseVals["diagnose"],
+		"repair":    c.phaseVals["repair"],
+		"inventory": cty.UnknownVal(InventoryValueType()),
+		"local":     cty.ObjectVal(c.localVals),
 	}
 	if sc.host {
 		vars["host"] = cty.UnknownVal(HostValueType())
@@ -34,6 +36,7 @@ func (c *checker) evalExpr(expr hcl.Expression, sc exprScope) (val cty.Value, ok
 		return cty.NilVal, false
 	}
 	val, diags := expr.Value(c.evalContext(sc))
+	addAttributesHints(diags)
 	c.diags = append(c.diags, diags...)
 	if diags.HasErrors() {
 		return cty.NilVal, false

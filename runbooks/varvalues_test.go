@@ -138,7 +138,7 @@ func TestEvalVariables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rb, diags := Load("vars.mend.hcl", []byte(varsRunbook), testRegistry())
+			rb, diags := Load("vars.mend.hcl", []byte(varsRunbook))
 			if diags.HasErrors() {
 				t.Fatal(diags)
 			}

@@ -21,6 +21,9 @@ func (a *app) auditCommand() *cobra.Command {
 				return err
 			}
 			rep, err := audit.Verify(path)
+			for _, w := range rep.Warnings {
+				fmt.Fprintf(a.stderr, "%s: warning: %s\n", path, w)
+			}
 			if err != nil {
 				fmt.Fprintf(a.stderr, "%s: FAILED: %v\n", path, err)
 				return errSilent

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps/builtin"
 )
@@ -33,7 +34,9 @@ func TestExamplesValidate(t *testing.T) {
 				if _, diags := runbooks.LoadInventory(path, src); diags.HasErrors() {
 					t.Errorf("inventory: %s", diags.Error())
 				}
-			} else if _, diags := runbooks.Load(path, src, builtin.Registry()); diags.HasErrors() {
+			} else if rb, diags := runbooks.Load(path, src); diags.HasErrors() {
+				t.Errorf("runbook: %s", diags.Error())
+			} else if diags := engine.Validate(rb, builtin.Registry()); diags.HasErrors() {
 				t.Errorf("runbook: %s", diags.Error())
 			}
 			if out, _ := runbooks.FormatFile(path, src); !bytes.Equal(out, src) {

@@ -16,7 +16,10 @@ import (
 // comes back as a diagnostic.
 func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.File, hcl.Diagnostics) {
 	var req engine.Request
-	rb, diags := runbooks.LoadFile(path, builtin.Registry())
+	rb, diags := runbooks.LoadFile(path)
+	if rb != nil {
+		diags = append(diags, engine.Validate(rb, builtin.Registry())...)
+	}
 	if rb == nil || diags.HasErrors() {
 		var files map[string]*hcl.File
 		if rb != nil {
@@ -100,30 +103,17 @@ func gatedRepairs(rb *runbooks.Runbook) []string {
 	return out
 }
 
-// reportUnfinished reports intents without an outcome left by an earlier
-// run that died mid-step: their outcome is unknown and a human must look.
-// Each is then closed with an outcome-unknown record naming this run, so it
-// is reported once, and the log says who noticed. A run that is still
-// going (its run lock is held) is left alone.
-func (a *app) reportUnfinished(log *audit.Log, path string, locks runLocks) error {
-	open, err := audit.ReadUnfinished(path) // streams: a large log costs no memory
-	if err != nil {
-		return fmt.Errorf("audit log: %v (nothing was run)", err)
+// reportRecovered says what audit.BeginRun found left by earlier runs:
+// intents of runs that died mid-step (their outcome is unknown and a human
+// must look; the log now records who noticed) and what it put right.
+func (a *app) reportRecovered(run *audit.Run) {
+	for _, n := range run.Notices {
+		fmt.Fprintf(a.stderr, "Note: %s.\n", n)
 	}
-	for _, r := range open {
-		if locks.alive(r.RunID) {
-			continue
-		}
+	for _, r := range run.Recovered {
 		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
 			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
-		closing := audit.Record{Event: audit.EventStepFinish, RunID: r.RunID, Mode: r.Mode, Step: r.Step, Host: r.Host,
-			Outcome: audit.OutcomeUnknown, Operator: operator(),
-			Reason: "no outcome was recorded (crash or lost connection); reported by a later run"}
-		if _, err := log.Append(closing); err != nil {
-			return fmt.Errorf("audit log: %v (nothing was run)", err)
-		}
 	}
-	return nil
 }
 
 // auditPath is the --audit-log flag, or the documented default.

@@ -23,6 +23,7 @@ type runOptions struct {
 	varFiles         []string
 	format           string
 	auditLog         string
+	auditLockWait    time.Duration
 	knownHosts       string
 	sshConfig        string
 	acceptNew        bool
@@ -41,6 +42,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file (repeatable)")
 	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
 	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default $XDG_STATE_HOME/mend/audit.jsonl, else ~/.local/state/mend/audit.jsonl)")
+	f.DurationVar(&o.auditLockWait, "audit-lock-wait", audit.DefaultLockWait, "how long to wait for another process that holds the audit log's lock (Ctrl-C stops waiting)")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file (default: the inventory's, else ~/.ssh/known_hosts)")
 	f.StringVar(&o.sshConfig, "ssh-config", "", "OpenSSH client config for host aliases (default: the inventory's, else ~/.ssh/config; \"none\" disables)")
 	f.BoolVar(&o.acceptNew, "accept-new-host-key", false, "accept and record keys of hosts not in known_hosts (never a changed key); recorded in the audit log")
@@ -112,27 +114,18 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	if err != nil {
 		return err
 	}
-	log, err := audit.Open(logPath)
+	arun, err := audit.BeginRun(ctx, logPath, audit.RunOptions{Operator: operator(), LockWait: o.auditLockWait})
 	if err != nil {
-		return fmt.Errorf("audit log: %v (nothing was run)", err)
+		return fmt.Errorf("%v (nothing was run)", err)
 	}
-	defer log.Close()
-	locks := newRunLocks(logPath)
-	runID := newRunID()
-	release, err := locks.hold(runID)
-	if err != nil {
-		return fmt.Errorf("audit log: cannot take the run lock in %s: %v (nothing was run)", locks.dir, err)
-	}
-	defer release()
-	if err := a.reportUnfinished(log, logPath, locks); err != nil {
-		return err
-	}
+	defer arun.End()
+	a.reportRecovered(arun)
 
 	conn := newConnector(o, req.Inventory)
 	defer conn.Close()
 	eng := engine.New(engine.Options{
-		Registry: builtin.Registry(), Connector: conn, Audit: log,
-		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(), RunID: runID,
+		Registry: builtin.Registry(), Connector: conn, Audit: arun,
+		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	var run *engine.Run
 	if mode == engine.ModePlan {

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -25,7 +26,8 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scenarios in testdata/script against one real
 // OpenSSH sshd on 127.0.0.1. Each script gets, in its work dir,
 // inventory.mend.hcl with hosts web-1, web-2, web-3 (all that sshd, group
-// "web"), the known_hosts file $KNOWN_HOSTS, and $SSH_PORT.
+// "web"; vars role = "web", port = 8080 from the group over 80 from the
+// defaults, index = N), the known_hosts file $KNOWN_HOSTS, and $SSH_PORT.
 func TestScripts(t *testing.T) {
 	srv := sshtest.Start(t, sshtest.WithConfig("MaxSessions 100"))
 	testscript.Run(t, testscript.Params{
@@ -36,10 +38,11 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 			var inv strings.Builder
-			fmt.Fprintf(&inv, "defaults {\n  user          = %q\n  port          = %d\n  identity_file = %q\n  known_hosts   = %q\n}\n\n",
+			fmt.Fprintf(&inv, "defaults {\n  user          = %q\n  port          = %d\n  identity_file = %q\n  known_hosts   = %q\n  vars          = { role = \"web\", port = 80 }\n}\n\n",
 				srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile)
+			fmt.Fprintf(&inv, "group \"web\" {\n  vars = { port = 8080 }\n}\n\n")
 			for i := 1; i <= 3; i++ {
-				fmt.Fprintf(&inv, "host \"web-%d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"web\"]\n}\n\n", i)
+				fmt.Fprintf(&inv, "host \"web-%d\" {\n  address = \"127.0.0.1\"\n  groups  = [\"web\"]\n  vars    = { index = %d }\n}\n\n", i, i)
 			}
 			return os.WriteFile(filepath.Join(env.WorkDir, "inventory.mend.hcl"), []byte(inv.String()), 0o644)
 		},
@@ -67,7 +70,7 @@ func cmdFingerprint(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(line), 0o644))
 }
 
-// tamper FILE edit|delete|swap|truncate LINE: damages an audit log the way
+// tamper FILE edit|delete|swap|truncate|append LINE: damages an audit log the way
 // an attacker or a crash would. Lines are 1-based.
 func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
@@ -96,6 +99,15 @@ func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 		lines[i], lines[i+1] = lines[i+1], lines[i]
 	case "truncate":
 		lines = append(lines[:i], lines[i][:len(lines[i])/2])
+	case "append": // a record linked to the last one (seq and prev right), head left alone
+		last := strings.TrimSuffix(lines[len(lines)-2], "\n")
+		var rec struct {
+			Seq uint64 `json:"seq"`
+		}
+		ts.Check(json.Unmarshal([]byte(last), &rec))
+		sum := sha256.Sum256([]byte(last))
+		lines[len(lines)-1] = fmt.Sprintf(`{"seq":%d,"prev":"%s","time":"2026-12-01T00:00:00Z","run_id":"forger","event":"note","reason":"all is well"}`+"\n",
+			rec.Seq+1, hex.EncodeToString(sum[:]))
 	default:
 		ts.Fatalf("unknown tamper %q", args[1])
 	}

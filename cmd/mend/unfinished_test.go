@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,17 +41,26 @@ func TestUnfinishedIntentReported(t *testing.T) {
 
 // TestLiveRunIsNotClosed: an intent whose run still holds its run lock (an
 // apply going on in another terminal) is not reported or closed; once the
-// run is gone, it is.
+// run is over with the intent still open, it is.
 func TestLiveRunIsNotClosed(t *testing.T) {
-	logPath, plan := intentLog(t, "live", "repair.command.slow")
-	release, err := newRunLocks(logPath).hold("live")
+	logPath, plan := intentLog(t, "old", "repair.command.done")
+	plan() // reports and closes "old"'s intent
+	live, err := audit.BeginRun(context.Background(), logPath, audit.RunOptions{RunID: "live"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, r := range []audit.Record{
+		{Event: audit.EventRunStart, RunID: "live", Mode: audit.ModeApply},
+		{Event: audit.EventStepStart, RunID: "live", Mode: audit.ModeApply, Step: "repair.command.slow", Host: "box"},
+	} {
+		if _, err := live.Append(r); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if out := plan(); strings.Contains(out, "outcome unknown") {
 		t.Errorf("a live run's intent was reported:\n%s", out)
 	}
-	release()
+	live.End() // ends with the intent open: its lock file stays, unlocked, as a dead run's
 	if out := plan(); !strings.Contains(out, "run live started repair.command.slow") {
 		t.Errorf("a dead run's intent was not reported:\n%s", out)
 	}

@@ -50,10 +50,11 @@ func (a *app) validate(o validateOptions, paths []string) error {
 		}
 	}
 	for _, p := range paths {
-		rb, diags := runbooks.LoadFile(p, reg)
+		rb, diags := runbooks.LoadFile(p)
 		var files map[string]*hcl.File
 		if rb != nil {
 			files = rb.Files
+			diags = append(diags, engine.Validate(rb, reg)...)
 		}
 		if !diags.HasErrors() && inv != nil {
 			diags = append(diags, targetsWithDefaults(rb, inv)...)

@@ -170,7 +170,7 @@ diagnose "command" "etcd_health" {
 }
 
 diagnose "assert" "etcd_has_quorum" {
-  condition = length([for h, o in diagnose.command.etcd_health.hosts : h if o.ok && try(o.json[0].health, false)]) * 2 > length(var.etcd_hosts)
+  condition = length([for h, o in diagnose.command.etcd_health.hosts : h if o.ok == true && try(o.json[0].health, false)]) * 2 > length(var.etcd_hosts)
   message   = "etcd has no quorum: this is not (only) a CA mismatch. Do not change membership without the etcd runbooks; escalate."
 }
 

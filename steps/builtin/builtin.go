@@ -5,13 +5,18 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdsnapshot"
+	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/listening"
+	"github.com/mend-sh/mend/steps/logsearch"
 	"github.com/mend-sh/mend/steps/process"
 	"github.com/mend-sh/mend/steps/puppet"
 	"github.com/mend-sh/mend/steps/service"
 	"github.com/mend-sh/mend/steps/tlsprobe"
+	"github.com/mend-sh/mend/steps/truncate"
 	"github.com/mend-sh/mend/steps/wait"
 	"github.com/mend-sh/mend/steps/x509"
 )
@@ -29,6 +34,7 @@ func Registry() *steps.Registry {
 			x509step.Inspect{},
 			x509step.Compare{},
 			tlsprobe.Probe{},
+			etcdstatus.Status{},
 			httpcheck.Type{},
 			service.Status{},
 			puppet.Noop{},
@@ -36,6 +42,7 @@ func Registry() *steps.Registry {
 			disk.Type{},
 			process.Type{},
 			listening.Type{},
+			logsearch.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
@@ -43,6 +50,9 @@ func Registry() *steps.Registry {
 			file.Repair{},
 			service.Repair{},
 			puppet.Agent{},
+			etcdmember.Member{},
+			etcdsnapshot.Snapshot{},
+			truncate.Type{},
 		},
 	)
 	return reg

@@ -7,9 +7,12 @@ import (
 
 // Counts are the numbers in a run's summary line.
 type Counts struct {
-	Change, Unknown, NoOp, Changed, Refused int // repairs
-	Diagnosed, Deferred                     int // diagnoses
-	Failed, Ignored, NotRun                 int // any step; Ignored: failed with on_failure = "continue"
+	// Repairs. Skipped: `when` was false on every host the repair targets
+	// (not the same as NoOp, where the repair ran its check and found the
+	// host converged).
+	Change, Unknown, NoOp, Skipped, Changed, Refused int
+	Diagnosed, Deferred                              int // diagnoses
+	Failed, Ignored, NotRun                          int // any step; Ignored: failed with on_failure = "continue"
 }
 
 // Count tallies a run's steps.
@@ -40,8 +43,10 @@ func Count(r *engine.Run) Counts {
 			c.Change++
 		case engine.StatusUnknown:
 			c.Unknown++
-		case engine.StatusNoOp, engine.StatusSkipped:
+		case engine.StatusNoOp:
 			c.NoOp++
+		case engine.StatusSkipped:
+			c.Skipped++
 		case engine.StatusChanged:
 			c.Changed++
 		case engine.StatusRefused:

@@ -182,12 +182,12 @@ func (v Text) Summary(r *engine.Run) {
 		if c.Change+c.Unknown == 0 && c.Failed == c.Ignored {
 			fmt.Fprintln(v.W, v.paint("32", "No changes. The hosts match what this runbook repairs towards: nothing to do."))
 		} else {
-			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged; %d diagnoses ran, %s failed, %d deferred.\n",
-				c.Change, c.Unknown, c.NoOp, c.Diagnosed, failed, c.Deferred)
+			fmt.Fprintf(v.W, "Plan: %d to change, %d known at apply, %d already converged, %d skipped; %d diagnoses ran, %s failed, %d deferred.\n",
+				c.Change, c.Unknown, c.NoOp, c.Skipped, c.Diagnosed, failed, c.Deferred)
 		}
 	} else {
-		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %s failed, %d refused; %d diagnoses ran; %d steps not run.\n",
-			c.Changed, c.NoOp, failed, c.Refused, c.Diagnosed, c.NotRun)
+		fmt.Fprintf(v.W, "Apply: %d changed, %d already converged, %d skipped, %s failed, %d refused; %d diagnoses ran; %d steps not run.\n",
+			c.Changed, c.NoOp, c.Skipped, failed, c.Refused, c.Diagnosed, c.NotRun)
 	}
 	if r.Err != "" {
 		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+r.Err))

@@ -25,7 +25,7 @@ repair "etcd_restore" "computed_reason" {
   data_dir = "/d"
 
   approval {
-    reason = diagnose.command.gated_diagnose.stdout # ERROR: Variables not allowed
+    reason = diagnose.command.later.stdout # ERROR: Reference to a later step
   }
 }
 
@@ -36,4 +36,8 @@ repair "file" "gate_is_optional" {
   approval {
     reason = "A file repair may carry a gate without being dangerous"
   }
+}
+
+diagnose "command" "later" {
+  command = "true"
 }

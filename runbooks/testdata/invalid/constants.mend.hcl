@@ -25,7 +25,7 @@ diagnose "command" "unitless" {
 
 diagnose "command" "from_var" {
   command = "true"
-  timeout = var.t # ERROR: Variables not allowed
+  timeout = diagnose.command.timeouts.stdout # ERROR: Invalid reference
 }
 
 diagnose "command" "retry" {
@@ -58,4 +58,10 @@ diagnose "command" "wrong_kinds" {
 
 runbook {
   title = var.t # ERROR: Variables not allowed
+}
+
+diagnose "command" "token" {
+  on        = ["x"]
+  command   = "cat /etc/token"
+  sensitive = var.t # ERROR: Variables not allowed
 }

@@ -28,7 +28,7 @@ diagnose "command" "deep" {
 }
 
 diagnose "command" "roots" {
-  when    = local.enabled # ERROR: Unknown variable
+  when    = local.enabled # ERROR: Reference to undeclared local value
   command = diagnose.command # ERROR: Invalid reference
 }
 
@@ -39,4 +39,9 @@ diagnose "command" "phases" {
 
 diagnose "command" "bare_var" {
   command = var # ERROR: Invalid reference
+}
+
+diagnose "command" "per_host" {
+  on      = ["x"]
+  command = "echo ${diagnose.command.check.hosts[host.name].stdot}" # ERROR: Unsupported attribute
 }

@@ -1,10 +1,14 @@
-package runbooks
+// Package markers is the test harness for diagnostics fixtures: a
+// fixture file writes the diagnostics it expects on the offending lines,
+// as `# ERROR: Summary` or `# WARNING: Summary`, and a test compares them
+// with what a loader reported. Used by the language's and the engine's
+// tests.
+package markers
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -12,7 +16,6 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -20,8 +23,8 @@ import (
 // `# ERROR: Reference to a later step` (several may share a line).
 var markerRE = regexp.MustCompile(`(ERROR|WARNING): ([^#]+)`)
 
-// wantMarkers returns "line: SEVERITY: summary" for every marker in src.
-func wantMarkers(t *testing.T, src []byte) []string {
+// Want returns "line: SEVERITY: summary" for every marker in src.
+func Want(t *testing.T, src []byte) []string {
 	t.Helper()
 	var want []string
 	sc := bufio.NewScanner(bytes.NewReader(src))
@@ -34,13 +37,13 @@ func wantMarkers(t *testing.T, src []byte) []string {
 	return want
 }
 
-// gotMarkers renders diagnostics like wantMarkers, checking on the way
+// Got renders diagnostics like Want, checking on the way
 // that each has a subject in the file and follows the house style.
-func gotMarkers(t *testing.T, filename string, diags hcl.Diagnostics) []string {
+func Got(t *testing.T, filename string, diags hcl.Diagnostics) []string {
 	t.Helper()
 	var got []string
 	for _, d := range diags {
-		checkStyle(t, d)
+		CheckStyle(t, d)
 		if d.Subject == nil || d.Subject.Filename != filename {
 			t.Errorf("diagnostic %q has no subject in %s: %v", d.Summary, filename, d.Subject)
 			continue
@@ -55,8 +58,8 @@ func gotMarkers(t *testing.T, filename string, diags hcl.Diagnostics) []string {
 	return got
 }
 
-// checkStyle enforces STYLE rule 2 on our own diagnostics (and hcl's).
-func checkStyle(t *testing.T, d *hcl.Diagnostic) {
+// CheckStyle enforces STYLE rule 2 on our own diagnostics (and hcl's).
+func CheckStyle(t *testing.T, d *hcl.Diagnostic) {
 	t.Helper()
 	if d.Summary == "" || !unicode.IsUpper([]rune(d.Summary)[0]) || strings.HasSuffix(d.Summary, ".") {
 		t.Errorf("summary %q: want a capitalised phrase without a period", d.Summary)
@@ -66,7 +69,8 @@ func checkStyle(t *testing.T, d *hcl.Diagnostic) {
 	}
 }
 
-func fixtures(t *testing.T, pattern string) []string {
+// Files returns the files matching pattern; none is a test failure.
+func Files(t *testing.T, pattern string) []string {
 	t.Helper()
 	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
@@ -75,46 +79,8 @@ func fixtures(t *testing.T, pattern string) []string {
 	return files
 }
 
-// TestInvalidRunbooks loads each invalid fixture and checks that the
-// diagnostics are exactly those written on the offending lines.
-func TestInvalidRunbooks(t *testing.T) {
-	reg := testRegistry()
-	for _, file := range fixtures(t, "testdata/invalid/*.mend.hcl") {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := wantMarkers(t, src)
-			if len(want) == 0 {
-				t.Fatal("fixture has no ERROR markers")
-			}
-			_, diags := Load(file, src, reg)
-			if diff := cmp.Diff(want, gotMarkers(t, file, diags)); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s\nfull:\n%s", diff, render(diags, file, src))
-			}
-		})
-	}
-}
-
-// TestValidRunbooks loads each valid fixture: no diagnostics at all.
-func TestValidRunbooks(t *testing.T) {
-	reg := testRegistry()
-	for _, file := range fixtures(t, "testdata/valid/*.mend.hcl") {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			rb, diags := LoadFile(file, reg)
-			if len(diags) > 0 {
-				src, _ := os.ReadFile(file)
-				t.Fatalf("unexpected diagnostics:\n%s", render(diags, file, src))
-			}
-			if len(rb.Steps) == 0 {
-				t.Error("no steps decoded")
-			}
-		})
-	}
-}
-
-func render(diags hcl.Diagnostics, filename string, src []byte) string {
+// Render renders diagnostics as the CLI does, for failure messages.
+func Render(diags hcl.Diagnostics, filename string, src []byte) string {
 	var buf bytes.Buffer
 	w := hcl.NewDiagnosticTextWriter(&buf, map[string]*hcl.File{filename: {Bytes: src}}, 100, false)
 	_ = w.WriteDiagnostics(diags)

@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+)
+
+// Validate checks a loaded runbook against the step types of reg, before
+// anything runs: the language's static checks with the step types'
+// schemas (unknown types, references, types, each step's arguments; see
+// runbooks.(*Runbook).Check), then what depends on a type's behaviour: a
+// dangerous repair needs an approval block, a step type that runs on hosts
+// needs `on`, a step type's own definition must be usable. validate, plan
+// and apply all run it; Plan and Apply refuse a runbook it finds errors in.
+func Validate(rb *runbooks.Runbook, reg *steps.Registry) hcl.Diagnostics {
+	diags := rb.Check(registrySchemas{reg})
+	for _, st := range rb.Steps {
+		t := stepType(reg, st)
+		if t == nil {
+			continue // reported by Check
+		}
+		if _, err := configSchema(t); err != nil {
+			diags = append(diags, badStepType(st, err.Error()))
+		}
+		diags = append(diags, checkGate(st, t)...)
+		diags = append(diags, checkHosts(st, t)...)
+	}
+	return diags
+}
+
+// checkGate: a repair whose type is dangerous must have an approval block.
+func checkGate(st *runbooks.Step, t steps.Type) hcl.Diagnostics {
+	rp, ok := t.(steps.Repairer)
+	if st.Phase != runbooks.Repair || !ok || !rp.Dangerous() || st.Approval != nil {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Missing approval gate",
+		Detail: fmt.Sprintf("Repair type %q is dangerous: every use needs an approval block that says why it is safe here, "+
+			"e.g. approval { reason = \"...\" }. Apply then stops and asks an operator before running it.", st.Type),
+		Subject: st.DeclRange.Ptr(),
+	}}
+}
+
+// checkHosts reports a step without `on` whose type needs a host: it
+// would fail at run time otherwise, after earlier repairs already ran.
+func checkHosts(st *runbooks.Step, t steps.Type) hcl.Diagnostics {
+	if st.On != nil {
+		return nil
+	}
+	if h, ok := t.(steps.Hostless); ok && h.Hostless() {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Missing target hosts",
+		Detail: fmt.Sprintf("A %s %q step runs on hosts. Add on = [\"HOST\"], a group name, or a variable holding them.",
+			st.Phase, st.Type),
+		Subject: st.DeclRange.Ptr(),
+	}}
+}
+
+// badStepType reports a step type whose definition is broken: a bug in
+// mend or a plugin, not in the runbook, but found here before anything
+// runs.
+func badStepType(st *runbooks.Step, problem string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid step type definition",
+		Detail:   fmt.Sprintf("Step type %q cannot be used: %s. This is a bug in the step type, not in the runbook; please report it.", st.Type, problem),
+		Subject:  st.TypeRange.Ptr(),
+	}
+}

@@ -1,0 +1,104 @@
+package etcdconn
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+)
+
+// h2Preface is an HTTP/2 client preface and an empty SETTINGS frame: what
+// a gRPC client sends first. The server answers with its own SETTINGS,
+// which proves it accepted the client certificate.
+var h2Preface = append([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), 0, 0, 0, 4, 0, 0, 0, 0, 0)
+
+// Bounds of the window the pre-flight waits for the server's first bytes
+// (or a TLS 1.3 client-certificate rejection, which arrives only after the
+// client's handshake has completed).
+const (
+	readWindowMin = 300 * time.Millisecond
+	readWindowMax = 2 * time.Second
+)
+
+// Preflight dials ep from the host and completes a TLS handshake with
+// plain crypto/tls, verifying the server's certificate against the CA and
+// presenting the client certificate, then sends an HTTP/2 preface and
+// reads once, briefly, so a rejected client certificate shows too. It
+// returns how long it took and nil, or a *Failure: tls_failure with
+// crypto/tls's and x509's reason, or unreachable (refused, or no answer
+// within d.Timeouts.Dial). Nothing is sent to etcd beyond the preface.
+func (d *Dialer) Preflight(ctx context.Context, ep Endpoint) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.Timeouts.Dial)
+	defer cancel()
+	start := time.Now()
+	raw, err := d.dial(ctx, ep.Addr)
+	if err != nil {
+		return time.Since(start), &Failure{Class: ClassUnreachable, Phase: "dial", Err: noAnswer(ctx, err, start)}
+	}
+	defer raw.Close()
+	cfg := d.TLS(ep.Host)
+	cfg.NextProtos = []string{"h2"}
+	tc := tls.Client(raw, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return time.Since(start), handshakeFailure(ctx, "tls handshake", err, start)
+	}
+	handshake := time.Since(start)
+	if err := firstRead(ctx, tc, raw, min(max(3*handshake, readWindowMin), readWindowMax)); err != nil {
+		return time.Since(start), handshakeFailure(ctx, "tls first read", err, start)
+	}
+	return handshake, nil
+}
+
+// handshakeFailure classifies a handshake or first-read error: a deadline
+// is unreachable (the server did not answer), anything else is the TLS
+// failure it says it is.
+func handshakeFailure(ctx context.Context, phase string, err error, start time.Time) *Failure {
+	if ctx.Err() != nil {
+		return &Failure{Class: ClassUnreachable, Phase: phase, Err: noAnswer(ctx, err, start)}
+	}
+	return &Failure{Class: ClassTLSFailure, Phase: phase, Err: err}
+}
+
+func noAnswer(ctx context.Context, err error, start time.Time) error {
+	if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no answer within the dial timeout (%s): %w", time.Since(start).Round(time.Millisecond), err)
+	}
+	return err
+}
+
+// firstRead sends the HTTP/2 preface and reads once for at most window.
+// Data, a clean close or silence mean "not rejected" (nil); a TLS alert is
+// returned. A read still blocked when the window ends is ended by closing
+// raw (an SSH channel supports no deadlines).
+func firstRead(ctx context.Context, c *tls.Conn, raw net.Conn, window time.Duration) error {
+	done := make(chan error, 1)
+	go func() {
+		if _, err := c.Write(h2Preface); err != nil {
+			done <- err
+			return
+		}
+		var b [1]byte
+		_, err := c.Read(b[:])
+		done <- err
+	}()
+	timer := time.NewTimer(window)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	case <-timer.C:
+		raw.Close()
+		<-done
+		return nil
+	case <-ctx.Done():
+		raw.Close()
+		<-done
+		return ctx.Err()
+	}
+}

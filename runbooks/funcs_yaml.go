@@ -1,0 +1,65 @@
+package runbooks
+
+import (
+	"fmt"
+
+	"github.com/zclconf/go-cty-yaml"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// maxYAMLValues bounds the values one yamldecode may produce. YAML aliases
+// let a few hundred bytes from a host expand into billions of values (the
+// "billion laughs"); go-cty-yaml's decoding time grows with the expanded
+// size (nine levels of nine aliases took two minutes), and anything that
+// walks the result (a plan, the audit log) would too.
+const maxYAMLValues = 100_000
+
+// yamlDecodeFunc is Terraform's yamldecode (go-cty-yaml's, which Terraform
+// uses) with the expansion bounded: the implied type, which go-cty-yaml
+// computes without expanding aliases, has one node per value of the
+// result, so counting its nodes (and stopping at the bound) measures the
+// expansion before any value is built.
+var yamlDecodeFunc = function.New(&function.Spec{
+	Description: "Parses a string as a YAML document and returns its value.",
+	Params:      []function.Parameter{{Name: "src", Type: cty.String}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty, err := yaml.YAMLDecodeFunc.ReturnTypeForValues(args)
+		if err != nil {
+			return ty, err
+		}
+		if budget := maxYAMLValues; !typeFits(ty, &budget) {
+			return cty.NilType, fmt.Errorf("the YAML document expands to more than %d values (through aliases?); mend refuses it", maxYAMLValues)
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return yaml.YAMLDecodeFunc.Call(args)
+	},
+})
+
+// typeFits reports whether ty has at most *budget nodes, spending the
+// budget as it goes, so its cost is bounded by the budget however large
+// the type would be if expanded.
+func typeFits(ty cty.Type, budget *int) bool {
+	if *budget--; *budget < 0 {
+		return false
+	}
+	switch {
+	case ty.IsTupleType():
+		for _, et := range ty.TupleElementTypes() {
+			if !typeFits(et, budget) {
+				return false
+			}
+		}
+	case ty.IsObjectType():
+		for _, at := range ty.AttributeTypes() {
+			if !typeFits(at, budget) {
+				return false
+			}
+		}
+	case ty.IsCollectionType():
+		return typeFits(ty.ElementType(), budget)
+	}
+	return true
+}

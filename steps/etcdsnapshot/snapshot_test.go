@@ -1,0 +1,85 @@
+package etcdsnapshot_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mend-sh/mend/internal/etcdtest"
+	"github.com/mend-sh/mend/internal/sshtest"
+	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/etcdsnapshot"
+)
+
+// TestSnapshot saves a snapshot of a real 3-member cluster through a real
+// sshd: plan writes nothing; apply writes a file whose sha256 and revision
+// match what etcdctl's `snapshot status` reads from it; a second run
+// refuses to overwrite it.
+func TestSnapshot(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	c := etcdtest.Start(t, 3)
+	cli := c.Client(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for i := range 20 {
+		if _, err := cli.Put(ctx, fmt.Sprintf("/snap/%02d", i), "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "etcd.db")
+	cfg := &etcdsnapshot.Config{Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey, Path: path}
+	if err := (etcdsnapshot.Snapshot{}).ValidateConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	p, err := etcdsnapshot.Snapshot{}.Plan(ctx, steps.PlanRequest{Config: cfg, Host: h})
+	if err != nil || p.Action != steps.Change {
+		t.Fatalf("plan: %v %v", p.Action, err)
+	}
+	t.Log("plan: " + p.Preview.Summary)
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("plan wrote %s: %v", path, err)
+	}
+	a, err := etcdsnapshot.Snapshot{}.Apply(ctx, steps.ApplyRequest{Config: cfg, Host: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("apply: " + a.Summary)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if got := a.Output.GetAttr("sha256").AsString(); got != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256 %s, file has %x", got, sum)
+	}
+	st, _ := os.Stat(path)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	out, err := exec.Command("etcdctl", "snapshot", "status", path, "-w", "json").CombinedOutput()
+	if err != nil {
+		t.Fatalf("etcdctl snapshot status: %v\n%s", err, out)
+	}
+	var status struct{ Revision, TotalKey int64 }
+	if err := json.Unmarshal(out, &status); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	rev, _ := a.Output.GetAttr("revision").AsBigFloat().Int64()
+	if status.Revision != rev || status.Revision < 21 {
+		t.Errorf("etcdctl says revision %d, the step %d", status.Revision, rev)
+	}
+	if _, err := (etcdsnapshot.Snapshot{}).Plan(ctx, steps.PlanRequest{Config: cfg, Host: h}); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+		t.Errorf("second plan: %v, want a refusal to overwrite", err)
+	}
+	if _, err := (etcdsnapshot.Snapshot{}).Apply(ctx, steps.ApplyRequest{Config: cfg, Host: h}); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+		t.Errorf("second apply: %v, want a refusal to overwrite", err)
+	}
+}
