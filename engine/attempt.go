@@ -2,9 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
@@ -113,7 +114,7 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out, marked cty.Va
 		if !known && r.mode == ModeApply {
 			// Everything is known in an apply; an unknown condition cannot
 			// be taken as met.
-			return steps.Errorf(steps.ClassExpectation, "%s: the condition could not be decided (its value is unknown)", x.DeclRange)
+			return sourceErrorf(steps.ClassExpectation, x.DeclRange, "the condition could not be decided (its value is unknown)")
 		}
 		if !known || ok {
 			continue
@@ -124,7 +125,7 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out, marked cty.Va
 				msg = v.AsString()
 			}
 		}
-		return steps.Errorf(steps.ClassExpectation, "%s: %s", x.DeclRange, msg)
+		return sourceErrorf(steps.ClassExpectation, x.DeclRange, "%s", msg)
 	}
 	return nil
 }
@@ -207,8 +208,30 @@ func interrupted(err error) bool {
 // step type reported without one, so it points back at the runbook like a
 // validate error does.
 func locate(st *runbooks.Step, err error) error {
-	if err == nil || steps.Classify(err) != steps.ClassConfig || strings.HasPrefix(err.Error(), st.DeclRange.Filename+":") {
+	if err == nil || steps.Classify(err) != steps.ClassConfig {
 		return err
 	}
-	return &steps.Error{Class: steps.ClassConfig, Err: fmt.Errorf("%s: %s: %w", st.DeclRange, st.Address(), err)}
+	if _, ok := Source(err); ok {
+		return err
+	}
+	return argError(st, err)
+}
+
+// argError places a step type's configuration error: at the argument it
+// names (steps.ArgError), else at the step's block.
+func argError(st *runbooks.Step, err error) error {
+	at := st.DeclRange
+	var ae *steps.ArgError
+	if errors.As(err, &ae) {
+		if attr := configAttr(st, ae.Attr); attr != nil {
+			at = attr.Expr.Range()
+		}
+	}
+	return &steps.Error{Class: steps.ClassConfig, Err: &SourceError{Range: at, Err: fmt.Errorf("%s: %w", st.Address(), err)}}
+}
+
+// configAttr is the step's own argument called name, or nil.
+func configAttr(st *runbooks.Step, name string) *hcl.Attribute {
+	attrs, _ := st.Config.JustAttributes()
+	return attrs[name]
 }

@@ -15,6 +15,17 @@ import (
 // diagErr turns diagnostics into an error that names file:line, so a runtime
 // failure points back at the runbook like a validate error does.
 func diagErr(diags hcl.Diagnostics) error {
+	if errs := diags.Errs(); len(errs) == 1 {
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError && d.Subject != nil {
+				msg := d.Summary
+				if d.Detail != "" {
+					msg += ": " + d.Detail
+				}
+				return sourceErrorf(steps.ClassConfig, *d.Subject, "%s", msg)
+			}
+		}
+	}
 	var parts []string
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
@@ -50,11 +61,11 @@ func evalBool(expr hcl.Expression, ctx *hcl.EvalContext) (value, known bool, err
 		return false, false, nil
 	}
 	if v.IsNull() {
-		return false, false, steps.Errorf(steps.ClassConfig, "%s: condition is null", expr.Range())
+		return false, false, sourceErrorf(steps.ClassConfig, expr.Range(), "condition is null")
 	}
 	b, cerr := convert.Convert(v, cty.Bool)
 	if cerr != nil {
-		return false, false, steps.Errorf(steps.ClassConfig, "%s: condition must be a bool: %v", expr.Range(), cerr)
+		return false, false, sourceErrorf(steps.ClassConfig, expr.Range(), "condition must be a bool: %v", cerr)
 	}
 	return b.True(), true, nil
 }
@@ -75,12 +86,12 @@ func evalTargets(expr hcl.Expression, ctx *hcl.EvalContext) (names []string, kno
 	}
 	l, cerr := convert.Convert(v, cty.List(cty.String))
 	if cerr != nil || l.IsNull() {
-		return nil, false, steps.Errorf(steps.ClassConfig, "%s: on must be a host or group name, or a list of them", expr.Range())
+		return nil, false, sourceErrorf(steps.ClassConfig, expr.Range(), "on must be a host or group name, or a list of them")
 	}
 	for it := l.ElementIterator(); it.Next(); {
 		_, e := it.Element()
 		if e.IsNull() {
-			return nil, false, steps.Errorf(steps.ClassConfig, "%s: on contains a null host name", expr.Range())
+			return nil, false, sourceErrorf(steps.ClassConfig, expr.Range(), "on contains a null host name")
 		}
 		names = append(names, e.AsString())
 	}
@@ -107,7 +118,7 @@ func decodeConfig(st *runbooks.Step, typ steps.Type, ctx *hcl.EvalContext) (cfg 
 	}
 	if v, ok := typ.(steps.Validator); ok {
 		if verr := v.ValidateConfig(cfg); verr != nil {
-			return nil, false, steps.Errorf(steps.ClassConfig, "%s: %v", st.DeclRange, verr)
+			return nil, false, argError(st, verr)
 		}
 	}
 	return cfg, true, nil

@@ -51,7 +51,7 @@ func (r *runner) prepare(ctx context.Context, st *runbooks.Step, t *hostTask) {
 // an apply, where every value must be known).
 func (r *runner) unknown(st *runbooks.Step, t *hostTask, why string) {
 	if r.mode == ModeApply {
-		r.fail(t, steps.Errorf(steps.ClassInternal, "%s: %s", st.DeclRange, why))
+		r.fail(t, sourceErrorf(steps.ClassInternal, st.DeclRange, "%s", why))
 		return
 	}
 	t.result.Status, t.result.Summary, t.done = r.unknownStatus(st), why, true

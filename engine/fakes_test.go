@@ -68,6 +68,15 @@ func (writeRepair) Output() cty.Type {
 	return cty.Object(map[string]cty.Type{"path": cty.String, "sha256": cty.String})
 }
 func (w writeRepair) Dangerous() bool { return w.dangerous }
+
+// ValidateConfig wants an absolute path, naming the argument as the
+// built-in file type does.
+func (writeRepair) ValidateConfig(config any) error {
+	if cfg := config.(*writeConfig); !filepath.IsAbs(cfg.Path) {
+		return steps.ArgErrorf("path", "path must be absolute, got %q", cfg.Path)
+	}
+	return nil
+}
 func (writeRepair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResponse, error) {
 	cfg := req.Config.(*writeConfig)
 	f, err := req.Host.ReadFile(ctx, cfg.Path)

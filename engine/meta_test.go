@@ -48,7 +48,7 @@ repair "danger_write" "install" {
 // values: the timeout cuts the step, the gate shows the reason.
 func TestMetaArgumentsFromVariables(t *testing.T) {
 	req, _ := setup(t, metaRunbook, map[string]string{"ticket": "INC-42", "t": "1s", "token": "s3cret-token"})
-	if diags := engine.CheckTargets(req); diags.HasErrors() {
+	if diags := engine.Preflight(req, testRegistry(), engine.PreflightOptions{}); diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
 	run, err := newEngine(&memAudit{}).Plan(context.Background(), req)
@@ -70,9 +70,9 @@ func TestMetaArgumentsFromVariables(t *testing.T) {
 func TestApprovalReasonRefusesSecrets(t *testing.T) {
 	src := strings.Replace(metaRunbook, `reason = "${var.ticket}: replaces the file"`, `reason = "${var.ticket} ${var.token}"`, 1)
 	req, _ := setup(t, src, map[string]string{"ticket": "INC-42", "t": "1s", "token": "s3cret-token"})
-	diags := engine.CheckTargets(req)
+	diags := engine.Preflight(req, testRegistry(), engine.PreflightOptions{})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Sensitive value in approval reason") {
-		t.Errorf("CheckTargets = %v, want a sensitive approval reason error", diags)
+		t.Errorf("Preflight = %v, want a sensitive approval reason error", diags)
 	}
 	if _, err := newEngine(&memAudit{}).Plan(context.Background(), req); err == nil || !strings.Contains(err.Error(), "nothing was run") {
 		t.Errorf("Plan error = %v, want the run refused", err)

@@ -59,7 +59,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 
 // execute runs every step in source order and returns the Run.
 func (r *runner) execute(ctx context.Context) (*Run, error) {
-	if diags := Validate(r.req.Runbook, r.e.opts.Registry); diags.HasErrors() {
+	if diags := validate(r.req.Runbook, r.e.opts.Registry, r.req.Vars, r.req.Inventory); diags.HasErrors() {
 		return r.run, fmt.Errorf("%s has errors, nothing was run (mend validate shows them all): %w", r.req.Runbook.Filename, diags)
 	}
 	if diags := r.req.Runbook.BindMeta(r.scope.markedContext(nil, cty.NilVal)); diags.HasErrors() {
@@ -200,11 +200,11 @@ func (r *runner) targets(st *runbooks.Step) ([]*runbooks.InventoryHost, bool, er
 		return nil, known, err
 	}
 	if r.req.Inventory == nil {
-		return nil, false, steps.Errorf(steps.ClassConfig, "%s: step has `on` but no inventory was given (-i)", st.On.Range())
+		return nil, false, sourceErrorf(steps.ClassConfig, st.On.Range(), "step has `on` but no inventory was given (-i)")
 	}
 	hosts, err := r.req.Inventory.Resolve(names)
 	if err != nil {
-		return nil, false, steps.Errorf(steps.ClassConfig, "%s: %v", st.On.Range(), err)
+		return nil, false, sourceErrorf(steps.ClassConfig, st.On.Range(), "%v", err)
 	}
 	return hosts, true, nil
 }

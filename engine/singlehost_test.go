@@ -31,8 +31,8 @@ diagnose "sh" "use" {
 
 func TestTopLevelAttributeOfStepOnSeveralHosts(t *testing.T) {
 	req, _ := setup(t, severalHostsAtRunTime, nil)
-	if diags := engine.CheckTargets(req); diags.HasErrors() {
-		t.Fatalf("CheckTargets cannot know these targets, want no error: %s", diags.Error())
+	if diags := engine.Preflight(req, testRegistry(), engine.PreflightOptions{}); diags.HasErrors() {
+		t.Fatalf("Preflight cannot know these targets, want no error: %s", diags.Error())
 	}
 	run, err := newEngine(&memAudit{}).Plan(context.Background(), req)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Validate checks a loaded runbook against the step types of reg, before
@@ -13,9 +14,19 @@ import (
 // schemas (unknown types, references, types, each step's arguments; see
 // runbooks.(*Runbook).Check), then what depends on a type's behaviour: a
 // dangerous repair needs an approval block, a step type that runs on hosts
-// needs `on`, a step type's own definition must be usable. validate, plan
-// and apply all run it; Plan and Apply refuse a runbook it finds errors in.
+// needs `on`, a step type's own definition must be usable; and every step
+// type's own checks (decoding, steps.Validator) on every argument whose
+// value is known before the run: constants, variable defaults (see
+// checkConfigs). validate, plan and apply all run it (Preflight runs it
+// with the run's variables); Plan and Apply refuse a runbook it finds
+// errors in.
 func Validate(rb *runbooks.Runbook, reg *steps.Registry) hcl.Diagnostics {
+	return validate(rb, reg, nil, nil)
+}
+
+// validate is Validate with the run's variables and inventory (nil: not
+// given).
+func validate(rb *runbooks.Runbook, reg *steps.Registry, vars map[string]cty.Value, inv *runbooks.Inventory) hcl.Diagnostics {
 	diags := rb.Check(registrySchemas{reg})
 	for _, st := range rb.Steps {
 		t := stepType(reg, st)
@@ -28,7 +39,10 @@ func Validate(rb *runbooks.Runbook, reg *steps.Registry) hcl.Diagnostics {
 		diags = append(diags, checkGate(st, t)...)
 		diags = append(diags, checkHosts(st, t)...)
 	}
-	return diags
+	if diags.HasErrors() {
+		return diags // arguments of a runbook the language refuses would mostly repeat it
+	}
+	return append(diags, checkConfigs(rb, reg, vars, inv)...)
 }
 
 // checkGate: a repair whose type is dangerous must have an approval block.

@@ -59,3 +59,23 @@ func Classify(err error) ErrorClass {
 	}
 	return ClassStep
 }
+
+// ArgError is a configuration error about one argument of a step. A
+// step type's ValidateConfig returns it (through ArgErrorf) to say which
+// argument is wrong: the engine then reports the error at that argument's
+// line and column, and, when validate or a plan checks arguments before
+// anything runs, only when that argument's value is known then. Attr is
+// the argument's name as written in the runbook ("path").
+type ArgError struct {
+	Attr string
+	Err  error
+}
+
+func (e *ArgError) Error() string { return e.Err.Error() }
+func (e *ArgError) Unwrap() error { return e.Err }
+
+// ArgErrorf formats a configuration error (class config) about the
+// argument attr.
+func ArgErrorf(attr, format string, args ...any) error {
+	return &Error{Class: ClassConfig, Err: &ArgError{Attr: attr, Err: fmt.Errorf(format, args...)}}
+}

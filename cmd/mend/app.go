@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -39,7 +40,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
 		if !errors.Is(err, errSilent) {
-			fmt.Fprintf(stderr, "Error: %v\n", err)
+			fmt.Fprintf(stderr, "Error: %s\n", views.CleanBlock(err.Error()))
 		}
 		if a.code == exitOK {
 			a.code = exitError

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/mend-sh/mend/cmd/mend/views"
@@ -18,6 +19,7 @@ import (
 type approver struct {
 	flagged  map[string]bool
 	terminal bool
+	stdin    io.Reader
 	in       *bufio.Reader
 	out      io.Writer
 	operator string
@@ -26,7 +28,7 @@ type approver struct {
 }
 
 func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
-	ap := &approver{flagged: map[string]bool{}, terminal: isTerminal(a.stdin),
+	ap := &approver{flagged: map[string]bool{}, terminal: isTerminal(a.stdin), stdin: a.stdin,
 		in: bufio.NewReader(a.stdin), out: a.stderr, operator: operator(), names: map[string]string{}}
 	for _, addr := range o.approve {
 		ap.flagged[addr] = true
@@ -49,6 +51,9 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 	}
 	ap.show(g)
 	name := ap.names[g.Address]
+	// An answer typed before this gate was shown (during an earlier
+	// step, or while the preview scrolled by) must not approve it.
+	ap.discardTypeAhead()
 	fmt.Fprintf(ap.out, "\nType %q to approve this repair; anything else refuses: ", name)
 	answer, err := readLine(ctx, ap.in)
 	if err != nil {
@@ -57,12 +62,12 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 	if answer == name || answer == g.Address {
 		return engine.Decision{Granted: true, By: ap.operator + " on the terminal"}, nil
 	}
-	return engine.Decision{Reason: fmt.Sprintf("operator typed %q", answer), By: ap.operator}, nil
+	return engine.Decision{Reason: fmt.Sprintf("operator typed %q", views.Clean(answer)), By: ap.operator}, nil
 }
 
 // show prints the gate: address, reason and every host's preview.
 func (ap *approver) show(g engine.Gate) {
-	fmt.Fprintf(ap.out, "\nApproval required: %s\n  reason: %s\n", g.Address, g.Reason)
+	fmt.Fprintf(ap.out, "\nApproval required: %s\n  reason: %s\n", views.Clean(g.Address), views.Clean(g.Reason))
 	sr := &engine.StepRun{Address: g.Address, Phase: steps.Repair, Status: engine.StatusChange}
 	for _, p := range g.Previews {
 		p := p
@@ -102,4 +107,13 @@ func (ap *approver) approveFlags() string {
 		parts = append(parts, "--approve "+g)
 	}
 	return strings.Join(parts, " ")
+}
+
+// discardTypeAhead drops what was typed on the terminal and not yet read
+// (tcflush(TCIFLUSH)), and what the reader buffered beyond the last answer.
+func (ap *approver) discardTypeAhead() {
+	_, _ = ap.in.Discard(ap.in.Buffered())
+	if f, ok := ap.stdin.(*os.File); ok {
+		_ = flushInput(int(f.Fd()))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/spf13/cobra"
 )
 
@@ -22,10 +23,10 @@ func (a *app) auditCommand() *cobra.Command {
 			}
 			rep, err := audit.Verify(path)
 			for _, w := range rep.Warnings {
-				fmt.Fprintf(a.stderr, "%s: warning: %s\n", path, w)
+				fmt.Fprintf(a.stderr, "%s: warning: %s\n", path, views.Clean(w))
 			}
 			if err != nil {
-				fmt.Fprintf(a.stderr, "%s: FAILED: %v\n", path, err)
+				fmt.Fprintf(a.stderr, "%s: FAILED: %s\n", path, views.CleanBlock(err.Error()))
 				return errSilent
 			}
 			fmt.Fprintf(a.stdout, "%s: ok: %d records, %d runs, hash chain intact\n", path, rep.Records, rep.Runs)
@@ -42,7 +43,7 @@ func (a *app) auditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return audit.Show(a.stdout, recs, runID)
+			return views.AuditRun(a.stdout, recs, runID)
 		},
 	}
 	show.Flags().StringVar(&runID, "run", "", "run id to show (default: the last run; see `mend audit runs`)")
@@ -77,7 +78,7 @@ func (a *app) auditRepairCommand() *cobra.Command {
 			}
 			rep, err := audit.Repair(path)
 			if err != nil {
-				fmt.Fprintf(a.stderr, "%s: REFUSED: %v\n", path, err)
+				fmt.Fprintf(a.stderr, "%s: REFUSED: %s\n", path, views.CleanBlock(err.Error()))
 				return errSilent
 			}
 			if rep.Cut == 0 {
@@ -116,8 +117,8 @@ func listRuns(w io.Writer, recs []audit.Record) {
 		if x.end.Event == "" {
 			outcome = "unfinished"
 		}
-		fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", id, x.start.Mode,
-			x.start.Time.UTC().Format(time.RFC3339), x.start.Operator, outcome, x.start.Runbook)
+		fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", views.Clean(id), views.Clean(string(x.start.Mode)),
+			x.start.Time.UTC().Format(time.RFC3339), views.Clean(x.start.Operator), views.Clean(outcome), views.Clean(x.start.Runbook))
 	}
 }
 

@@ -4,16 +4,14 @@ import (
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/cmd/mend/views"
 )
 
 // printDiags renders diagnostics as HCL does: "Error: Summary", then
-// "on FILE line N, in BLOCK:" with the source line, then the detail.
+// "on FILE line N, in BLOCK:" with the source line, then the detail;
+// bounded and with control characters shown (views.Diagnostics).
 func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, color bool) {
-	if len(diags) == 0 {
-		return
-	}
-	wr := hcl.NewDiagnosticTextWriter(w, files, 100, color)
-	_ = wr.WriteDiagnostics(diags)
+	views.Diagnostics{W: w, Files: files, Color: color}.Write(diags)
 }
 
 func mergeFiles(maps ...map[string]*hcl.File) map[string]*hcl.File {

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
@@ -55,7 +56,7 @@ func (a *app) fmt(o fmtOptions, paths []string) error {
 					A: difflib.SplitLines(string(src)), B: difflib.SplitLines(string(out)),
 					FromFile: "a/" + p, ToFile: "b/" + p, Context: 3,
 				})
-				fmt.Fprint(a.stdout, d)
+				fmt.Fprint(a.stdout, views.CleanBlock(d))
 			}
 			if changed && o.write {
 				if err := writeSameMode(p, out); err != nil {

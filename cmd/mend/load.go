@@ -7,39 +7,27 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps/builtin"
+	"github.com/zclconf/go-cty/cty"
 )
 
-// load reads the runbook, the inventory and the variables; every problem
-// comes back as a diagnostic.
+// load reads the runbook, the variables and the inventory, and runs the
+// engine's preflight over them; every problem comes back as a diagnostic.
 func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.File, hcl.Diagnostics) {
 	var req engine.Request
 	rb, diags := runbooks.LoadFile(path)
-	if rb != nil {
-		diags = append(diags, engine.Validate(rb, builtin.Registry())...)
+	if rb == nil {
+		return req, nil, diags
 	}
-	if rb == nil || diags.HasErrors() {
-		var files map[string]*hcl.File
-		if rb != nil {
-			files = rb.Files
-		}
-		return req, files, diags
+	if diags.HasErrors() {
+		return req, rb.Files, append(diags, engine.Validate(rb, builtin.Registry())...)
 	}
 	req.Runbook = rb
-	raw := map[string]string{}
-	for _, kv := range o.vars {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid -var option",
-				Detail: fmt.Sprintf("The option -var %q is not of the form NAME=VALUE.", kv)})
-			continue
-		}
-		raw[k] = v
-	}
-	vars, vdiags := rb.EvalVariables(raw, o.varFiles) // adds the var files to rb.Files
-	diags = append(diags, collapseUndeclared(vdiags)...)
+	vars, vdiags := evalVars(rb, o.vars, o.varFiles)
+	diags = append(diags, vdiags...)
 	req.Vars = vars
 	files := rb.Files
 	if o.inventory != "" {
@@ -50,7 +38,35 @@ func (a *app) load(o runOptions, path string) (engine.Request, map[string]*hcl.F
 			req.Inventory = inv
 		}
 	}
-	return req, files, diags
+	return req, files, append(diags, preflight(req, diags, engine.PreflightOptions{Approve: o.approve})...)
+}
+
+// preflight runs the engine's preflight, or only its static checks when
+// the variables or the inventory could not be read (the rest would be
+// noise).
+func preflight(req engine.Request, loaded hcl.Diagnostics, o engine.PreflightOptions) hcl.Diagnostics {
+	if loaded.HasErrors() {
+		return engine.Validate(req.Runbook, builtin.Registry())
+	}
+	return engine.Preflight(req, builtin.Registry(), o)
+}
+
+// evalVars parses -var NAME=VALUE options and evaluates the variables
+// with the -var-file files (which it adds to rb.Files).
+func evalVars(rb *runbooks.Runbook, opts, files []string) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	raw := map[string]string{}
+	for _, kv := range opts {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid -var option",
+				Detail: fmt.Sprintf("The option -var %q is not of the form NAME=VALUE.", kv)})
+			continue
+		}
+		raw[k] = v
+	}
+	vars, vdiags := rb.EvalVariables(raw, files)
+	return vars, append(diags, collapseUndeclared(vdiags)...)
 }
 
 // collapseUndeclared keeps the first "Value for undeclared variable"
@@ -79,16 +95,25 @@ func collapseUndeclared(diags hcl.Diagnostics) hcl.Diagnostics {
 	return out
 }
 
-// checkApprovals refuses --approve addresses that name no gated repair, so
-// a typo cannot silently leave a gate closed (or look approved).
-func checkApprovals(rb *runbooks.Runbook, approve []string) error {
-	for _, addr := range approve {
-		if st := rb.Step(addr); st == nil || st.Approval == nil {
-			return fmt.Errorf("--approve %s: no repair with an approval block has that address; gated repairs: %s",
-				addr, strings.Join(gatedRepairs(rb), ", "))
-		}
+// reportRecovered says what audit.BeginRun found left by earlier runs:
+// intents of runs that died mid-step (their outcome is unknown and a human
+// must look; the log now records who noticed) and what it put right.
+func (a *app) reportRecovered(run *audit.Run) {
+	for _, n := range run.Notices {
+		fmt.Fprintf(a.stderr, "Note: %s.\n", views.Clean(n))
 	}
-	return nil
+	for _, r := range run.Recovered {
+		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
+			views.Clean(r.RunID), views.Clean(r.Step), views.Clean(r.Host), r.Time.Format(time.RFC3339))
+	}
+}
+
+// auditPath is the --audit-log flag, or the documented default.
+func auditPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	return audit.DefaultPath()
 }
 
 // gatedRepairs lists the addresses of the repairs with an approval block,
@@ -101,25 +126,4 @@ func gatedRepairs(rb *runbooks.Runbook) []string {
 		}
 	}
 	return out
-}
-
-// reportRecovered says what audit.BeginRun found left by earlier runs:
-// intents of runs that died mid-step (their outcome is unknown and a human
-// must look; the log now records who noticed) and what it put right.
-func (a *app) reportRecovered(run *audit.Run) {
-	for _, n := range run.Notices {
-		fmt.Fprintf(a.stderr, "Note: %s.\n", n)
-	}
-	for _, r := range run.Recovered {
-		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
-			r.RunID, r.Step, r.Host, r.Time.Format(time.RFC3339))
-	}
-}
-
-// auditPath is the --audit-log flag, or the documented default.
-func auditPath(flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	return audit.DefaultPath()
 }

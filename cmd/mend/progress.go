@@ -5,6 +5,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
 )
 
@@ -30,5 +31,5 @@ func (p *progress) HostDone(s *engine.StepRun, h *engine.HostRun) {
 	if host == "" {
 		host = "(no host)"
 	}
-	fmt.Fprintf(p.w, "%s on %s: %s\n", s.Address, host, h.Status)
+	fmt.Fprintf(p.w, "%s on %s: %s\n", views.Clean(s.Address), views.Clean(host), h.Status)
 }

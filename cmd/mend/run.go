@@ -97,18 +97,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 		return fmt.Errorf("unknown -format %q: use text, markdown or json", o.format)
 	}
 	req, files, diags := a.load(o, path)
-	if !diags.HasErrors() {
-		diags = append(diags, engine.CheckTargets(req)...)
-	}
 	printDiags(a.stderr, files, diags, colorFor(a.stderr, o.noColor))
 	if diags.HasErrors() {
 		return errSilent
-	}
-	if err := checkApprovals(req.Runbook, o.approve); err != nil {
-		return err
-	}
-	for _, name := range engine.UnredactableSecrets(req.Vars) {
-		fmt.Fprintf(a.stderr, "Warning: var.%s is sensitive but too short to redact by value (under 4 characters, or a number under 6 digits): it may show in output and in the audit log.\n", name)
 	}
 	logPath, err := auditPath(o.auditLog)
 	if err != nil {

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +16,7 @@ import (
 // refuses, the repair's name approves. This is the path an operator takes
 // at 2 a.m.; the flag path is covered by testdata/script.
 func TestTerminalApproval(t *testing.T) {
-	scriptBin, err := exec.LookPath("script")
-	if err != nil {
+	if _, err := exec.LookPath("script"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("script(1) from util-linux is required in CI")
 		}
@@ -56,13 +55,14 @@ repair "file" "install_motd" {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			cmdline := strings.Join([]string{bin, "apply", "-i", inv, "--audit-log", filepath.Join(dir, "audit.jsonl"), "--no-color", rb}, " ")
-			cmd := exec.CommandContext(ctx, scriptBin, "-qefc", cmdline, "/dev/null")
-			cmd.Stdin = strings.NewReader(tc.answer + "\n")
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			_ = cmd.Run()
-			got := out.String()
+			// The answer is typed at the prompt: anything typed before it
+			// is discarded (TestGateDiscardsTypeAhead).
+			p := startOnPty(t, ctx, bin, "apply", "-i", inv, "--audit-log", filepath.Join(dir, "audit.jsonl"), "--no-color", rb)
+			p.waitFor(ctx, t, `Type "install_motd" to approve`)
+			if _, err := io.WriteString(p.in, tc.answer+"\n"); err != nil {
+				t.Fatal(err)
+			}
+			got := p.wait(ctx, t)
 			for _, want := range []string{"Approval required: repair.file.install_motd", "operators read this at login", "+new", `Type "install_motd" to approve`, tc.want} {
 				if !strings.Contains(got, want) {
 					t.Errorf("output lacks %q:\n%s", want, got)

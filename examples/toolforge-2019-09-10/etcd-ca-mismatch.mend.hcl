@@ -86,8 +86,8 @@ variable "supervisor" {
 
 variable "svdir" {
   type        = string
-  default     = "/etc/service"
-  description = "runit's service directory (supervisor = runit only)."
+  default     = ""
+  description = "runit's service directory (supervisor = runit only; empty: /etc/service)."
 }
 
 variable "puppet_ca" {

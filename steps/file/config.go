@@ -34,10 +34,10 @@ type ReadConfig struct {
 // validatePath requires an absolute, clean path.
 func validatePath(p string) error {
 	if !path.IsAbs(p) {
-		return steps.Errorf(steps.ClassConfig, "path must be absolute, got %q", p)
+		return steps.ArgErrorf("path", "path must be absolute, got %q", p)
 	}
 	if clean := path.Clean(p); clean != p {
-		return steps.Errorf(steps.ClassConfig, "path %q is not clean; did you mean %q?", p, clean)
+		return steps.ArgErrorf("path", "path %q is not clean; did you mean %q?", p, clean)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"strings"
 
@@ -14,15 +15,15 @@ type Markdown struct{ W io.Writer }
 
 // Run writes the comment.
 func (v Markdown) Run(r *engine.Run) {
-	fmt.Fprintf(v.W, "### mend %s: `%s`\n\n", r.Mode, r.Runbook)
+	fmt.Fprintf(v.W, "### mend %s: %s\n\n", r.Mode, code(r.Runbook))
 	if r.Title != "" {
-		fmt.Fprintf(v.W, "%s\n\n", r.Title)
+		fmt.Fprintf(v.W, "%s\n\n", cell(r.Title))
 	}
-	fmt.Fprintf(v.W, "Runbook sha256 `%s`\n\n", r.RunbookSHA256)
+	fmt.Fprintf(v.W, "Runbook sha256 %s\n\n", code(r.RunbookSHA256))
 	fmt.Fprintln(v.W, "| | step | status | hosts |")
 	fmt.Fprintln(v.W, "|---|---|---|---|")
 	for _, s := range r.Steps {
-		fmt.Fprintf(v.W, "| `%s` | `%s` | %s | %s |\n", symbol(s), s.Address, s.Status, hostsCell(s))
+		fmt.Fprintf(v.W, "| `%s` | %s | %s | %s |\n", symbol(s), code(s.Address), s.Status, hostsCell(s))
 	}
 	fmt.Fprintln(v.W)
 	for _, s := range r.Steps {
@@ -59,27 +60,47 @@ func cell(s string) string {
 
 // escape neutralises HTML and markdown punctuation in text that came from
 // hosts (summaries, details, errors), so a host cannot inject markup into
-// a pull-request comment.
+// a pull-request comment, and shows control characters (Clean).
 var escaper = strings.NewReplacer(
 	"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "`", "\\`",
 	"*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
 )
 
-func escape(s string) string { return escaper.Replace(s) }
+func escape(s string) string { return escaper.Replace(Clean(s)) }
 
-// fenced wraps text in a code fence longer than any run of backticks in
-// it, so the text cannot close the fence early.
-func fenced(lang, text string) string {
+// htmlText is s cleaned and HTML-escaped, for text inside an HTML block.
+func htmlText(s string) string { return html.EscapeString(Clean(s)) }
+
+// code is s as inline code: cleaned, in a run of backticks longer than any
+// in it.
+func code(s string) string {
+	s = Clean(s)
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c rune) int {
 	longest, run := 0, 0
-	for _, c := range text {
-		if c == '`' {
+	for _, r := range s {
+		if r == c {
 			run++
 			longest = max(longest, run)
 		} else {
 			run = 0
 		}
 	}
-	fence := strings.Repeat("`", max(3, longest+1))
+	return longest
+}
+
+// fenced wraps text in a code fence longer than any run of backticks in
+// it, so the text cannot close the fence early.
+func fenced(lang, text string) string {
+	text = CleanBlock(text)
+	fence := strings.Repeat("`", max(3, longestRun(text, '`')+1))
 	return fmt.Sprintf("\n%s%s\n%s\n%s\n", fence, lang, strings.TrimRight(text, "\n"), fence)
 }
 
@@ -114,9 +135,11 @@ func (v Markdown) details(s *engine.StepRun) {
 	if body.Len() == 0 {
 		return
 	}
-	title := s.Address
+	// The summary line is in an HTML block, where markdown is not parsed:
+	// it gets HTML escaping only.
+	title := htmlText(s.Address)
 	if s.Approval != "" {
-		title += " (approval required: " + escape(s.Approval) + ")"
+		title += " (approval required: " + htmlText(s.Approval) + ")"
 	}
 	fmt.Fprintf(v.W, "<details><summary><code>%s</code></summary>\n\n%s</details>\n\n", title, body.String())
 }

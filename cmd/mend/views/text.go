@@ -59,10 +59,10 @@ func (v Text) statusColor(s engine.Status) string {
 // Run renders a whole plan or apply.
 func (v Text) Run(r *engine.Run) {
 	v.Mode = r.Mode
-	head := fmt.Sprintf("mend %s: %s (sha256 %s)", r.Mode, r.Runbook, short(r.RunbookSHA256))
+	head := fmt.Sprintf("mend %s: %s (sha256 %s)", r.Mode, Clean(r.Runbook), short(r.RunbookSHA256))
 	fmt.Fprintln(v.W, v.paint("1", head))
 	if r.Title != "" {
-		fmt.Fprintln(v.W, r.Title)
+		fmt.Fprintln(v.W, Clean(r.Title))
 	}
 	fmt.Fprintln(v.W)
 	for _, s := range r.Steps {
@@ -74,16 +74,16 @@ func (v Text) Run(r *engine.Run) {
 // Step renders one step and its hosts.
 func (v Text) Step(s *engine.StepRun) {
 	status := v.paint(v.statusColor(s.Status), "["+string(s.Status)+"]")
-	fmt.Fprintf(v.W, "%s %s %s\n", symbol(s), v.paint("1", s.Address), status)
+	fmt.Fprintf(v.W, "%s %s %s\n", symbol(s), v.paint("1", Clean(s.Address)), status)
 	if s.Approval != "" {
-		line := "    approval required: " + s.Approval
+		line := "    approval required: " + Clean(s.Approval)
 		if s.Approved != "" {
-			line += " (approved by " + s.Approved + ")"
+			line += " (approved by " + Clean(s.Approved) + ")"
 		}
 		fmt.Fprintln(v.W, line)
 	}
 	if s.Reason != "" {
-		fmt.Fprintf(v.W, "    %s\n", s.Reason)
+		fmt.Fprintf(v.W, "    %s\n", Clean(s.Reason))
 	}
 	if s.FailureIgnored {
 		fmt.Fprintln(v.W, "    failure ignored: on_failure = \"continue\"")
@@ -95,20 +95,20 @@ func (v Text) Step(s *engine.StepRun) {
 }
 
 func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
-	name := h.Host
+	name := Clean(h.Host)
 	if name == "" {
 		name = "(once)"
 	}
 	line := fmt.Sprintf("    %s: %s", name, v.paint(v.statusColor(h.Status), string(h.Status)))
 	if h.Summary != "" {
-		line += " - " + h.Summary
+		line += " - " + Clean(h.Summary)
 	}
 	fmt.Fprintln(v.W, line)
 	for _, d := range h.Details {
-		fmt.Fprintf(v.W, "        %s\n", d)
+		fmt.Fprintf(v.W, "        %s\n", Clean(d))
 	}
 	if h.Error != "" {
-		fmt.Fprintf(v.W, "        error (%s): %s\n", h.ErrorClass, indentRest(h.Error, "        "))
+		fmt.Fprintf(v.W, "        error (%s): %s\n", h.ErrorClass, indentRest(CleanBlock(h.Error), "        "))
 	}
 	if h.OutputExcerpt != "" && (h.Status == engine.StatusFailed || h.Status == engine.StatusOutcomeUnknown) {
 		v.excerpt(h.OutputExcerpt)
@@ -145,13 +145,13 @@ func (v Text) excerpt(out string) {
 // command, since the host's details already say what it did.
 func (v Text) preview(p *steps.Preview, ran bool) {
 	if p.Command != "" {
-		fmt.Fprintf(v.W, "        command: %s\n", p.Command)
+		fmt.Fprintf(v.W, "        command: %s\n", Clean(p.Command))
 	}
 	if ran {
 		return
 	}
 	for _, c := range p.Changes {
-		fmt.Fprintf(v.W, "        %s\n", c)
+		fmt.Fprintf(v.W, "        %s\n", Clean(c))
 	}
 	if p.Diff == "" {
 		return
@@ -164,6 +164,7 @@ func (v Text) preview(p *steps.Preview, ran bool) {
 		case strings.HasPrefix(l, "-"):
 			code = "31"
 		}
+		l = Clean(l)
 		if code != "" {
 			l = v.paint(code, l)
 		}
@@ -190,21 +191,21 @@ func (v Text) Summary(r *engine.Run) {
 			c.Changed, c.NoOp, c.Skipped, failed, c.Refused, c.Diagnosed, c.NotRun)
 	}
 	if r.Err != "" {
-		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+r.Err))
+		fmt.Fprintln(v.W, v.paint("31", "Stopped: "+CleanBlock(r.Err)))
 	}
 	if nd := r.NotDone(); len(nd) > 0 && r.Mode == engine.ModeApply {
 		fmt.Fprintln(v.W, "Not done:")
 		for _, a := range nd {
-			fmt.Fprintf(v.W, "  %s\n", a)
+			fmt.Fprintf(v.W, "  %s\n", Clean(a))
 		}
 	}
 }
 
 func short(sha string) string {
 	if len(sha) > 12 {
-		return sha[:12]
+		sha = sha[:12]
 	}
-	return sha
+	return Clean(sha)
 }
 
 func indentRest(s, indent string) string {

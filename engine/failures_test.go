@@ -1,5 +1,10 @@
 package engine_test
 
+// How refusals, failures, lost connections and retries stop a run or let
+// it go on: a refused batch stops a rolling step, on_failure = "continue"
+// never hides an unknown outcome, a retried repair keeps "changed", a
+// plan sees pending repairs past an ignored failure, and odd `on` values.
+
 import (
 	"context"
 	"os"

@@ -1,4 +1,4 @@
-package audit
+package views
 
 import (
 	"bufio"
@@ -9,15 +9,17 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
+
+	"github.com/mend-sh/mend/audit"
 )
 
-// Show writes a human account of one run: a header from its run_start,
+// AuditRun writes a human account of one run of the audit log: a header from its run_start,
 // one line per record (time, seq, event, step, host, outcome, exit code,
 // and error class, error or reason), then the steps left unfinished. An
 // empty runID means the run of the last record that has one. Output
 // depends only on recs; text from the log is escaped, so a hostile host
 // cannot send control sequences to the reader's terminal.
-func Show(w io.Writer, recs []Record, runID string) error {
+func AuditRun(w io.Writer, recs []audit.Record, runID string) error {
 	if runID == "" {
 		for _, r := range slices.Backward(recs) {
 			if r.RunID != "" {
@@ -29,7 +31,7 @@ func Show(w io.Writer, recs []Record, runID string) error {
 			return fmt.Errorf("the audit log has no runs")
 		}
 	}
-	var run []Record
+	var run []audit.Record
 	for _, r := range recs {
 		if r.RunID == runID {
 			run = append(run, r)
@@ -47,25 +49,25 @@ func Show(w io.Writer, recs []Record, runID string) error {
 			exit = strconv.Itoa(*r.ExitCode)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.UTC().Format("2006-01-02T15:04:05.000Z"),
-			r.Seq, r.Event, cell(r.Step), cell(r.Host), cell(string(r.Outcome)), exit, note(r))
+			r.Seq, Clean(string(r.Event)), auditCell(r.Step), auditCell(r.Host), auditCell(string(r.Outcome)), exit, auditNote(r))
 	}
 	tw.Flush()
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, runHeader(runID, run))
+	fmt.Fprintln(bw, auditRunHeader(runID, run))
 	for line := range strings.Lines(table.String()) {
 		fmt.Fprintln(bw, strings.TrimRight(line, " \n"))
 	}
-	for _, r := range Unfinished(run) {
+	for _, r := range audit.Unfinished(run) {
 		fmt.Fprintf(bw, "outcome unknown: %s on %s (intent at seq %d has no finish record)\n",
-			clean(r.Step), cell(r.Host), r.Seq)
+			Clean(r.Step), auditCell(r.Host), r.Seq)
 	}
 	return bw.Flush()
 }
 
-// runHeader describes a run from its run_start record, if the log has one.
-func runHeader(runID string, run []Record) string {
-	h := "run " + clean(runID)
-	i := slices.IndexFunc(run, func(r Record) bool { return r.Event == EventRunStart })
+// auditRunHeader describes a run from its run_start record, if the log has one.
+func auditRunHeader(runID string, run []audit.Record) string {
+	h := "run " + Clean(runID)
+	i := slices.IndexFunc(run, func(r audit.Record) bool { return r.Event == audit.EventRunStart })
 	if i < 0 {
 		return h + " (no run_start record)"
 	}
@@ -74,19 +76,19 @@ func runHeader(runID string, run []Record) string {
 		h += ": " + string(s.Mode)
 	}
 	if s.Runbook != "" {
-		h += " " + clean(s.Runbook)
+		h += " " + Clean(s.Runbook)
 	}
 	if len(s.RunbookSHA256) >= 12 {
-		h += " (sha256 " + clean(s.RunbookSHA256[:12]) + ")"
+		h += " (sha256 " + Clean(s.RunbookSHA256[:12]) + ")"
 	}
 	if s.Operator != "" {
-		h += " by " + clean(s.Operator)
+		h += " by " + Clean(s.Operator)
 	}
 	return h
 }
 
-// note is the last column: what went wrong, or why.
-func note(r Record) string {
+// auditNote is the last column: what went wrong, or why.
+func auditNote(r audit.Record) string {
 	var parts []string
 	if r.ErrorClass != "" || r.Error != "" {
 		parts = append(parts, strings.TrimPrefix(r.ErrorClass+": "+r.Error, ": "))
@@ -94,38 +96,20 @@ func note(r Record) string {
 	if r.Reason != "" {
 		parts = append(parts, "reason: "+r.Reason)
 	}
-	if r.Event == EventHostKeyAccepted && r.HostKey != "" {
+	if r.Event == audit.EventHostKeyAccepted && r.HostKey != "" {
 		parts = append(parts, "host key "+r.HostKey)
 	}
-	s := clean(strings.Join(parts, "; "))
+	s := Clean(strings.Join(parts, "; "))
 	if utf8.RuneCountInString(s) > 160 {
 		s = string([]rune(s)[:159]) + "…"
 	}
 	return s
 }
 
-// cell is a table cell: escaped, "-" when empty.
-func cell(s string) string {
+// auditCell is a table cell: escaped, "-" when empty.
+func auditCell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return clean(s)
-}
-
-// clean escapes control characters (including tabs, newlines, escape
-// sequences and C1 controls) and bidirectional overrides, so text from a
-// log cannot rearrange or recolour what the reader sees.
-func clean(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return Clean(s)
 }
