@@ -118,4 +118,9 @@ type WriteFileResult struct {
 	// SHA256 is the hex digest of the content now at Path, read back after
 	// the rename.
 	SHA256 string
+	// LeftoversRemoved lists temporary files that earlier writes to the
+	// same path left behind when they were killed (mend itself killed
+	// mid-write), which this write found and removed. A transport that
+	// cannot leave any reports none.
+	LeftoversRemoved []string
 }

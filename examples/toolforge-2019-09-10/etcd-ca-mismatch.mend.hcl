@@ -154,23 +154,29 @@ diagnose "tls_probe" "apiserver_to_etcd" {
   }
 }
 
-# 4. Rule etcd out instead of blaming it: health with generous timeouts
-#    (etcdctl's old 1 s default made a slow etcd look dead on the night).
-diagnose "command" "etcd_health" {
-  on         = var.etcd_hosts
-  command    = "ETCDCTL_API=3 etcdctl --endpoints https://${host.address}:2379 --cacert ${var.etcd_ca} --cert /etc/etcd/ssl/server.pem --key /etc/etcd/ssl/server.key --dial-timeout=10s --command-timeout=15s endpoint health -w json"
-  json       = true
-  timeout    = "30s"
-  on_failure = "continue" # a member down is noted; quorum is what matters here
+# 4. Rule etcd out instead of blaming it: etcd_status from each member's own
+#    host, TLS first, sampled with generous timeouts (etcdctl's old 1 s
+#    default made a slow etcd look dead on the night). A member down is
+#    noted in its class; quorum is what matters here.
+diagnose "etcd_status" "etcd_health" {
+  on           = var.etcd_hosts
+  endpoints    = var.etcd_endpoints
+  ca_file      = var.etcd_ca
+  cert_file    = "/etc/etcd/ssl/server.pem"
+  key_file     = "/etc/etcd/ssl/server.key"
+  dial_timeout = "10s"
+  call_timeout = "15s"
+  timeout      = "2m"
+  on_failure   = "continue" # a host that cannot be reached is noted; the others decide
 
   expect {
-    condition = self.json[0].health
-    message   = "etcd on ${host.name} is unhealthy."
+    condition = self.quorum
+    message   = "etcd has no quorum as seen from ${host.name}: ${self.reason}"
   }
 }
 
 diagnose "assert" "etcd_has_quorum" {
-  condition = length([for h, o in diagnose.command.etcd_health.hosts : h if o.ok == true && try(o.json[0].health, false)]) * 2 > length(var.etcd_hosts)
+  condition = length([for h, o in diagnose.etcd_status.etcd_health.hosts : h if try(o.quorum, false)]) * 2 > length(var.etcd_hosts)
   message   = "etcd has no quorum: this is not (only) a CA mismatch. Do not change membership without the etcd runbooks; escalate."
 }
 

@@ -151,7 +151,7 @@ func TestIncidentEndToEnd(t *testing.T) {
 	want := map[string]string{
 		"diagnose.http_check.apiserver_ready":          "ok",
 		"diagnose.tls_probe.apiserver_to_etcd":         "ok",
-		"diagnose.command.etcd_health":                 "ok",
+		"diagnose.etcd_status.etcd_health":             "ok",
 		"diagnose.x509_compare.trusted_vs_etcd_ca":     "ok",
 		"diagnose.assert.etcd_ca_would_work":           "ok",
 		"diagnose.x509_inspect.apiserver_client_cert":  "ok",
@@ -271,7 +271,7 @@ func TestIncidentOneMemberDown(t *testing.T) {
 	}
 	for addr, st := range map[string]string{
 		"diagnose.tls_probe.apiserver_to_etcd":         "ok",
-		"diagnose.command.etcd_health":                 "failed",
+		"diagnose.etcd_status.etcd_health":             "ok",
 		"diagnose.assert.etcd_has_quorum":              "ok",
 		"repair.file.install_etcd_ca_at_puppet_source": "change",
 	} {

@@ -50,7 +50,8 @@ func readDeleted(ctx context.Context, host steps.Host, limit int) ([]deletedFile
 }
 
 // parseDeleted reads deletedScript's lines, skipping any that do not
-// parse (a name with a newline) and memfd objects (never on a disk).
+// parse (a name with a newline), descriptors closed in between, and
+// memfd objects (never on a disk).
 func parseDeleted(b []byte, limit int) ([]deletedFile, bool) {
 	lines, _ := hostscript.Lines(b, limit+1)
 	var out []deletedFile
@@ -69,8 +70,10 @@ func parseDeleted(b []byte, limit int) ([]deletedFile, bool) {
 			}
 			n[i] = v
 		}
+		// An empty name: the descriptor was closed between the scan and
+		// readlink (it is no longer held).
 		name := strings.TrimSuffix(f[6], " (deleted)")
-		if !ok || strings.HasPrefix(name, "/memfd:") {
+		if !ok || name == "" || strings.HasPrefix(name, "/memfd:") {
 			continue
 		}
 		if len(out) == limit {

@@ -44,6 +44,7 @@ func TestParseHostile(t *testing.T) {
 		"13\t4\t5\t40\t8\tx\t/memfd:jit (deleted)\n" +
 		"14\t5\t9\t40\t9\tname with\n" + "newline\t/x (deleted)\n" +
 		"15\tx\t9\t40\t9\tbad\t/y (deleted)\n" +
+		"17\t7\t9\t40\t9\tclosed\t\n" +
 		"16\t6\t100\t40\t7\tnginx\t/var/log/a.log (deleted)\n"
 	files, more := parseDeleted([]byte(del), 10)
 	wantFiles := []deletedFile{

@@ -108,6 +108,9 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 	if res.BackupPath != "" {
 		resp.Details = append(resp.Details, "backup: "+res.BackupPath)
 	}
+	for _, l := range res.LeftoversRemoved {
+		resp.Details = append(resp.Details, "removed "+l+": the temporary file of an earlier write that was killed")
+	}
 	return resp, verify(ctx, req.Host, d)
 }
 

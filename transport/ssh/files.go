@@ -2,6 +2,7 @@ package ssh
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -44,7 +45,9 @@ var specialBits = map[uint32]fs.FileMode{0o4000: fs.ModeSetuid, 0o2000: fs.ModeS
 // mode and owner are set, it is synced, the old file is optionally kept
 // as a hard link (or copy) named Path.mend-backup-<unix time>, and it is
 // renamed over the target. On any failure the temporary file is removed
-// and the target is untouched. A symlinked target is resolved and the
+// and the target is untouched; temporary files that earlier writes to the
+// same path left when killed are removed first and reported in
+// LeftoversRemoved. A symlinked target is resolved and the
 // file it points to is replaced. req.Mode's setuid, setgid and sticky
 // bits are applied too (chmod comes after chown, which clears setuid).
 // Owner or Group left empty keeps an existing file's owner or group; a
@@ -64,8 +67,8 @@ func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps
 	if req.Backup {
 		backup = "1"
 	}
-	vars := fmt.Sprintf("p=%s want=%s mode=%s owner=%s group=%s backup=%s\n",
-		shell.Quote(req.Path), want, shell.Quote(mode), shell.Quote(req.Owner), shell.Quote(req.Group), backup)
+	vars := fmt.Sprintf("p=%s want=%s mode=%s owner=%s group=%s backup=%s r=%s\n",
+		shell.Quote(req.Path), want, shell.Quote(mode), shell.Quote(req.Owner), shell.Quote(req.Group), backup, rand.Text()[:12])
 	r, err := h.run(ctx, runRequest{op: "write " + req.Path, command: vars + writeScript, stdin: req.Content, sudo: h.sudo})
 	if err != nil {
 		return steps.WriteFileResult{}, err
@@ -77,11 +80,17 @@ func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps
 	return parseWrite(req.Path, want, r.stdout)
 }
 
+// maxLeftoversReported bounds how many removed leftovers one write reports.
+const maxLeftoversReported = 20
+
 func parseWrite(path, want string, out []byte) (steps.WriteFileResult, error) {
 	var res steps.WriteFileResult
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		if b, ok := strings.CutPrefix(line, "backup "); ok {
 			res.BackupPath = b
+		}
+		if l, ok := strings.CutPrefix(line, "leftover "); ok && len(res.LeftoversRemoved) < maxLeftoversReported {
+			res.LeftoversRemoved = append(res.LeftoversRemoved, l)
 		}
 		if s, ok := strings.CutPrefix(line, "sha256 "); ok {
 			res.SHA256 = s

@@ -73,7 +73,7 @@ func sharedDir(t *testing.T, owner int) string {
 
 func writeVars(p string, content []byte, owner, group string) string {
 	sum := sha256.Sum256(content)
-	return fmt.Sprintf("p=%s want=%s mode='' owner=%s group=%s backup=0\n",
+	return fmt.Sprintf("p=%s want=%s mode='' owner=%s group=%s backup=0 r=TESTTOKEN\n",
 		shell.Quote(p), hex.EncodeToString(sum[:]), shell.Quote(owner), shell.Quote(group))
 }
 

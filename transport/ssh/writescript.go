@@ -2,22 +2,59 @@ package ssh
 
 // writeScript replaces $p atomically with stdin. The caller sets p, want
 // (hex sha256 of the content), mode (octal, setuid/setgid/sticky included,
-// or empty: keep, or 644), owner, group (empty: keep an existing file's)
-// and backup (1 or 0). A chown that fails is fatal, also when only
-// keeping the replaced file's owner and group: a login user without the
-// right to chown would otherwise silently hand the file to itself. chmod
-// comes after chown, which clears setuid and setgid. Every failure exits
-// non-zero with a message on stderr before the rename, and the EXIT trap
-// removes the temporary file (also on TERM, HUP, INT).
+// or empty: keep, or 644), owner, group (empty: keep an existing file's),
+// backup (1 or 0) and r (a random token, [A-Z2-7]). A chown that fails is
+// fatal, also when only keeping the replaced file's owner and group: a
+// login user without the right to chown would otherwise silently hand the
+// file to itself. chmod comes after chown, which clears setuid and setgid.
+// Every failure exits non-zero with a message on stderr before the rename.
+//
+// A killed write leaves nothing behind. The temporary file's name,
+// .<name>.mend-<pid of this shell>-<r>, is set and the traps are installed
+// before the file is created (O_EXCL, through set -C), so a signal at any
+// point removes it. HUP, INT, TERM and PIPE run the EXIT trap instead of
+// killing the shell outright: when the client dies mid-write, cat sees
+// end of input, the hash check fails, and the message to a stderr nobody
+// reads raises SIGPIPE, which must not skip the cleanup. cat runs in the
+// background and the script waits for it: a shell runs a trap only after
+// its foreground command ends, and a cat that started just after the
+// signal would wait for input that may never end, until a SIGKILL. The
+// EXIT trap kills cat (KILL: a TERM can reach it before its exec and be
+// lost) and waits for it before removing the file, which cat could
+// otherwise create again. Only SIGKILL of the shell itself can leave the file; so each write first removes the
+// temporary files of earlier writes to the same path whose writing shell
+// is gone (no such pid), printing "leftover <path>" for each. A file in
+// the older mktemp form (.<name>.mend-XXXXXX, no pid) is removed once it
+// has been untouched for an hour.
 const writeScript = `set -u
 if [ -L "$p" ]; then p=$(readlink -f -- "$p") || { echo "cannot resolve symlink $p" >&2; exit 3; }; fi
 d=$(dirname -- "$p")
 if [ ! -d "$d" ]; then echo "directory $d does not exist" >&2; exit 3; fi
 if [ -d "$p" ]; then echo "$p is a directory" >&2; exit 3; fi
-t=$(mktemp -- "$d/.$(basename -- "$p").mend-XXXXXX") || exit 3
-trap 'rm -f -- "$t"' EXIT
-trap 'exit 1' HUP INT TERM
-cat > "$t" || exit 4
+b=$(basename -- "$p")
+t="$d/.$b.mend-$$-$r"
+c=
+trap 'if [ -n "$c" ]; then kill -s KILL "$c" 2>/dev/null; wait "$c"; fi; rm -f -- "$t"' EXIT
+trap 'exit 1' HUP INT TERM PIPE
+for f in "$d/.$b.mend-"*; do
+  if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
+  id=${f##*.mend-}; pid=${id%%-*}
+  case $id in
+    *[!0-9a-zA-Z-]*) continue ;;
+    [0-9]*-?*) case $pid in *[!0-9]*) continue ;; esac
+      if kill -0 "$pid" 2>/dev/null || [ -d "/proc/$pid" ]; then continue; fi ;;
+    ??????) [ -n "$(find "$f" -prune -mmin +60 2>/dev/null)" ] || continue ;;
+    *) continue ;;
+  esac
+  rm -f -- "$f" && echo "leftover $f"
+done
+set -C
+if ! true 2>/dev/null > "$t"; then t=; echo "cannot create a temporary file in $d" >&2; exit 3; fi
+set +C
+exec 3<&0
+cat <&3 > "$t" & c=$!
+wait "$c" || exit 4
+c=; exec 3<&-
 got=$(sha256sum < "$t") || exit 4
 got=${got%% *}
 if [ "$got" != "$want" ]; then echo "temporary file has sha256 $got, want $want: content was cut short" >&2; exit 4; fi
