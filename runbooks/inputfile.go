@@ -46,3 +46,32 @@ func kind(m os.FileMode) string {
 	}
 	return "special file"
 }
+
+// MaxNesting bounds how deeply brackets ({, [, ( and "${") may nest in an
+// input file. The parser recurses once per level; 100,000 levels (a 200 KB
+// file) overflowed Go's stack and crashed mend.
+const MaxNesting = 1000
+
+// CheckNesting is a cheap scan before parsing: it counts open brackets
+// (inside strings too, which only overcounts) and reports the line where
+// the depth first exceeds MaxNesting.
+func CheckNesting(path string, src []byte) *hcl.Diagnostic {
+	depth, line := 0, 1
+	for i, c := range src {
+		switch c {
+		case '\n':
+			line++
+		case '{', '[', '(':
+			depth++
+		case '}', ']', ')':
+			depth = max(0, depth-1)
+		}
+		if depth > MaxNesting {
+			pos := hcl.Pos{Line: line, Column: 1, Byte: i}
+			return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Nesting too deep",
+				Detail:  fmt.Sprintf("Brackets nest more than %d levels deep here; mend refuses such a file instead of parsing it.", MaxNesting),
+				Subject: &hcl.Range{Filename: path, Start: pos, End: pos}}
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -126,6 +127,10 @@ func checkInputs(path string, o runOptions) hcl.Diagnostics {
 	add := func(p, what string) {
 		if d := runbooks.CheckInputFile(p, what); d != nil {
 			diags = append(diags, d)
+		} else if src, err := os.ReadFile(p); err == nil {
+			if d := runbooks.CheckNesting(p, src); d != nil {
+				diags = append(diags, d)
+			}
 		}
 	}
 	add(path, "runbook")

@@ -60,6 +60,11 @@ func (a *app) validate(o validateOptions, paths []string) error {
 		}
 	}
 	for _, p := range paths {
+		if d := checkInputs(p, runOptions{}); d.HasErrors() {
+			printDiags(a.stderr, nil, d, color)
+			failed = true
+			continue
+		}
 		if d := runbooks.CheckInputFile(p, "runbook"); d != nil {
 			printDiags(a.stderr, nil, hcl.Diagnostics{d}, color)
 			failed = true
