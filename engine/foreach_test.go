@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -158,5 +159,35 @@ diagnose "sh" "x" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// An instance on several hosts has no top-level attributes either: the
+// reference fails naming the instance and its hosts (without the fix it
+// read the key "k" as an attribute name and passed a null).
+func TestForEachInstanceOnSeveralHosts(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "sh" "both" {
+  for_each = toset(["k"])
+  on       = ["a", "b"]
+  command  = "echo ${host.name}"
+}
+
+diagnose "sh" "use" {
+  on      = ["a"]
+  command = "echo ${diagnose.sh.both["k"].stdout}"
+}
+`, nil)
+	run, err := newEngine(&memAudit{}).Plan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`diagnose.sh.both["k"] ok`, "diagnose.sh.use failed"}
+	if d := cmp.Diff(want, statuses(run)); d != "" {
+		t.Fatalf("statuses (-want +got):\n%s", d)
+	}
+	msg := run.Steps[1].Hosts[0].Error
+	if !strings.Contains(msg, `diagnose.sh.both["k"] runs on 2 hosts (a, b)`) {
+		t.Errorf("error %q does not name the instance and its hosts", msg)
 	}
 }

@@ -48,6 +48,11 @@ func singleHostRefs(trs []hcl.Traversal, targets map[string][]string) hcl.Diagno
 	var diags hcl.Diagnostics
 	for _, tr := range trs {
 		addr, attr, ok := stepAttrRef(tr)
+		if instAddr, instAttr, isInst := instanceAttrRef(tr); isInst {
+			if _, known := targets[instAddr]; known {
+				addr, attr, ok = instAddr, instAttr, true
+			}
+		}
 		if !ok || !runbooks.TopLevelAttr(attr) {
 			continue
 		}
@@ -103,4 +108,18 @@ func hostNames(hosts []*runbooks.InventoryHost) []string {
 		}
 	}
 	return names
+}
+
+// instanceAttrRef splits diagnose.T.N["key"].ATTR, a reference to an
+// instance of a step with for_each, into the instance's address and ATTR.
+func instanceAttrRef(tr hcl.Traversal) (addr, attr string, ok bool) {
+	block, key, ok := stepAttrRef(tr)
+	if !ok || len(tr) < 5 {
+		return "", "", false
+	}
+	a, isAttr := tr[4].(hcl.TraverseAttr)
+	if _, isIndex := tr[3].(hcl.TraverseIndex); !isAttr || !isIndex {
+		return "", "", false
+	}
+	return block + runbooks.IndexString(key), a.Name, true
 }
