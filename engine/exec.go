@@ -81,6 +81,9 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	resp.Output = r.redact.unmarkOutput(resp.Output)
 	p := r.redactPreview(resp.Preview)
 	t.result.Preview, t.result.Summary = &p, p.Summary
+	if c := r.previewCaveat(t); c != "" {
+		t.result.Details = append(t.result.Details, c)
+	}
 	switch resp.Action {
 	case steps.NoOp:
 		t.result.Status, t.done = StatusNoOp, true
@@ -98,6 +101,24 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 			t.output = resp.Output
 		}
 	}
+}
+
+// previewCaveat warns, in a plan, that a preview was made against the
+// host as it is now, while an earlier repair of the run that would change
+// the same host has not run yet: at apply the preview may differ (a
+// puppet run after the repair that enables the agent).
+func (r *runner) previewCaveat(t *hostTask) string {
+	if r.mode != ModePlan {
+		return ""
+	}
+	earlier := r.pending.anywhere
+	if t.host != nil && r.pending.hosts[t.name()] != "" {
+		earlier = r.pending.hosts[t.name()]
+	}
+	if earlier == "" {
+		return ""
+	}
+	return fmt.Sprintf("preview of the host as it is now: %s, pending before this, may change what it reports at apply", earlier)
 }
 
 func (r *runner) redactPreview(p steps.Preview) steps.Preview {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/mend-sh/mend/runbooks"
@@ -39,6 +40,7 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 			tasks[i].result.Host = h.Name
 		}
 	}
+	r.deferHosts(st, sr, tasks)
 	batch := len(tasks)
 	if st.Serial > 0 && st.Serial < batch {
 		batch = st.Serial
@@ -86,6 +88,29 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	}
 }
 
+// deferHosts defers, in a plan, a diagnosis on the hosts an earlier
+// pending repair would change (see pendingChanges); with plan = "run" it
+// runs there anyway and the step says so.
+func (r *runner) deferHosts(st *runbooks.Step, sr *StepRun, tasks []*hostTask) {
+	if r.mode != ModePlan || st.Phase != runbooks.Diagnose {
+		return
+	}
+	for _, t := range tasks {
+		why := r.pending.hostDeferral(t.name())
+		switch {
+		case why == "" || t.host == nil:
+		case st.PlanRun:
+			if sr.Reason == "" {
+				sr.Reason = fmt.Sprintf("runs in plan (plan = \"run\") although it %s", why)
+			}
+		default:
+			t.result.Status, t.done = StatusDeferred, true
+			t.result.Summary = why + "; known at apply"
+			t.output = unknownOutput(r.stepType(st))
+		}
+	}
+}
+
 // anyFailed reports whether a host of an earlier batch failed, was
 // refused its gate or lost its connection mid-repair: a rolling step does
 // not go on to the next batch then.
@@ -103,7 +128,11 @@ func anyFailed(tasks []*hostTask) bool {
 // gated repair then asks the approver once for the whole batch; then the
 // hosts run.
 func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
-	r.parallel(group, func(t *hostTask) { r.prepare(ctx, st, t) })
+	r.parallel(group, func(t *hostTask) {
+		if !t.done {
+			r.prepare(ctx, st, t)
+		}
+	})
 	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return

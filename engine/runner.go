@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -20,10 +21,9 @@ type runner struct {
 	redact *redactor
 	audit  *auditor
 	conns  *connections
-	// pending is the address of the first repair a plan found would change
-	// something: diagnoses after it cannot observe the future and are
-	// deferred.
-	pending string
+	// pending is what a plan's repairs would change: diagnoses that
+	// depend on it cannot observe the future and are deferred.
+	pending *pendingChanges
 	// stopped is set when the run must not go on (failed step with
 	// on_failure = "stop", refused gate, audit failure).
 	stopped string
@@ -50,6 +50,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		scope:     newScope(req.Vars, req.Inventory, e.opts.Now()),
 		redact:    newRedactor(req.Vars),
 		targetsOf: map[string][]string{},
+		pending:   newPendingChanges(),
 	}
 	r.scope.locals = rb.Locals
 	r.audit = &auditor{sink: e.opts.Audit, run: run, operator: e.opts.Operator, redact: r.redact}
@@ -113,17 +114,22 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		sr.Status, sr.Reason = StatusNotRun, "not run: interrupted"
 		r.stopped = "interrupted"
 		return sr
-	case r.mode == ModePlan && st.Phase == runbooks.Diagnose && r.pending != "":
-		sr.Status = StatusDeferred
-		sr.Reason = fmt.Sprintf("runs after %s, which would change something; known at apply", r.pending)
-		r.scope.set(st, cty.UnknownVal(r.valueType(st)))
-		if targets, known, err := r.targets(st); err == nil && known {
-			r.targetsOf[st.Address()] = hostNames(targets)
-		}
-		return sr
 	}
 	trs := stepTraversals(st)
 	trs = append(trs, localTraversals(trs, r.req.Runbook.Locals)...)
+	if why := r.planDeferral(st, trs); why != "" {
+		if st.PlanRun {
+			sr.Reason = fmt.Sprintf("runs in plan (plan = \"run\") although it %s", why)
+		} else {
+			sr.Status, sr.Reason = StatusDeferred, fmt.Sprintf("%s; known at apply", why)
+			r.scope.set(st, cty.UnknownVal(r.valueType(st)))
+			if targets, known, err := r.targets(st); err == nil && known {
+				r.targetsOf[st.Address()] = hostNames(targets)
+			}
+			r.pending.record(st, sr)
+			return sr
+		}
+	}
 	if diags := singleHostRefs(trs, r.targetsOf); diags.HasErrors() {
 		r.failWhole(st, sr, "", diagErr(diags))
 		r.afterStep(st, sr)
@@ -168,6 +174,15 @@ func (r *runner) newStepRun(st *runbooks.Step) *StepRun {
 		sr.Key = &key
 	}
 	return sr
+}
+
+// planDeferral says why a plan cannot run a diagnosis as a whole yet
+// (see pendingChanges); "" in an apply, for a repair, or when it can.
+func (r *runner) planDeferral(st *runbooks.Step, trs []hcl.Traversal) string {
+	if r.mode != ModePlan || st.Phase != runbooks.Diagnose {
+		return ""
+	}
+	return r.pending.stepDeferral(st, trs)
 }
 
 // stepType is the step's type in the engine's registry.
@@ -244,8 +259,8 @@ func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
 	if sr.Status == StatusOutcomeUnknown && r.stopped == "" {
 		r.stopped = fmt.Sprintf("outcome of %s is unknown", sr.Address)
 	}
-	if r.mode == ModePlan && st.Phase == runbooks.Repair && r.pending == "" && sr.pending() {
-		r.pending = sr.Address
+	if r.mode == ModePlan {
+		r.pending.record(st, sr)
 	}
 }
 

@@ -58,7 +58,44 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 		s.Sensitive, d = constBool(attr.Expr, "sensitive argument")
 		diags = append(diags, d...)
 	}
+	if attr, ok := content.Attributes["plan"]; ok {
+		diags = append(diags, s.decodePlan(attr.Expr)...)
+	}
 	diags = append(diags, s.decodeMetaBlocks(content.Blocks)...)
+	return diags
+}
+
+// decodePlan reads `plan = "run"` (or "auto", the default): whether a
+// plan runs a diagnosis even after a repair that would change something
+// it may depend on. Repairs are always previewed, never run, in a plan.
+func (s *Step) decodePlan(expr hcl.Expression) hcl.Diagnostics {
+	word := hcl.ExprAsKeyword(expr)
+	var diags hcl.Diagnostics
+	if word == "" {
+		if word, diags = constString(expr, "plan value"); diags.HasErrors() {
+			return diags
+		}
+	}
+	switch {
+	case s.Phase == Repair:
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid plan argument",
+			Detail:   "plan = \"run\" is for diagnoses: a repair is only previewed in a plan, never run. Remove it.",
+			Subject:  expr.Range().Ptr(),
+		})
+	case word == "run":
+		s.PlanRun = true
+	case word == "auto":
+	default:
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid plan value",
+			Detail: fmt.Sprintf("The plan argument must be \"run\" (run this diagnosis in a plan even after a pending change) or \"auto\" (the default), not %q.%s",
+				word, didYouMean(word, []string{"run", "auto"})),
+			Subject: expr.Range().Ptr(),
+		})
+	}
 	return diags
 }
 

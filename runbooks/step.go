@@ -79,6 +79,11 @@ type Step struct {
 
 	DeclRange, TypeRange, NameRange hcl.Range
 
+	// PlanRun is `plan = "run"` on a diagnosis: a plan runs it even when
+	// it comes after a repair that would change something it may look at
+	// (it is then shown as run anyway). Never set on a repair.
+	PlanRun bool
+
 	// Sensitive marks every output of the step sensitive (sensitive =
 	// true): its values are redacted wherever they or values derived from
 	// them would show, as a sensitive variable's are.
@@ -220,6 +225,7 @@ var stepMetaSchema = &hcl.BodySchema{
 		{Name: "on_failure"},
 		{Name: "serial"},
 		{Name: "sensitive"},
+		{Name: "plan"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "retry"},
