@@ -67,7 +67,9 @@ func (Type) Diagnose(_ context.Context, req steps.DiagnoseRequest) (steps.Diagno
 		Summary: "true",
 	}
 	if !c.Condition {
-		resp.Summary = "false: " + c.Message
+		// The message is in the error, which every view prints: in the
+		// summary as well it was printed twice.
+		resp.Summary = "false"
 		return resp, steps.Errorf(steps.ClassExpectation, "assertion failed: %s", c.Message)
 	}
 	return resp, nil

@@ -55,6 +55,11 @@ func TestDiagnose(t *testing.T) {
 			if err != nil && err.Error() != tt.wantErr {
 				t.Errorf("error = %q, want %q", err, tt.wantErr)
 			}
+			// The message is said once, in the error (it was also in the
+			// summary, and printed twice).
+			if want := map[bool]string{true: "true", false: "false"}[tt.wantOK]; resp.Summary != want {
+				t.Errorf("summary = %q, want %q", resp.Summary, want)
+			}
 			if !resp.Output.Type().Equals(assert.Type{}.Output()) {
 				t.Errorf("output type %#v does not match Output()", resp.Output.Type())
 			}

@@ -58,9 +58,12 @@ func (r report) summary() string {
 	return s + r.candidateSummary()
 }
 
+// served names the served certificate by subject, issuer and (short)
+// fingerprint: a renewed certificate keeps its names, and wait_until's
+// attempt lines, which are this summary, must tell the old from the new.
 func (r report) served() string {
 	leaf := r.chain[0]
-	return fmt.Sprintf("served %q issued by %q", leaf.Subject.String(), leaf.Issuer.String())
+	return fmt.Sprintf("served %q (SHA256 %s) issued by %q", leaf.Subject.String(), certs.ShortFingerprint(certs.Fingerprint(leaf)), leaf.Issuer.String())
 }
 
 func (r report) candidateSummary() string {
