@@ -34,7 +34,7 @@ func FuzzReadLog(f *testing.F) {
 	head, _ := os.ReadFile(headPath(l.Path()))
 	f.Add(good, head)
 	f.Add(good, []byte(nil))
-	f.Add(good[:len(good)-7], head)                        // torn last line
+	f.Add(good[:len(good)-7], head)                       // torn last line
 	f.Add(append(bytes.Clone(good), good[:200]...), head) // a copy of the first line appended
 	lines := bytes.SplitAfter(good, []byte("\n"))
 	f.Add(bytes.Join(lines[:3], nil), head) // head past the end
