@@ -71,7 +71,11 @@ ca_path = "/var/lib/puppet/client/ssl/certs/ca.pem"
 ca_host = var.master
 `, x509step.InspectConfig{Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem", CAPath: "/var/lib/puppet/client/ssl/certs/ca.pem", CAHost: "master"}, ""},
 		{"path only", `path = "/x.pem"`, x509step.InspectConfig{Path: "/x.pem"}, ""},
-		{"path missing", `host = "m"`, x509step.InspectConfig{Host: "m"}, `Missing required argument`},
+		{"kubeconfig", `
+kubeconfig = "/etc/kubernetes/admin.conf"
+user       = "kubernetes-admin"
+`, x509step.InspectConfig{Kubeconfig: "/etc/kubernetes/admin.conf", User: "kubernetes-admin"}, ""},
+		{"unknown argument", `pth = "/x.pem"`, x509step.InspectConfig{}, `Unsupported argument`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +90,39 @@ ca_host = var.master
 			}
 			if diff := cmp.Diff(tc.want, *cfg); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestInspectValidate: one source is required, a kubeconfig needs one
+// entry, and inline PEM must be PEM.
+func TestInspectValidate(t *testing.T) {
+	cases := []struct {
+		name    string
+		cfg     x509step.InspectConfig
+		wantErr string
+	}{
+		{"path", x509step.InspectConfig{Path: "/x.pem"}, ""},
+		{"pem", x509step.InspectConfig{PEM: "-----BEGIN CERTIFICATE-----\n"}, ""},
+		{"kubeconfig cluster", x509step.InspectConfig{Kubeconfig: "/k", Cluster: "kubernetes"}, ""},
+		{"nothing", x509step.InspectConfig{Host: "m"}, "x509_inspect: give path (a file on the host), pem (inline) or kubeconfig (with cluster or user)"},
+		{"two sources", x509step.InspectConfig{Path: "/x", Kubeconfig: "/k", User: "u"}, "x509_inspect: give one of path, pem and kubeconfig, not several"},
+		{"kubeconfig without entry", x509step.InspectConfig{Kubeconfig: "/k"}, `x509_inspect: with kubeconfig, give cluster = "NAME" (its certificate-authority) or user = "NAME" (its client-certificate), one of them`},
+		{"kubeconfig with both", x509step.InspectConfig{Kubeconfig: "/k", User: "u", Cluster: "c"}, `x509_inspect: with kubeconfig, give cluster = "NAME" (its certificate-authority) or user = "NAME" (its client-certificate), one of them`},
+		{"user without kubeconfig", x509step.InspectConfig{Path: "/x", User: "u"}, "x509_inspect: cluster and user select a kubeconfig entry: set kubeconfig too"},
+		{"pem not PEM", x509step.InspectConfig{PEM: "/etc/x.pem"}, "x509_inspect: pem does not start with a PEM header (-----BEGIN ...)"},
+		{"pem with host", x509step.InspectConfig{Host: "m", PEM: "-----BEGIN CERTIFICATE-----"}, "x509_inspect: host makes no sense with pem (inline PEM is on no host)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			got := ""
+			if err := (x509step.Inspect{}).ValidateConfig(&cfg); err != nil {
+				got = err.Error()
+			}
+			if diff := cmp.Diff(tc.wantErr, got); diff != "" {
+				t.Errorf("ValidateConfig (-want +got):\n%s", diff)
 			}
 		})
 	}
