@@ -117,40 +117,55 @@ func stringAttr(v cty.Value, what string) (string, error) {
 }
 
 // CheckFileRef checks a FileRef built from a step's own arguments as
-// ParseFileRef checks one from a value; errors are of class config,
-// prefixed with what.
+// ParseFileRef checks one from a value. Errors are of class config,
+// prefixed with what, and name the argument at fault (steps.ArgError)
+// when there is one.
 func CheckFileRef(ref FileRef, what string) (FileRef, error) {
-	ref, err := refOf(ref, what)
-	if err != nil {
-		return ref, steps.Errorf(steps.ClassConfig, "%v", err)
+	attr, msg := refProblem(ref)
+	switch {
+	case msg == "":
+		return ref, nil
+	case attr == "":
+		return FileRef{}, steps.Errorf(steps.ClassConfig, "%s: %s", what, msg)
+	}
+	return FileRef{}, steps.ArgErrorf(attr, "%s: %s", what, msg)
+}
+
+// refOf checks ref as CheckFileRef does, for a value's reference.
+func refOf(ref FileRef, what string) (FileRef, error) {
+	if _, msg := refProblem(ref); msg != "" {
+		return FileRef{}, fmt.Errorf("%s: %s", what, msg)
 	}
 	return ref, nil
 }
 
-// refOf checks that ref names exactly one source, and a kubeconfig
-// exactly one entry.
-func refOf(ref FileRef, what string) (FileRef, error) {
-	n := 0
-	for _, s := range []string{ref.Path, ref.PEM, ref.Kubeconfig} {
-		if s != "" {
-			n++
+// refProblem says what is wrong with ref, if anything, and which
+// argument is at fault: it must name exactly one source, and a
+// kubeconfig exactly one entry.
+func refProblem(ref FileRef) (attr, msg string) {
+	var given []string
+	for _, a := range [][2]string{{"path", ref.Path}, {"pem", ref.PEM}, {"kubeconfig", ref.Kubeconfig}} {
+		if a[1] != "" {
+			given = append(given, a[0])
 		}
 	}
 	switch {
-	case n == 0:
-		return FileRef{}, fmt.Errorf("%s: path is empty", what)
-	case n > 1:
-		return FileRef{}, fmt.Errorf("%s: give one of path, pem and kubeconfig, not several", what)
+	case len(given) == 0:
+		return "", "path is empty"
+	case len(given) > 1:
+		return given[1], "give one of path, pem and kubeconfig, not several"
 	case ref.PEM != "" && ref.Host != "":
-		return FileRef{}, fmt.Errorf("%s: host makes no sense with pem (inline PEM is on no host)", what)
+		return "host", "host makes no sense with pem (inline PEM is on no host)"
 	case ref.Kubeconfig != "" && (ref.Cluster == "") == (ref.User == ""):
-		return FileRef{}, fmt.Errorf("%s: with kubeconfig, give cluster = \"NAME\" (its certificate-authority) or user = \"NAME\" (its client-certificate), one of them", what)
-	case ref.Kubeconfig == "" && (ref.Cluster != "" || ref.User != ""):
-		return FileRef{}, fmt.Errorf("%s: cluster and user select a kubeconfig entry: set kubeconfig too", what)
+		return "kubeconfig", `with kubeconfig, give cluster = "NAME" (its certificate-authority) or user = "NAME" (its client-certificate), one of them`
+	case ref.Kubeconfig == "" && ref.Cluster != "":
+		return "cluster", "cluster and user select a kubeconfig entry: set kubeconfig too"
+	case ref.Kubeconfig == "" && ref.User != "":
+		return "user", "cluster and user select a kubeconfig entry: set kubeconfig too"
 	case ref.PEM != "" && !isPEM(ref.PEM):
-		return FileRef{}, fmt.Errorf("%s: pem does not start with a PEM header (-----BEGIN ...)", what)
+		return "pem", "pem does not start with a PEM header (-----BEGIN ...)"
 	}
-	return ref, nil
+	return "", ""
 }
 
 // ParseFileRefs reads a list (or tuple, or set) of file references, each
