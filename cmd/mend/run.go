@@ -32,8 +32,8 @@ type runOptions struct {
 	parallelism      int
 	connectTimeout   time.Duration
 	noColor          bool
-	detailedExitcode bool     // plan
-	approve          []string // apply
+	detailedExitcode bool          // plan
+	approve          []string      // apply
 	out              string        // plan -out: save the plan
 	expires          time.Duration // plan -expires
 	planKey          string        // key of saved plans' digests
