@@ -56,6 +56,7 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		}
 		r.runBatch(ctx, st, sr, group)
 	}
+	r.digestResults(st, tasks)
 	outs := make([]hostOutput, 0, len(tasks))
 	marked := make([]hostOutput, 0, len(tasks))
 	anyMarked := false
@@ -86,6 +87,7 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	if anyMarked {
 		r.scope.setMarked(st, stepValue(st, r.stepType(st), marked, changed))
 	}
+	r.expectDiagnosed(st, sr)
 }
 
 // deferHosts defers, in a plan, a diagnosis on the hosts an earlier
@@ -133,6 +135,9 @@ func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, g
 			r.prepare(ctx, st, t)
 		}
 	})
+	if st.Phase == runbooks.Repair && !r.expectPreviews(st, sr, group) {
+		return
+	}
 	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return
