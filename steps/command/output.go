@@ -62,11 +62,8 @@ func check(sp spec, r steps.ExecResult) result {
 	if sp.json {
 		res.json, res.jsonErr = parseJSON(r.Stdout)
 	}
-	switch {
-	case sp.show && res.secretOut:
-		res.details = append(res.details, "| "+hiddenText)
-	case sp.show:
-		res.details = append(res.details, shownLines(res.stdout)...)
+	if sp.show {
+		res.details = append(res.details, steps.ShownLines(res.stdout, res.secretOut)...)
 	}
 	if !res.ok {
 		switch line := lastLine(res.stderr); {
@@ -80,7 +77,7 @@ func check(sp spec, r steps.ExecResult) result {
 }
 
 // hiddenText stands for output that holds a secret.
-const hiddenText = "(output hidden: it holds a secret)"
+const hiddenText = steps.HiddenText
 
 // attrs are the output attributes of a result. Stdout holding a secret
 // is marked steps.Sensitive, and so is json (parsed from it); stderr
@@ -166,24 +163,4 @@ func lastLine(s string) string {
 		line = strings.ToValidUTF8(line[:200], "") + "…"
 	}
 	return line
-}
-
-// ShowLines is how many lines of stdout show_output puts in a plan.
-const ShowLines = 10
-
-// shownLines are the first ShowLines lines of stdout, prefixed "| ".
-func shownLines(stdout string) []string {
-	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
-	if len(lines) == 1 && lines[0] == "" {
-		return []string{"| (no output)"}
-	}
-	var out []string
-	for i, l := range lines {
-		if i == ShowLines {
-			out = append(out, fmt.Sprintf("| (%d more lines)", len(lines)-ShowLines))
-			break
-		}
-		out = append(out, "| "+l)
-	}
-	return out
 }

@@ -69,7 +69,11 @@ func (Read) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Diag
 	if !f.Exists {
 		return steps.DiagnoseResponse{Output: readOutput(f), Summary: c.Path + " does not exist"}, nil
 	}
-	return steps.DiagnoseResponse{Output: readOutput(f), Summary: readSummary(f), Details: describeCerts(f.Content)}, nil
+	details := describeCerts(f.Content)
+	if c.ShowOutput {
+		details = append(details, steps.ShownLines(string(f.Content), steps.ContainsSecret(f.Content) || req.SensitiveConfig)...)
+	}
+	return steps.DiagnoseResponse{Output: readOutput(f), Summary: readSummary(f), Details: details}, nil
 }
 
 // readOutput is the output for a file as read.

@@ -101,7 +101,11 @@ func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Diag
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}
-	return steps.DiagnoseResponse{Output: res.output(), Summary: r.summary(res)}, nil
+	resp := steps.DiagnoseResponse{Output: res.output(), Summary: r.summary(res)}
+	if r.show {
+		resp.Details = steps.ShownLines(res.body, steps.ContainsSecret([]byte(res.body)) || req.SensitiveConfig)
+	}
+	return resp, nil
 }
 
 // do sends the request and reads at most MaxBody bytes of the answer.

@@ -213,3 +213,27 @@ func TestValidateConfig(t *testing.T) {
 		}
 	}
 }
+
+// show_output puts the body's first lines in the details (issue 8.7:
+// only command had it); without it the details stay empty.
+func TestShowOutput(t *testing.T) {
+	srv := httptest.NewServer(app())
+	defer srv.Close()
+	for _, show := range []bool{true, false} {
+		cfg := &httpcheck.Config{URL: srv.URL + "/unready", ExpectStatus: []int{503}, ShowOutput: show}
+		if err := (httpcheck.Type{}).ValidateConfig(cfg); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := httpcheck.Type{}.Diagnose(context.Background(), steps.DiagnoseRequest{Config: cfg, Host: local.Host{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		if show {
+			want = []string{"| [-]etcd failed"}
+		}
+		if diff := cmp.Diff(want, resp.Details); diff != "" {
+			t.Errorf("show_output = %v: details (-want +got):\n%s", show, diff)
+		}
+	}
+}

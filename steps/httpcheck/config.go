@@ -28,6 +28,9 @@ type Config struct {
 	// ViaSSH dials from the target host through its SSH connection when
 	// true (the default); false dials from the machine running mend.
 	ViaSSH *bool `hcl:"via_ssh,optional"`
+	// ShowOutput puts up to steps.ShowLines lines of the (capped) body into the plan
+	// and apply output, for a reviewer (default off).
+	ShowOutput bool `hcl:"show_output,optional"`
 }
 
 // AllowedMethods are the methods http_check sends: the ones HTTP defines
@@ -42,6 +45,7 @@ type request struct {
 	bodyContains string
 	caFile       string
 	viaSSH       bool
+	show         bool
 }
 
 // parse checks c; errors are of class config and name the argument.
@@ -57,6 +61,7 @@ func (c *Config) parse() (request, error) {
 		bodyContains: c.BodyContains,
 		caFile:       c.CAFile,
 		viaSSH:       c.ViaSSH == nil || *c.ViaSSH,
+		show:         c.ShowOutput,
 	}
 	if r.method == "" {
 		r.method = http.MethodGet

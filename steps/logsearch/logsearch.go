@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/mend-sh/mend/internal/hostscript"
@@ -104,7 +105,11 @@ func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Diag
 	}
 	a := analyse(r, s, fileMode)
 	a.notes = append(a.notes, notes...)
-	return response(s, a, files, whole), nil
+	resp := response(s, a, files, whole)
+	if c.ShowOutput {
+		resp.Details = append(resp.Details, shownMatches(r.lines, req.SensitiveConfig)...)
+	}
+	return resp, nil
 }
 
 func response(s search, a analysis, files []logFile, complete bool) steps.DiagnoseResponse {
@@ -162,4 +167,14 @@ func listOf(ty cty.Type, vals []cty.Value) cty.Value {
 		return cty.ListValEmpty(ty)
 	}
 	return cty.ListVal(vals)
+}
+
+// shownMatches is show_output's view of a search: the last
+// steps.ShowLines matching lines, oldest first.
+func shownMatches(lines []string, sensitive bool) []string {
+	if len(lines) > steps.ShowLines {
+		lines = lines[len(lines)-steps.ShowLines:]
+	}
+	text := strings.Join(lines, "\n")
+	return steps.ShownLines(text, sensitive || steps.ContainsSecret([]byte(text)))
 }
