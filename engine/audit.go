@@ -99,8 +99,12 @@ func (a *auditor) approval(addr string, d Decision, hosts []string, gateReason s
 			reason += " (" + d.By + ")"
 		}
 	}
+	detail := map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}
+	if len(d.Signers) > 0 {
+		detail["signers"] = strings.Join(d.Signers, ", ")
+	}
 	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason, PlanSHA256: a.run.PlanSHA256,
-		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}})
+		Detail: detail})
 }
 
 // hostKeyAccepted records that an unknown host key was accepted because the
