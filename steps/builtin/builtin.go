@@ -9,6 +9,7 @@ import (
 	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
+	"github.com/mend-sh/mend/steps/gitstatus"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/keymatch"
 	"github.com/mend-sh/mend/steps/listening"
@@ -45,6 +46,7 @@ func Registry() *steps.Registry {
 			listening.Type{},
 			logsearch.Type{},
 			keymatch.Type{},
+			gitstatus.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
