@@ -50,7 +50,11 @@ type Run struct {
 
 // StepRun is one step of a Run.
 type StepRun struct {
+	// Address is the step's address; for an instance of a step with
+	// for_each, the instance's: `repair.file.install["etcd-01"]`
+	// (runbooks.Addr). Key is then the instance key.
 	Address string      `json:"address"`
+	Key     *string     `json:"key,omitempty"`
 	Phase   steps.Phase `json:"phase"`
 	Type    string      `json:"type"`
 	Name    string      `json:"name"`
