@@ -54,6 +54,7 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		}
 		r.runBatch(ctx, st, sr, group)
 	}
+	r.digestResults(st, tasks)
 	outs := make([]hostOutput, 0, len(tasks))
 	marked := make([]hostOutput, 0, len(tasks))
 	anyMarked := false
@@ -84,6 +85,7 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	if anyMarked {
 		r.scope.setMarked(st, stepValue(st, r.stepType(st), marked, changed))
 	}
+	r.expectDiagnosed(st, sr)
 }
 
 // anyFailed reports whether a host of an earlier batch failed, was
@@ -104,6 +106,9 @@ func anyFailed(tasks []*hostTask) bool {
 // hosts run.
 func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
 	r.parallel(group, func(t *hostTask) { r.prepare(ctx, st, t) })
+	if st.Phase == runbooks.Repair && !r.expectPreviews(st, sr, group) {
+		return
+	}
 	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return

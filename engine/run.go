@@ -41,6 +41,7 @@ type Run struct {
 	Runbook       string     `json:"runbook"`
 	RunbookSHA256 string     `json:"runbook_sha256"`
 	Title         string     `json:"title,omitempty"`
+	PlanSHA256    string     `json:"plan_sha256,omitempty"` // the saved plan an apply executes
 	Steps         []*StepRun `json:"steps"`
 	// Err is set when the run stopped early: a failed step with
 	// on_failure = "stop", a refused gate, an audit log that cannot be
@@ -89,7 +90,11 @@ type HostRun struct {
 	// Set for a failed step as for a successful one.
 	OutputExcerpt string `json:"output_excerpt,omitempty"`
 	OutputSHA256  string `json:"output_sha256,omitempty"`
-	DurationMS    int64  `json:"-"` // not in plans: they must be deterministic
+	// ResultDigest is a keyed digest of what the runbook uses of a
+	// diagnose's result on this host (see Request.DigestKey); a saved plan
+	// compares it at apply.
+	ResultDigest string `json:"result_digest,omitempty"`
+	DurationMS   int64  `json:"-"` // not in plans: they must be deterministic
 }
 
 // Pending reports whether a plan has repairs that would change something

@@ -31,6 +31,8 @@ type runner struct {
 	// targetsOf holds the host names of every step whose targets are
 	// known, for singleHostRefs.
 	targetsOf map[string][]string
+	// used caches usedAttrs.
+	used map[string]map[string]bool
 }
 
 func (e *Engine) newRunner(req Request, mode Mode) *runner {
@@ -41,6 +43,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		Runbook:       rb.Filename,
 		RunbookSHA256: rb.SHA256,
 		Title:         rb.Title,
+		PlanSHA256:    req.PlanSHA256,
 	}
 	r := &runner{
 		e:         e,
