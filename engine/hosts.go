@@ -54,12 +54,20 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		}
 		r.runBatch(ctx, st, sr, group)
 	}
+	for _, t := range tasks {
+		sr.Hosts = append(sr.Hosts, t.result)
+	}
+	r.storeValue(st, tasks)
+}
+
+// storeValue records a step's value from its hosts' tasks, in target
+// order, for later references.
+func (r *runner) storeValue(st *runbooks.Step, tasks []*hostTask) {
 	outs := make([]hostOutput, 0, len(tasks))
 	marked := make([]hostOutput, 0, len(tasks))
 	anyMarked := false
 	changed := cty.False
 	for _, t := range tasks {
-		sr.Hosts = append(sr.Hosts, t.result)
 		hostChanged := cty.BoolVal(t.changed)
 		switch {
 		case t.changed:

@@ -75,9 +75,15 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	for _, st := range r.req.Runbook.Steps {
 		r.redact.harvest(st.Config, r.scope.markedContext(nil, cty.NilVal), st.When, st.On)
 	}
-	for _, st := range r.req.Runbook.Steps {
-		sr := r.runStep(ctx, st)
-		r.run.Steps = append(r.run.Steps, sr)
+	all := r.req.Runbook.Steps
+	for i := 0; i < len(all); i++ {
+		if sg := all[i].Stage; sg != nil {
+			// A stage's steps and between_batches checks are contiguous.
+			r.run.Steps = append(r.run.Steps, r.runStage(ctx, sg)...)
+			i += len(sg.Steps) + len(sg.BetweenBatches) - 1
+			continue
+		}
+		r.run.Steps = append(r.run.Steps, r.runStep(ctx, all[i]))
 	}
 	if r.stopped != "" {
 		r.run.Err = r.stopped
@@ -90,17 +96,7 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 
 // runStep runs one step on all its hosts and records its value.
 func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
-	sr := &StepRun{
-		Address: st.Address(), Phase: stepsPhase(st.Phase), Type: st.Type, Name: st.Name,
-		Line: st.DeclRange.Start.Line,
-	}
-	if st.Approval != nil {
-		reason, err := r.approvalReason(st)
-		if err != nil {
-			reason = "(cannot be rendered: " + r.redact.String(err.Error()) + ")"
-		}
-		sr.Approval = reason
-	}
+	sr := r.newStepRun(st)
 	r.e.opts.Hook.StepStart(sr)
 	defer r.e.opts.Hook.StepDone(sr)
 
@@ -155,6 +151,25 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 		r.runHosts(ctx, st, sr, targets)
 	}
 	r.afterStep(st, sr)
+	return sr
+}
+
+// newStepRun is the result of a step before it runs.
+func (r *runner) newStepRun(st *runbooks.Step) *StepRun {
+	sr := &StepRun{
+		Address: st.Address(), Phase: stepsPhase(st.Phase), Type: st.Type, Name: st.Name,
+		Line: st.DeclRange.Start.Line,
+	}
+	if st.Stage != nil {
+		sr.Stage, sr.BetweenBatches = st.Stage.Name, st.Between
+	}
+	if st.Approval != nil {
+		reason, err := r.approvalReason(st)
+		if err != nil {
+			reason = "(cannot be rendered: " + r.redact.String(err.Error()) + ")"
+		}
+		sr.Approval = reason
+	}
 	return sr
 }
 
