@@ -77,6 +77,7 @@ type Record struct {
 	Operator      string `json:"operator,omitempty"` // OS user who ran mend
 	Runbook       string `json:"runbook,omitempty"`  // path as given on the command line
 	RunbookSHA256 string `json:"runbook_sha256,omitempty"`
+	PlanSHA256    string `json:"plan_sha256,omitempty"` // the saved plan an apply executes
 
 	Step        string `json:"step,omitempty"`         // address, e.g. repair.file.install_ca
 	Host        string `json:"host,omitempty"`         // inventory name

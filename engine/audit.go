@@ -39,7 +39,8 @@ func (a *auditor) append(r audit.Record) error {
 }
 
 func (a *auditor) runStart() error {
-	return a.append(audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256})
+	return a.append(audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256,
+		PlanSHA256: a.run.PlanSHA256})
 }
 
 func (a *auditor) runEnd() error {
@@ -98,7 +99,7 @@ func (a *auditor) approval(addr string, d Decision, hosts []string, gateReason s
 			reason += " (" + d.By + ")"
 		}
 	}
-	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason,
+	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason, PlanSHA256: a.run.PlanSHA256,
 		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}})
 }
 

@@ -12,7 +12,11 @@ import (
 // with its reason and what it would do on each host (fresh previews made
 // just before asking).
 type Gate struct {
+	// Address is the gated step's address (an instance's, for a step
+	// with for_each); Block is its block's address. Approving the block
+	// approves every instance.
 	Address  string
+	Block    string
 	Reason   string
 	Previews []HostPreview
 }
@@ -55,7 +59,7 @@ func (r *runner) gate(ctx context.Context, st *runbooks.Step, sr *StepRun, group
 		return false
 	}
 	sr.Approval = reason
-	g := Gate{Address: st.Address(), Reason: reason}
+	g := Gate{Address: st.Address(), Block: st.BlockAddress(), Reason: reason}
 	var hosts []string
 	for _, t := range group {
 		if t.done || t.result.Preview == nil {

@@ -131,8 +131,11 @@ func onlyVariables(expr hcl.Expression) bool {
 func checkApprovals(rb *runbooks.Runbook, approve []string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, addr := range approve {
-		if st := rb.Step(addr); st != nil && st.Approval != nil {
-			continue
+		if a, err := runbooks.ParseAddr(addr); err == nil {
+			st := rb.Step(a.Block())
+			if st != nil && st.Approval != nil && (!a.HasKey || st.ForEach != nil) {
+				continue
+			}
 		}
 		var gated []string
 		for _, st := range rb.Steps {
@@ -143,7 +146,8 @@ func checkApprovals(rb *runbooks.Runbook, approve []string) hcl.Diagnostics {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown --approve address",
-			Detail: fmt.Sprintf("--approve %s: no repair with an approval block has that address; gated repairs: %s.",
+			Detail: fmt.Sprintf("--approve %s: no repair with an approval block has that address; gated repairs: %s. "+
+				"An instance of a repair with for_each is approved by its address with the key, repair.TYPE.NAME[\"KEY\"], or all its instances by the block's address.",
 				addr, strings.Join(gated, ", ")),
 		})
 	}

@@ -45,6 +45,7 @@ type Run struct {
 	Runbook       string     `json:"runbook"`
 	RunbookSHA256 string     `json:"runbook_sha256"`
 	Title         string     `json:"title,omitempty"`
+	PlanSHA256    string     `json:"plan_sha256,omitempty"` // the saved plan an apply executes
 	Steps         []*StepRun `json:"steps"`
 	// Stages are the runbook's stages with their batches, in source order;
 	// their steps are in Steps with StepRun.Stage set.
@@ -57,7 +58,11 @@ type Run struct {
 
 // StepRun is one step of a Run.
 type StepRun struct {
+	// Address is the step's address; for an instance of a step with
+	// for_each, the instance's: `repair.file.install["etcd-01"]`
+	// (runbooks.Addr). Key is then the instance key.
 	Address string      `json:"address"`
+	Key     *string     `json:"key,omitempty"`
 	Phase   steps.Phase `json:"phase"`
 	Type    string      `json:"type"`
 	Name    string      `json:"name"`
@@ -99,7 +104,11 @@ type HostRun struct {
 	// Set for a failed step as for a successful one.
 	OutputExcerpt string `json:"output_excerpt,omitempty"`
 	OutputSHA256  string `json:"output_sha256,omitempty"`
-	DurationMS    int64  `json:"-"` // not in plans: they must be deterministic
+	// ResultDigest is a keyed digest of what the runbook uses of a
+	// diagnose's result on this host (see Request.DigestKey); a saved plan
+	// compares it at apply.
+	ResultDigest string `json:"result_digest,omitempty"`
+	DurationMS   int64  `json:"-"` // not in plans: they must be deterministic
 }
 
 // Pending reports whether a plan has repairs that would change something

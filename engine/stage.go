@@ -40,6 +40,13 @@ func (r *runner) runStage(ctx context.Context, sg *runbooks.Stage) []*StepRun {
 	all := slices.Concat(sg.Steps, sg.BetweenBatches)
 	for _, st := range all {
 		sr := r.newStepRun(st)
+		if st.Approval != nil {
+			reason, err := r.approvalReason(st)
+			if err != nil {
+				reason = "(cannot be rendered: " + r.redact.String(err.Error()) + ")"
+			}
+			sr.Approval = reason
+		}
 		s.srs = append(s.srs, sr)
 		if st.Between {
 			s.out.BetweenBatches = append(s.out.BetweenBatches, sr.Address)
@@ -269,6 +276,9 @@ func (r *runner) runStageStep(ctx context.Context, s *stageRun, st *runbooks.Ste
 			return
 		}
 	}
+	if st.Phase == runbooks.Repair && !r.expectPreviews(st, sr, group) {
+		return
+	}
 	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return
@@ -279,6 +289,7 @@ func (r *runner) runStageStep(ctx context.Context, s *stageRun, st *runbooks.Ste
 			r.execHost(ctx, st, t)
 		}
 	})
+	r.digestResults(st, group)
 }
 
 // count notes the hosts of a batch that failed a step: they drop out of
@@ -448,6 +459,7 @@ func (r *runner) finishStage(ctx context.Context, s *stageRun) {
 		if sr.Status == StatusFailed && st.OnFailure == runbooks.OnFailureContinue {
 			sr.FailureIgnored = true
 		}
+		r.expectDiagnosed(st, sr)
 	}
 	for i, st := range sg.BetweenBatches {
 		sr := s.srs[len(sg.Steps)+i]

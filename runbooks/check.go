@@ -134,6 +134,10 @@ func refersToVar(expr hcl.Expression, name string) bool {
 // evaluated in.
 func (c *checker) checkStep(i int, s *Step) {
 	base := exprScope{step: s, index: i}
+	if s.ForEach != nil {
+		c.checkForEach(i, s)
+		base.each = true
+	}
 	if s.On != nil {
 		c.checkOn(s.On, base)
 		base.host = true
@@ -147,7 +151,7 @@ func (c *checker) checkStep(i int, s *Step) {
 	if s.Approval != nil && s.Approval.ReasonExpr != nil {
 		// Rendered at the gate: earlier steps' results, no host (one gate
 		// per batch).
-		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i}, cty.String, "approval reason")
+		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i, each: base.each}, cty.String, "approval reason")
 	}
 	c.checkConfig(s, c.types[i], base)
 	expectScope := base
@@ -195,6 +199,9 @@ func (c *checker) buildValidationScope() {
 		byType[s.Type][s.Name] = cty.DynamicVal
 		if st := c.types[i]; st != nil {
 			byType[s.Type][s.Name] = cty.UnknownVal(StepValueType(st.Output, s.Phase))
+			if s.ForEach != nil {
+				byType[s.Type][s.Name] = cty.UnknownVal(cty.Map(StepValueType(st.Output, s.Phase)))
+			}
 		}
 	}
 	c.phaseVals = map[string]cty.Value{}

@@ -31,6 +31,9 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 	if attr, ok := content.Attributes["when"]; ok {
 		s.When = attr.Expr
 	}
+	if attr, ok := content.Attributes["for_each"]; ok {
+		s.ForEach = attr.Expr
+	}
 	if attr, ok := content.Attributes["timeout"]; ok {
 		diags = append(diags, s.metaArg("timeout", attr.Expr, cty.String, func(e hcl.Expression) hcl.Diagnostics {
 			var d hcl.Diagnostics

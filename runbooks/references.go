@@ -9,19 +9,21 @@ import (
 
 // exprScope says where an expression sits, and so what it may refer to.
 type exprScope struct {
-	step     *Step    // the step the expression belongs to; nil in a variable
-	index    int      // the step's position in source order
-	host     bool     // host is in scope (a step with `on`, outside `on`)
-	inOn     bool     // the expression is `on` itself
-	self     cty.Type // type of self; cty.NilType: self is not in scope
-	varsOnly bool     // a variable validation: only var.* exists
+	step      *Step    // the step the expression belongs to; nil in a variable
+	index     int      // the step's position in source order
+	host      bool     // host is in scope (a step with `on`, outside `on`)
+	inOn      bool     // the expression is `on` itself
+	self      cty.Type // type of self; cty.NilType: self is not in scope
+	varsOnly  bool     // a variable validation: only var.* exists
+	each      bool     // each is in scope (a step with for_each, outside for_each)
+	inForEach bool     // the expression is for_each itself
 	// stageHead is set for a stage's on and when, evaluated before the
 	// stage's first step (step, index) runs.
 	stageHead *Stage
 }
 
 // rootNames are the names an expression can start with.
-var rootNames = []string{"var", "local", "diagnose", "repair", "host", "self", "inventory"}
+var rootNames = []string{"var", "local", "diagnose", "repair", "host", "self", "inventory", "each"}
 
 // checkRefs reports every bad reference in expr and whether there was none.
 func (c *checker) checkRefs(expr hcl.Expression, sc exprScope) bool {
@@ -60,6 +62,11 @@ func (c *checker) checkTraversal(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic
 			return invalidRef(tr, "A variable validation can refer only to variables (var.<name>): the inventory is not read when inputs are checked.")
 		}
 		return checkAttrs(InventoryValueType(), tr[1:], "inventory")
+	case "each":
+		if d := checkEachAllowed(tr, sc); d != nil {
+			return d
+		}
+		return checkAttrs(eachValidationValue.Type(), tr[1:], "each")
 	case "self":
 		if sc.self == cty.NilType {
 			return &hcl.Diagnostic{
@@ -76,7 +83,7 @@ func (c *checker) checkTraversal(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic
 		Severity: hcl.DiagError,
 		Summary:  "Unknown variable",
 		Detail: fmt.Sprintf("There is no variable named %q. An expression can refer to var.<name>, "+
-			"local.<name>, diagnose.<type>.<name>, repair.<type>.<name>, host, self and inventory.%s", root, didYouMean(root, rootNames)),
+			"local.<name>, diagnose.<type>.<name>, repair.<type>.<name>, host, self, inventory and each.%s", root, didYouMean(root, rootNames)),
 		Subject: tr.SourceRange().Ptr(),
 	}
 }
@@ -152,11 +159,43 @@ func (c *checker) checkStepRef(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 			Subject: tr.SourceRange().Ptr(),
 		}
 	}
+	rest := tr[3:]
+	if target.ForEach != nil && len(rest) > 0 {
+		idx, isIndex := rest[0].(hcl.TraverseIndex)
+		if !isIndex {
+			return &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing instance key",
+				Detail: fmt.Sprintf("%s has for_each, so its value is a map of its instances by key: refer to one instance with %s[\"KEY\"]%s, "+
+					"or to all of them with a for expression.", addr, addr, restText(rest)),
+				Subject: tr.SourceRange().Ptr(),
+			}
+		}
+		rest, addr = rest[1:], addr+"[...]"
+		if idx.Key.IsKnown() && idx.Key.Type() == cty.String {
+			addr = Addr{Phase: target.Phase, Type: typ, Name: name}.Instance(idx.Key.AsString()).String()
+		}
+	}
 	st := c.types[idx]
 	if st == nil {
 		return nil // type unknown (or no schemas): nothing to check against
 	}
-	return checkAttrs(StepValueType(st.Output, target.Phase), tr[3:], addr)
+	return checkAttrs(StepValueType(st.Output, target.Phase), rest, addr)
+}
+
+// checkEachAllowed reports each used where there is none: outside a step
+// with for_each, or in for_each itself.
+func checkEachAllowed(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
+	var detail string
+	switch {
+	case sc.inForEach:
+		detail = "for_each chooses the instances of a step, so it cannot refer to each, which is one of them."
+	case !sc.each:
+		detail = "each is the current instance of a step with for_each (each.key, each.value), so it exists only in a step with a for_each argument."
+	default:
+		return nil
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference to each", Detail: detail, Subject: tr.SourceRange().Ptr()}
 }
 
 // undeclaredStep explains a reference to a step that does not exist,
@@ -219,4 +258,16 @@ func invalidRef(tr hcl.Traversal, detail string) *hcl.Diagnostic {
 		Detail:   detail,
 		Subject:  tr.SourceRange().Ptr(),
 	}
+}
+
+// restText renders the attribute steps of a reference's rest
+// (".stdout.x"), for messages.
+func restText(rest hcl.Traversal) string {
+	var out string
+	for _, step := range rest {
+		if a, ok := step.(hcl.TraverseAttr); ok {
+			out += "." + a.Name
+		}
+	}
+	return out
 }

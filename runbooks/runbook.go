@@ -58,6 +58,10 @@ func LoadFile(filename string) (*Runbook, hcl.Diagnostics) {
 func Load(filename string, src []byte) (*Runbook, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	rb := &Runbook{Filename: filename, Source: src, SHA256: hex.EncodeToString(sum[:])}
+	if d := CheckNesting(filename, src); d != nil {
+		rb.Files = map[string]*hcl.File{filename: {Bytes: src}}
+		return rb, hcl.Diagnostics{d}
+	}
 	parser := hclparse.NewParser()
 	file, diags := parser.ParseHCL(src, filename)
 	rb.Files = parser.Files()

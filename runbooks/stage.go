@@ -216,6 +216,14 @@ func countOrPercent(expr hcl.Expression, what string, min int) (int, bool, hcl.D
 // checkStepMeta refuses the meta-arguments a step cannot have inside a
 // stage: the stage rolls its steps, so a step cannot roll on its own.
 func (sg *Stage) checkStepMeta(s *Step) hcl.Diagnostics {
+	if s.ForEach != nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Step with for_each inside a stage",
+			Detail:   fmt.Sprintf("Step %s is in stage %q, which runs its steps on the stage's hosts batch by batch; for_each is not supported there yet. Use the stage's on (and host.vars) to give each host its values, or move the step out of the stage.", s.Address(), sg.Name),
+			Subject:  s.ForEach.Range().Ptr(),
+		}}
+	}
 	if s.SerialRange == nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/keymatch"
 	"github.com/mend-sh/mend/steps/listening"
 	"github.com/mend-sh/mend/steps/logsearch"
 	"github.com/mend-sh/mend/steps/process"
@@ -43,6 +44,7 @@ func Registry() *steps.Registry {
 			process.Type{},
 			listening.Type{},
 			logsearch.Type{},
+			keymatch.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{

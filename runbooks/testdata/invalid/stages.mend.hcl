@@ -39,6 +39,11 @@ stage "bad_numbers" {
   diagnose "command" "x" {
     command = "echo ${diagnose.command.later_stage.stdout}" # ERROR: Reference to a later step
   }
+
+  diagnose "command" "per_key" {
+    for_each = toset(["k"]) # ERROR: Step with for_each inside a stage
+    command  = "echo ${each.key}"
+  }
 }
 
 stage "barrier_rolls" {
