@@ -23,7 +23,7 @@ type stageRun struct {
 	// stage's); tasks[i] its tasks by host, filled batch by batch.
 	targets [][]*runbooks.InventoryHost
 	tasks   []map[string]*hostTask
-	failed  map[string]bool // hosts that failed a step (and dropped out)
+	failed  map[string]string // host -> the step it failed (it dropped out)
 	nFailed int
 	stopped string // why the roll stopped; "" while it goes on
 }
@@ -34,7 +34,7 @@ type stageRun struct {
 // batch but the last, and stops the roll when a check fails, a gate is
 // refused or more hosts failed than max_failures allows.
 func (r *runner) runStage(ctx context.Context, sg *runbooks.Stage) []*StepRun {
-	s := &stageRun{sg: sg, failed: map[string]bool{}, skipped: map[string]string{},
+	s := &stageRun{sg: sg, failed: map[string]string{}, skipped: map[string]string{},
 		out: &StageRun{Name: sg.Name, Line: sg.DeclRange.Start.Line, Settings: sg.Describe()}}
 	r.run.Stages = append(r.run.Stages, s.out)
 	all := slices.Concat(sg.Steps, sg.BetweenBatches)
@@ -205,7 +205,7 @@ func (r *runner) runStageBatch(ctx context.Context, s *stageRun, b *BatchRun) {
 			}
 			t := &hostTask{host: h, result: &HostRun{Host: h.Name, Status: StatusOk, Batch: b.Number}}
 			s.tasks[i][h.Name] = t
-			if s.failed[h.Name] {
+			if s.failed[h.Name] != "" {
 				t.result.Status, t.done = StatusNotRun, true
 				t.result.Summary = "not run: an earlier step of the stage failed on this host"
 				continue
@@ -231,7 +231,7 @@ func (r *runner) runStageBatch(ctx context.Context, s *stageRun, b *BatchRun) {
 		}
 	}
 	for _, h := range b.Hosts {
-		if s.failed[h] {
+		if s.failed[h] != "" {
 			b.Status, b.Reason = BatchFailed, "failed on "+h+" (within max_failures "+sg.MaxFailuresText()+")"
 		}
 	}
@@ -306,8 +306,8 @@ func (s *stageRun) count(st *runbooks.Step, group []*hostTask) {
 		default:
 			continue
 		}
-		if !s.failed[t.name()] {
-			s.failed[t.name()] = true
+		if s.failed[t.name()] == "" {
+			s.failed[t.name()] = st.Address()
 			s.nFailed++
 		}
 	}
@@ -341,8 +341,8 @@ func (r *runner) stageStop(s *stageRun, st *runbooks.Step, group []*hostTask) st
 func (s *stageRun) failedNames() []string {
 	var out []string
 	for _, h := range s.active {
-		if s.failed[h.Name] {
-			out = append(out, h.Name)
+		if step := s.failed[h.Name]; step != "" {
+			out = append(out, h.Name+" at "+step)
 		}
 	}
 	return out
