@@ -438,24 +438,7 @@ func (r *runner) finishStage(ctx context.Context, s *stageRun) {
 		}
 		r.storeValue(st, tasks)
 		sr.Status = aggregate(sr.Phase, r.mode, sr.Hosts)
-		var ran, notRun []string
-		var ranHosts []*HostRun
-		for _, h := range sr.Hosts {
-			if h.Status == StatusNotRun {
-				notRun = append(notRun, h.Host)
-			} else {
-				ran = append(ran, h.Host)
-				ranHosts = append(ranHosts, h)
-			}
-		}
-		if len(ran) > 0 && len(notRun) > 0 {
-			// It ran on some hosts: its status is theirs, and the hosts
-			// it did not reach are named.
-			sr.Status = aggregate(sr.Phase, r.mode, ranHosts)
-			sr.Reason = fmt.Sprintf("not run on %s: %s", strings.Join(notRun, ", "), why)
-		} else if len(notRun) > 0 && why != "" {
-			sr.Reason = "not run: " + why
-		}
+		sr.Reason = reachedReason(sr, r.mode, why)
 		if sr.Status == StatusFailed && st.OnFailure == runbooks.OnFailureContinue {
 			sr.FailureIgnored = true
 		}
@@ -563,4 +546,40 @@ func listOrNone(l []string) string {
 		return "none"
 	}
 	return strings.Join(l, ", ")
+}
+
+// reachedReason gives a stage step that ran on some hosts the status of
+// those hosts, and says which hosts it did not reach (not run, or in a
+// plan deferred) and why. It returns the step's reason.
+func reachedReason(sr *StepRun, mode Mode, why string) string {
+	var reached []*HostRun
+	var notRun, deferred []string
+	for _, h := range sr.Hosts {
+		switch h.Status {
+		case StatusNotRun:
+			notRun = append(notRun, h.Host)
+		case StatusDeferred:
+			deferred = append(deferred, h.Host)
+		default:
+			reached = append(reached, h)
+		}
+	}
+	if why == "" {
+		why = "an earlier step of the stage failed there"
+	}
+	if len(reached) == 0 || len(notRun)+len(deferred) == 0 {
+		if len(notRun) > 0 {
+			return "not run: " + why
+		}
+		return sr.Reason
+	}
+	sr.Status = aggregate(sr.Phase, mode, reached)
+	var parts []string
+	if len(notRun) > 0 {
+		parts = append(parts, fmt.Sprintf("not run on %s: %s", strings.Join(notRun, ", "), why))
+	}
+	if len(deferred) > 0 {
+		parts = append(parts, fmt.Sprintf("deferred on %s: known at apply", strings.Join(deferred, ", ")))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -45,6 +45,19 @@ type Stage struct {
 	// BetweenRange is the between_batches block's header, for diagnostics.
 	BetweenRange *hcl.Range
 	serialSet    bool // serial was written (even if invalid)
+	// late holds serial and max_failures when written with variables,
+	// decoded by Runbook.BindMeta.
+	late []lateMeta
+}
+
+// metaArg decodes expr with set now when it is a constant, else keeps it
+// for BindMeta (see Step.metaArg).
+func (sg *Stage) metaArg(what string, expr hcl.Expression, set func(hcl.Expression) hcl.Diagnostics) hcl.Diagnostics {
+	if len(expr.Variables()) == 0 {
+		return set(expr)
+	}
+	sg.late = append(sg.late, lateMeta{what: what, expr: expr, ty: cty.DynamicPseudoType, set: set})
+	return nil
 }
 
 // Address is "stage.NAME", as the audit log records it.
@@ -154,14 +167,18 @@ func (sg *Stage) decodeAttrs(attrs hcl.Attributes) hcl.Diagnostics {
 	}
 	if a, ok := attrs["serial"]; ok {
 		sg.serialSet = true
-		var d hcl.Diagnostics
-		sg.Serial, sg.SerialPercent, d = countOrPercent(a.Expr, "serial value", 1)
-		diags = append(diags, d...)
+		diags = append(diags, sg.metaArg("serial value", a.Expr, func(e hcl.Expression) hcl.Diagnostics {
+			var d hcl.Diagnostics
+			sg.Serial, sg.SerialPercent, d = countOrPercent(e, "serial value", 1)
+			return d
+		})...)
 	}
 	if a, ok := attrs["max_failures"]; ok {
-		var d hcl.Diagnostics
-		sg.MaxFailures, sg.MaxFailuresPercent, d = countOrPercent(a.Expr, "max_failures value", 0)
-		diags = append(diags, d...)
+		diags = append(diags, sg.metaArg("max_failures value", a.Expr, func(e hcl.Expression) hcl.Diagnostics {
+			var d hcl.Diagnostics
+			sg.MaxFailures, sg.MaxFailuresPercent, d = countOrPercent(e, "max_failures value", 0)
+			return d
+		})...)
 	}
 	if a, ok := attrs["barrier"]; ok {
 		var d hcl.Diagnostics
@@ -329,6 +346,7 @@ func (c *checker) checkStages() {
 			continue
 		}
 		seen[sg.Name] = sg
+		c.checkLate(sg.late)
 		if len(sg.Steps) == 0 {
 			continue
 		}

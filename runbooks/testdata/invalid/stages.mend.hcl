@@ -82,3 +82,13 @@ stage "roll" { # ERROR: Duplicate stage
     command = "true"
   }
 }
+
+stage "late" {
+  on           = ["a"]
+  serial       = diagnose.command.first.exit_code # ERROR: Invalid reference
+  max_failures = host.name # ERROR: Invalid reference
+
+  diagnose "command" "w" {
+    command = "true"
+  }
+}

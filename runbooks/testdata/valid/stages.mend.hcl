@@ -46,10 +46,20 @@ stage "rolling_restart" {
   }
 }
 
+variable "batch" {
+  type    = string
+  default = "34%"
+}
+
+variable "tolerate" {
+  type    = number
+  default = 1
+}
+
 stage "percentages" {
   on           = "web"
-  serial       = "34%"
-  max_failures = "50%"
+  serial       = var.batch
+  max_failures = var.tolerate
 
   diagnose "command" "a" {
     command = "true"
