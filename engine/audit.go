@@ -142,3 +142,21 @@ func previewText(p *steps.Preview) string {
 	}
 	return b.String()
 }
+
+// stageBatch records how one batch of a stage went (or that it did not
+// run), so the log says which batches of a stopped roll are done.
+func (a *auditor) stageBatch(stage string, b *BatchRun, of int) error {
+	outcome := audit.OutcomeOK
+	switch b.Status {
+	case BatchFailed:
+		outcome = audit.OutcomeFailed
+	case BatchNotRun:
+		outcome = audit.OutcomeSkipped
+	}
+	reason := fmt.Sprintf("batch %d of %d (%s): %s", b.Number, of, strings.Join(b.Hosts, ", "), b.Status)
+	if b.Reason != "" {
+		reason += ": " + b.Reason
+	}
+	return a.append(audit.Record{Event: audit.EventStageBatch, Step: stage, Outcome: outcome, Reason: reason,
+		Detail: map[string]string{"batch": fmt.Sprint(b.Number), "batches": fmt.Sprint(of), "hosts": strings.Join(b.Hosts, ",")}})
+}
