@@ -30,7 +30,7 @@ type runner struct {
 	// batch names the stage batch running now ("" outside a stage), for
 	// gates and their audit records.
 	batch string
-	mu      sync.Mutex // guards stopped while hosts run in parallel
+	mu    sync.Mutex // guards stopped while hosts run in parallel
 	// targetsOf holds the host names of every step whose targets are
 	// known, for singleHostRefs.
 	targetsOf map[string][]string
