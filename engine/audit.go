@@ -15,6 +15,8 @@ type auditor struct {
 	run      *Run
 	operator string
 	redact   *redactor
+	// batch names the stage batch running now, added to approval records.
+	batch string
 }
 
 func (a *auditor) append(r audit.Record) error {
@@ -100,7 +102,7 @@ func (a *auditor) approval(addr string, d Decision, hosts []string, gateReason s
 		}
 	}
 	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason, PlanSHA256: a.run.PlanSHA256,
-		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}})
+		Detail: a.withBatch(map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)})})
 }
 
 // hostKeyAccepted records that an unknown host key was accepted because the
@@ -159,4 +161,12 @@ func (a *auditor) stageBatch(stage string, b *BatchRun, of int) error {
 	}
 	return a.append(audit.Record{Event: audit.EventStageBatch, Step: stage, Outcome: outcome, Reason: reason,
 		Detail: map[string]string{"batch": fmt.Sprint(b.Number), "batches": fmt.Sprint(of), "hosts": strings.Join(b.Hosts, ",")}})
+}
+
+// withBatch adds the stage batch running now, if any, to a record's detail.
+func (a *auditor) withBatch(detail map[string]string) map[string]string {
+	if a.batch != "" {
+		detail["stage_batch"] = a.batch
+	}
+	return detail
 }

@@ -27,7 +27,10 @@ type runner struct {
 	// stopped is set when the run must not go on (failed step with
 	// on_failure = "stop", refused gate, audit failure).
 	stopped string
-	mu      sync.Mutex // guards stopped while hosts run in parallel
+	// batch names the stage batch running now ("" outside a stage), for
+	// gates and their audit records.
+	batch string
+	mu    sync.Mutex // guards stopped while hosts run in parallel
 	// targetsOf holds the host names of every step whose targets are
 	// known, for singleHostRefs.
 	targetsOf map[string][]string

@@ -87,7 +87,10 @@ func (r *runner) runStage(ctx context.Context, sg *runbooks.Stage) []*StepRun {
 		if s.stopped != "" || r.isStopped() || ctx.Err() != nil {
 			break
 		}
+		r.batch = fmt.Sprintf("stage %s, batch %d of %d: %s", sg.Name, b.Number, len(s.out.Batches), strings.Join(b.Hosts, ", "))
+		r.audit.batch = r.batch
 		r.runStageBatch(ctx, s, b)
+		r.batch, r.audit.batch = "", ""
 		if s.stopped == "" && i < len(s.out.Batches)-1 {
 			r.runBetween(ctx, s, b)
 		}
