@@ -5,7 +5,9 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmaintain"
 	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdrestore"
 	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
@@ -56,6 +58,8 @@ func Registry() *steps.Registry {
 			puppet.Agent{},
 			etcdmember.Member{},
 			etcdsnapshot.Snapshot{},
+			etcdrestore.Restore{},
+			etcdmaintain.Maintain{},
 			truncate.Type{},
 		},
 	)
