@@ -90,6 +90,9 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 // show prints the gate: address, reason and every host's preview.
 func (ap *approver) show(g engine.Gate) {
 	fmt.Fprintf(ap.out, "\nApproval required: %s\n  reason: %s\n", views.Clean(g.Address), views.Clean(g.Reason))
+	if g.Batch != "" {
+		fmt.Fprintf(ap.out, "  for: %s (asked once per batch)\n", views.Clean(g.Batch))
+	}
 	sr := &engine.StepRun{Address: g.Address, Phase: steps.Repair, Status: engine.StatusChange}
 	for _, p := range g.Previews {
 		p := p
