@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"os/user"
+	"strings"
 	"syscall"
 	"time"
 
@@ -173,7 +175,10 @@ func (a *app) render(run *engine.Run, o runOptions, color bool) {
 	case "json":
 		_ = views.JSON{W: a.stdout}.Run(run)
 	case "markdown":
-		views.Markdown{W: a.stdout}.Run(run)
+		// Folded under a pull-request comment's limit (views.FoldMarkdown).
+		var b strings.Builder
+		views.Markdown{W: &b}.Run(run)
+		_, _ = io.WriteString(a.stdout, views.FoldMarkdown(b.String(), views.CommentLimit))
 	default:
 		views.Text{W: a.stdout, Color: color}.Run(run)
 	}
