@@ -38,6 +38,8 @@ type runOptions struct {
 	out              string        // plan -out: save the plan
 	expires          time.Duration // plan -expires
 	planKey          string        // key of saved plans' digests
+	signatures       []string      // apply PLANFILE: signed approvals
+	allowedSigners   string        // apply PLANFILE: allowed_signers
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -93,6 +95,8 @@ func (a *app) applyCommand() *cobra.Command {
 	}
 	o.register(cmd)
 	cmd.Flags().StringArrayVar(&o.approve, "approve", nil, "approve the gate of this repair address (repeatable)")
+	cmd.Flags().StringArrayVar(&o.signatures, "signature", nil, "a signed approval of PLANFILE (repeatable; PLANFILE.sig and PLANFILE.*.sig are read too)")
+	cmd.Flags().StringVar(&o.allowedSigners, "allowed-signers", "", "OpenSSH allowed_signers file the approvals are checked against (default $XDG_CONFIG_HOME/mend/allowed_signers, else ~/.config/mend/allowed_signers)")
 	return cmd
 }
 

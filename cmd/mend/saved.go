@@ -190,7 +190,18 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	if err := checkHostKeys(ctx, keys, p, req.Inventory); err != nil {
 		return err
 	}
-	req.Approver = a.approver(o, req.Runbook)
+	ap := a.approver(o, req.Runbook)
+	ap.planSHA256 = digest
+	ap.signed, err = verifySignatures(signatureFiles(path, o.signatures), raw, o.allowedSigners,
+		func(w string) { fmt.Fprintf(a.stderr, "Warning: %s.\n", views.Clean(w)) })
+	if err != nil {
+		return err
+	}
+	for _, s := range ap.signed {
+		fmt.Fprintf(a.stderr, "Signed approval of this plan: %s in %s.\n", views.Clean(s.String()), views.Clean(s.file))
+	}
+	ap.self = selfKeys(req.Inventory, nil)
+	req.Approver = ap
 	req.DigestKey, req.Expect, req.PlanSHA256 = key, p.Expectation(), digest
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
@@ -233,7 +244,9 @@ func checkHostKeys(ctx context.Context, keys *hostKeys, p *planfile.Plan, inv *r
 	return nil
 }
 
-// planUsed refuses a plan the audit log shows was applied before.
+// planUsed refuses a plan the audit log shows was applied before: a run
+// of it that started a repair. A run refused before any repair (a gate not
+// yet approved, a drift) does not use the plan up.
 func planUsed(logPath, digest string) error {
 	recs, err := audit.ReadAll(logPath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -242,10 +255,16 @@ func planUsed(logPath, digest string) error {
 	if err != nil && len(recs) == 0 {
 		return fmt.Errorf("cannot tell whether this plan was applied before: %v (nothing was run)", err)
 	}
+	starts := map[string]audit.Record{}
 	for _, r := range recs {
 		if r.Event == audit.EventRunStart && r.Mode == audit.ModeApply && r.PlanSHA256 == digest {
-			return fmt.Errorf("this plan was already applied: run %s started %s by %s (a saved plan is single-use: make a new plan)",
-				r.RunID, r.Time.Format(time.RFC3339), r.Operator)
+			starts[r.RunID] = r
+			continue
+		}
+		st, ok := starts[r.RunID]
+		if ok && r.Event == audit.EventStepStart && strings.HasPrefix(r.Step, "repair.") {
+			return fmt.Errorf("this plan was already applied: run %s started %s by %s ran %s (a saved plan is single-use: make a new plan)",
+				st.RunID, st.Time.Format(time.RFC3339), st.Operator, r.Step)
 		}
 	}
 	return nil
