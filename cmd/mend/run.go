@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"os/user"
@@ -48,7 +47,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVarP(&o.inventory, "inventory", "i", "", "inventory file (hosts and groups)")
 	f.StringArrayVar(&o.vars, "var", nil, "set a variable: NAME=VALUE (repeatable)")
 	f.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file (repeatable)")
-	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
+	f.StringVar(&o.format, "format", "text", "output format: "+strings.Join(views.Formats, ", "))
 	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default $XDG_STATE_HOME/mend/audit.jsonl, else ~/.local/state/mend/audit.jsonl)")
 	f.DurationVar(&o.auditLockWait, "audit-lock-wait", audit.DefaultLockWait, "how long to wait for another process that holds the audit log's lock (Ctrl-C stops waiting)")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file (default: the inventory's, else ~/.ssh/known_hosts)")
@@ -111,9 +110,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	color := colorFor(a.stdout, o.noColor)
-	if o.format != "text" && o.format != "markdown" && o.format != "json" {
-		return fmt.Errorf("unknown -format %q: use text, markdown or json", o.format)
+	view, err := a.view(o)
+	if err != nil {
+		return err
 	}
 	req, files, diags := a.load(o, path)
 	printDiags(a.stderr, files, diags, colorFor(a.stderr, o.noColor))
@@ -143,7 +142,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	var run *engine.Run
 	if mode == engine.ModePlan {
@@ -155,7 +154,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	if err != nil {
 		return err
 	}
-	a.render(run, o, color)
+	_ = view.Run(run) // a broken stdout must not hide the exit code
 	if o.out != "" {
 		if err := a.savePlan(o, req, run, key, keys); err != nil {
 			return err
@@ -170,18 +169,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	return nil
 }
 
-func (a *app) render(run *engine.Run, o runOptions, color bool) {
-	switch o.format {
-	case "json":
-		_ = views.JSON{W: a.stdout}.Run(run)
-	case "markdown":
-		// Folded under a pull-request comment's limit (views.FoldMarkdown).
-		var b strings.Builder
-		views.Markdown{W: &b}.Run(run)
-		_, _ = io.WriteString(a.stdout, views.FoldMarkdown(b.String(), views.CommentLimit))
-	default:
-		views.Text{W: a.stdout, Color: color}.Run(run)
-	}
+// view is the output for o.format; the CLI picks it once, here.
+func (a *app) view(o runOptions) (views.View, error) {
+	return views.New(o.format, views.Options{Out: a.stdout, Progress: a.stderr, Color: colorFor(a.stdout, o.noColor)})
 }
 
 func operator() string {

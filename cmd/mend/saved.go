@@ -117,8 +117,9 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	if o.inventory != "" || len(o.varFiles) > 0 {
 		return fmt.Errorf("a saved plan fixes its inventory and var files (-i and -var-file cannot be given with it): make a new plan to change them")
 	}
-	if o.format != "text" && o.format != "markdown" && o.format != "json" {
-		return fmt.Errorf("unknown -format %q: use text, markdown or json", o.format)
+	view, err := a.view(o)
+	if err != nil {
+		return err
 	}
 	p, raw, err := planfile.Read(path)
 	if err != nil {
@@ -204,13 +205,13 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	req.DigestKey, req.Expect, req.PlanSHA256 = key, p.Expectation(), digest
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: a.progressHook(engine.ModeApply, o), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	run, err := eng.Apply(ctx, req)
 	if err != nil {
 		return err
 	}
-	a.render(run, o, colorFor(a.stdout, o.noColor))
+	_ = view.Run(run) // a broken stdout must not hide the exit code
 	if run.Failed() {
 		a.code = exitError
 	}

@@ -2,9 +2,12 @@ package views
 
 import (
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mend-sh/mend/engine"
 )
 
 // CommentLimit is the most characters GitHub takes in a pull-request
@@ -12,6 +15,28 @@ import (
 const CommentLimit = 65536
 
 var fenceOpen = regexp.MustCompile("^(`{3,})[A-Za-z0-9_-]*$")
+
+// FoldedMarkdown is the Markdown view folded to at most Limit characters
+// (FoldMarkdown): what -format markdown writes, a pull-request comment.
+type FoldedMarkdown struct {
+	W     io.Writer
+	Limit int
+}
+
+// Hook: markdown is one comment, written at the end.
+func (FoldedMarkdown) Hook(engine.Mode) engine.Hook { return engine.NopHook{} }
+
+// Run writes the folded comment.
+func (v FoldedMarkdown) Run(r *engine.Run) error {
+	var b strings.Builder
+	if err := (Markdown{W: &b}).Run(r); err != nil {
+		return err
+	}
+	_, err := io.WriteString(v.W, FoldMarkdown(b.String(), v.Limit))
+	return err
+}
+
+var _ View = FoldedMarkdown{}
 
 // foldKeep is how many lines of a folded code block are kept.
 const foldKeep = 20
