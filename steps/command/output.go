@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"fmt"
+	"github.com/mend-sh/mend/internal/hostscript"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -209,19 +210,6 @@ func lastLine(s string) string {
 // ShowLines is how many lines of stdout show_output puts in a plan.
 const ShowLines = 10
 
-// shownLines are the first ShowLines lines of stdout, prefixed "| ".
-func shownLines(stdout string) []string {
-	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
-	if len(lines) == 1 && lines[0] == "" {
-		return []string{"| (no output)"}
-	}
-	var out []string
-	for i, l := range lines {
-		if i == ShowLines {
-			out = append(out, fmt.Sprintf("| (%d more lines)", len(lines)-ShowLines))
-			break
-		}
-		out = append(out, "| "+l)
-	}
-	return out
-}
+// shownLines are the first ShowLines lines of stdout, prefixed "| "
+// (hostscript.ShowLines, which http_check's show_output uses too).
+func shownLines(stdout string) []string { return hostscript.ShowLines(stdout, ShowLines) }
