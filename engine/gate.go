@@ -19,6 +19,10 @@ type Gate struct {
 	Block    string
 	Reason   string
 	Previews []HostPreview
+	// Batch is, for a step in a stage, which batch the gate is asked for
+	// ("stage roll, batch 2 of 3: web-2"); the gate is asked once per
+	// batch.
+	Batch string
 }
 
 // HostPreview is one host's preview shown at a gate.
@@ -34,6 +38,9 @@ type Decision struct {
 	Granted bool
 	By      string
 	Reason  string // why refused, for the audit log and the operator
+	// Signers are the signed approvals that granted it ("alice
+	// (SHA256:…)"), for the audit log.
+	Signers []string
 }
 
 // Approver decides gates. The CLI provides a terminal approver (the
@@ -59,7 +66,7 @@ func (r *runner) gate(ctx context.Context, st *runbooks.Step, sr *StepRun, group
 		return false
 	}
 	sr.Approval = reason
-	g := Gate{Address: st.Address(), Block: st.BlockAddress(), Reason: reason}
+	g := Gate{Address: st.Address(), Block: st.BlockAddress(), Reason: reason, Batch: r.batch}
 	var hosts []string
 	for _, t := range group {
 		if t.done || t.result.Preview == nil {

@@ -57,12 +57,21 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		r.runBatch(ctx, st, sr, group)
 	}
 	r.digestResults(st, tasks)
+	for _, t := range tasks {
+		sr.Hosts = append(sr.Hosts, t.result)
+	}
+	r.storeValue(st, tasks)
+	r.expectDiagnosed(st, sr)
+}
+
+// storeValue records a step's value from its hosts' tasks, in target
+// order, for later references.
+func (r *runner) storeValue(st *runbooks.Step, tasks []*hostTask) {
 	outs := make([]hostOutput, 0, len(tasks))
 	marked := make([]hostOutput, 0, len(tasks))
 	anyMarked := false
 	changed := cty.False
 	for _, t := range tasks {
-		sr.Hosts = append(sr.Hosts, t.result)
 		hostChanged := cty.BoolVal(t.changed)
 		switch {
 		case t.changed:
@@ -87,7 +96,6 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 	if anyMarked {
 		r.scope.setMarked(st, stepValue(st, r.stepType(st), marked, changed))
 	}
-	r.expectDiagnosed(st, sr)
 }
 
 // deferHosts defers, in a plan, a diagnosis on the hosts an earlier

@@ -116,3 +116,44 @@ func stepBlockRef(tr hcl.Traversal) (string, bool) {
 	}
 	return root + "." + typ.Name + "." + name.Name, true
 }
+
+// stepRefs is every reference a step makes, with those of the locals it
+// uses.
+func (r *runner) stepRefs(st *runbooks.Step) []hcl.Traversal {
+	trs := stepTraversals(st)
+	return append(trs, localTraversals(trs, r.req.Runbook.Locals)...)
+}
+
+// deferTasks defers, in a plan, a diagnosis of a stage batch: all its
+// tasks when the step as a whole depends on a pending change, else those
+// on hosts a pending repair would change (deferHosts). It reports whether
+// no task is left to run.
+func (r *runner) deferTasks(st *runbooks.Step, sr *StepRun, group []*hostTask) bool {
+	if r.mode != ModePlan || st.Phase != runbooks.Diagnose {
+		return false
+	}
+	if why := r.planDeferral(st, r.stepRefs(st)); why != "" && !st.PlanRun {
+		for _, t := range group {
+			t.result.Status, t.done = StatusDeferred, true
+			t.result.Summary = why + "; known at apply"
+			t.output = unknownOutput(r.stepType(st))
+		}
+		return true
+	}
+	r.deferHosts(st, sr, group)
+	for _, t := range group {
+		if !t.done {
+			return false
+		}
+	}
+	return true
+}
+
+// taskResults are the results of tasks, in order.
+func taskResults(tasks []*hostTask) []*HostRun {
+	out := make([]*HostRun, len(tasks))
+	for i, t := range tasks {
+		out[i] = t.result
+	}
+	return out
+}

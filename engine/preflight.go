@@ -65,10 +65,14 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 	first := map[string]*hcl.Diagnostic{}
 	others := map[string][]string{}
 	for _, st := range req.Runbook.Steps {
-		if st.On == nil || !onlyVariables(st.On) {
+		on := st.On
+		if on == nil && st.Stage != nil && !st.Between {
+			on = st.Stage.On // a stage's step runs on the stage's hosts
+		}
+		if on == nil || !onlyVariables(on) {
 			continue
 		}
-		names, known, err := evalTargets(st.On, ctx)
+		names, known, err := evalTargets(on, ctx)
 		if err == nil && !known {
 			continue
 		}
@@ -82,7 +86,7 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 			}
 		}
 		if err != nil {
-			redact.harvest(nil, sc.markedContext(nil, cty.NilVal), st.On)
+			redact.harvest(nil, sc.markedContext(nil, cty.NilVal), on)
 			msg := redact.String(withoutSource(err).Error())
 			if first[msg] != nil {
 				others[msg] = append(others[msg], st.Address())
@@ -92,7 +96,7 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 				Severity: hcl.DiagError,
 				Summary:  "Unknown target host",
 				Detail:   fmt.Sprintf("%s cannot run: %s.", st.Address(), msg),
-				Subject:  st.On.Range().Ptr(),
+				Subject:  on.Range().Ptr(),
 			}
 			diags = append(diags, first[msg])
 		}

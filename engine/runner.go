@@ -27,7 +27,10 @@ type runner struct {
 	// stopped is set when the run must not go on (failed step with
 	// on_failure = "stop", refused gate, audit failure).
 	stopped string
-	mu      sync.Mutex // guards stopped while hosts run in parallel
+	// batch names the stage batch running now ("" outside a stage), for
+	// gates and their audit records.
+	batch string
+	mu    sync.Mutex // guards stopped while hosts run in parallel
 	// targetsOf holds the host names of every step whose targets are
 	// known, for singleHostRefs.
 	targetsOf map[string][]string
@@ -79,7 +82,15 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	for _, st := range r.req.Runbook.Steps {
 		r.redact.harvest(st.Config, r.scope.markedContext(nil, cty.NilVal), st.When, st.On)
 	}
-	for _, st := range r.req.Runbook.Steps {
+	all := r.req.Runbook.Steps
+	for i := 0; i < len(all); i++ {
+		st := all[i]
+		if sg := st.Stage; sg != nil {
+			// A stage's steps and between_batches checks are contiguous.
+			r.run.Steps = append(r.run.Steps, r.runStage(ctx, sg)...)
+			i += len(sg.Steps) + len(sg.BetweenBatches) - 1
+			continue
+		}
 		if st.ForEach != nil {
 			r.run.Steps = append(r.run.Steps, r.runForEach(ctx, st)...)
 			continue
@@ -175,6 +186,9 @@ func (r *runner) newStepRun(st *runbooks.Step) *StepRun {
 	}
 	if key, ok := st.InstanceKey(); ok {
 		sr.Key = &key
+	}
+	if st.Stage != nil {
+		sr.Stage, sr.BetweenBatches = st.Stage.Name, st.Between
 	}
 	return sr
 }

@@ -50,6 +50,7 @@ func (rb *Runbook) Check(schemas Schemas) hcl.Diagnostics {
 	for i, s := range rb.Steps {
 		c.checkStep(i, s)
 	}
+	c.checkStages()
 	return c.diags
 }
 
@@ -140,6 +141,8 @@ func (c *checker) checkStep(i int, s *Step) {
 	if s.On != nil {
 		c.checkOn(s.On, base)
 		base.host = true
+	} else if s.Stage != nil && !s.Between {
+		base.host = true // the stage's hosts
 	}
 	if s.When != nil {
 		c.checkExpr(s.When, base, cty.Bool, "when condition")

@@ -17,6 +17,9 @@ type exprScope struct {
 	varsOnly  bool     // a variable validation: only var.* exists
 	each      bool     // each is in scope (a step with for_each, outside for_each)
 	inForEach bool     // the expression is for_each itself
+	// stageHead is set for a stage's on and when, evaluated before the
+	// stage's first step (step, index) runs.
+	stageHead *Stage
 }
 
 // rootNames are the names an expression can start with.
@@ -120,6 +123,24 @@ func (c *checker) checkStepRef(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 		return c.undeclaredStep(tr, addr, typ, name)
 	}
 	target := c.rb.Steps[idx]
+	if sg := sc.stageHead; sg != nil && idx >= sc.index {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Reference to a later step",
+			Detail: fmt.Sprintf("The on and when of stage %q are evaluated before its first step runs, so they can refer only to steps before the stage; %s (at %s) is not one.",
+				sg.Name, addr, target.DeclRange),
+			Subject: tr.SourceRange().Ptr(),
+		}
+	}
+	if sc.step != nil && idx > sc.index && target.Between && sc.step.Stage == target.Stage && !sc.step.Between {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Reference to a later step",
+			Detail: fmt.Sprintf("%s is a between_batches check of stage %q: it first runs after the stage's first batch, so the stage's steps cannot use its result. Refer to it after the stage.",
+				addr, target.Stage.Name),
+			Subject: tr.SourceRange().Ptr(),
+		}
+	}
 	if sc.step != nil && idx > sc.index {
 		return &hcl.Diagnostic{
 			Severity: hcl.DiagError,

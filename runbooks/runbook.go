@@ -23,7 +23,8 @@ type Runbook struct {
 
 	Variables []*Variable // source order
 	Locals    []*Local    // evaluation order (see Local)
-	Steps     []*Step     // source order
+	Steps     []*Step     // source order (a stage's between_batches diagnoses after its steps)
+	Stages    []*Stage    // source order
 
 	// Files holds the parsed file (and any -var-file files EvalVariables
 	// read) by name, for hcl.NewDiagnosticTextWriter.
@@ -104,6 +105,12 @@ func (rb *Runbook) decodeBlocks(blocks hcl.Blocks) hcl.Diagnostics {
 			ls, lDiags := decodeLocalsBlock(block)
 			diags = append(diags, lDiags...)
 			rb.Locals = append(rb.Locals, ls...)
+		case "stage":
+			sg, sDiags := decodeStageBlock(block)
+			diags = append(diags, sDiags...)
+			rb.Stages = append(rb.Stages, sg)
+			rb.Steps = append(rb.Steps, sg.Steps...)
+			rb.Steps = append(rb.Steps, sg.BetweenBatches...)
 		case "diagnose", "repair":
 			s, sDiags := decodeStepBlock(block)
 			diags = append(diags, sDiags...)
@@ -157,6 +164,7 @@ var runbookFileSchema = &hcl.BodySchema{
 		{Type: "runbook"},
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
+		{Type: "stage", LabelNames: []string{"name"}},
 		{Type: "diagnose", LabelNames: []string{"type", "name"}},
 		{Type: "repair", LabelNames: []string{"type", "name"}},
 	},

@@ -89,6 +89,13 @@ type Step struct {
 	// them would show, as a sensitive variable's are.
 	Sensitive bool
 
+	// Stage is the stage the step belongs to; nil: none. Between is set
+	// for the diagnoses of the stage's between_batches block.
+	Stage   *Stage
+	Between bool
+	// SerialRange is where serial was written, if it was.
+	SerialRange *hcl.Range
+
 	// late holds the meta-arguments written with variables or locals,
 	// decoded by Runbook.BindMeta (see meta_bind.go).
 	late []lateMeta

@@ -25,6 +25,13 @@ type approver struct {
 	operator string
 	names    map[string]string // address -> step name the operator types
 	gates    []string          // every gated repair, in source order
+	// approvals are the gates' blocks by address; signed the verified
+	// signatures on the saved plan being applied (planSHA256), self the
+	// fingerprints of the operator's own keys.
+	approvals  map[string]*runbooks.Approval
+	signed     []signedApproval
+	self       map[string]bool
+	planSHA256 string
 }
 
 func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
@@ -37,11 +44,20 @@ func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 		ap.names[st.Address()] = st.Name
 	}
 	ap.gates = gatedRepairs(rb)
+	ap.approvals = map[string]*runbooks.Approval{}
+	for _, st := range rb.Steps {
+		if st.Approval != nil {
+			ap.approvals[st.Address()] = st.Approval
+		}
+	}
 	return ap
 }
 
 // Approve implements engine.Approver.
 func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision, error) {
+	if d, ok := ap.signedDecision(g); ok {
+		return d, nil
+	}
 	block := g.Block
 	if block == "" {
 		block = g.Address
@@ -74,6 +90,9 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 // show prints the gate: address, reason and every host's preview.
 func (ap *approver) show(g engine.Gate) {
 	fmt.Fprintf(ap.out, "\nApproval required: %s\n  reason: %s\n", views.Clean(g.Address), views.Clean(g.Reason))
+	if g.Batch != "" {
+		fmt.Fprintf(ap.out, "  for: %s (asked once per batch)\n", views.Clean(g.Batch))
+	}
 	sr := &engine.StepRun{Address: g.Address, Phase: steps.Repair, Status: engine.StatusChange}
 	for _, p := range g.Previews {
 		p := p

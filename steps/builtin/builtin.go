@@ -3,12 +3,16 @@ package builtin
 import (
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
+	"github.com/mend-sh/mend/steps/clock"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmaintain"
 	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdrestore"
 	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
+	"github.com/mend-sh/mend/steps/gitstatus"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/keymatch"
 	"github.com/mend-sh/mend/steps/listening"
@@ -45,6 +49,8 @@ func Registry() *steps.Registry {
 			listening.Type{},
 			logsearch.Type{},
 			keymatch.Type{},
+			gitstatus.Type{},
+			clock.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
@@ -54,6 +60,8 @@ func Registry() *steps.Registry {
 			puppet.Agent{},
 			etcdmember.Member{},
 			etcdsnapshot.Snapshot{},
+			etcdrestore.Restore{},
+			etcdmaintain.Maintain{},
 			truncate.Type{},
 		},
 	)

@@ -19,7 +19,7 @@ type DiagnoseConfig struct {
 	JSON bool `hcl:"json,optional"`
 	// Stdin, when not empty, is fed to the command's standard input.
 	Stdin string `hcl:"stdin,optional"`
-	// ShowOutput puts up to steps.ShowLines lines of stdout into the plan and
+	// ShowOutput puts up to ShowLines lines of stdout into the plan and
 	// apply output, for a reviewer (default off: output often holds
 	// timings that make plans differ from run to run, or data nobody
 	// should paste into a pull request).

@@ -1,7 +1,11 @@
 package command
 
 import (
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/stepstest"
@@ -55,5 +59,22 @@ func TestValidateConfigClass(t *testing.T) {
 func TestExpectExitDefaultsToZero(t *testing.T) {
 	if got := (&DiagnoseConfig{Command: "x"}).spec().expect; len(got) != 1 || got[0] != 0 {
 		t.Errorf("default expect_exit = %v, want [0]", got)
+	}
+}
+
+func TestShownLines(t *testing.T) {
+	for _, tc := range []struct {
+		name, stdout string
+		want         []string
+	}{
+		{"empty", "", []string{"| (no output)"}},
+		{"two lines", "a\nb\n", []string{"| a", "| b"}},
+		{"capped", strings.Repeat("x\n", ShowLines+3), append(slices.Repeat([]string{"| x"}, ShowLines), "| (3 more lines)")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, shownLines(tc.stdout)); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
 	}
 }

@@ -29,7 +29,8 @@ type Config struct {
 type ReadConfig struct {
 	// Path is the absolute, clean path of the file on the host.
 	Path string `hcl:"path"`
-	// ShowOutput puts up to steps.ShowLines lines of the content (hidden when it holds a secret) into the plan
+	// ShowOutput puts up to 10 lines of the content (hidden when it holds a
+	// secret) into the plan
 	// and apply output, for a reviewer (default off).
 	ShowOutput bool `hcl:"show_output,optional"`
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/hostscript"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -71,7 +72,7 @@ func (Read) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Diag
 	}
 	details := describeCerts(f.Content)
 	if c.ShowOutput {
-		details = append(details, steps.ShownLines(string(f.Content), steps.ContainsSecret(f.Content) || req.SensitiveConfig)...)
+		details = append(details, shownContent(string(f.Content), steps.ContainsSecret(f.Content) || req.SensitiveConfig)...)
 	}
 	return steps.DiagnoseResponse{Output: readOutput(f), Summary: readSummary(f), Details: details}, nil
 }
@@ -101,4 +102,17 @@ func readOutput(f steps.File) cty.Value {
 func readSummary(f steps.File) string {
 	return fmt.Sprintf("%d bytes, %s %s:%s, sha256 %s…",
 		len(f.Content), formatMode(unixMode(f.Mode)), f.Owner, f.Group, sha256Hex(f.Content)[:12])
+}
+
+// showLines is how many lines of the content show_output prints.
+const showLines = 10
+
+// shownContent is show_output's view of a file: its first lines
+// (hostscript.ShowLines, as command and http_check show theirs), or one
+// line saying it is hidden when it holds a secret.
+func shownContent(content string, secret bool) []string {
+	if secret {
+		return []string{"| (output hidden: it holds a secret)"}
+	}
+	return hostscript.ShowLines(content, showLines)
 }

@@ -35,7 +35,8 @@ type Config struct {
 	MaxBytes int `hcl:"max_bytes,optional"`
 	// ScanTimeout bounds the search's time on the host (default "20s").
 	ScanTimeout string `hcl:"scan_timeout,optional"`
-	// ShowOutput puts up to steps.ShowLines lines of the last matching lines (each cut to 512 bytes) into the plan
+	// ShowOutput puts the last 10 matching lines (each cut to 512 bytes)
+	// into the plan
 	// and apply output, for a reviewer (default off).
 	ShowOutput bool `hcl:"show_output,optional"`
 }

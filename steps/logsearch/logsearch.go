@@ -169,12 +169,18 @@ func listOf(ty cty.Type, vals []cty.Value) cty.Value {
 	return cty.ListVal(vals)
 }
 
-// shownMatches is show_output's view of a search: the last
-// steps.ShowLines matching lines, oldest first.
+// shownMatches is show_output's view of a search: the last showLines
+// matching lines, oldest first (hostscript.ShowLines, as command and
+// http_check show theirs), or one line saying they are hidden when they
+// hold a secret.
 func shownMatches(lines []string, sensitive bool) []string {
-	if len(lines) > steps.ShowLines {
-		lines = lines[len(lines)-steps.ShowLines:]
+	const showLines = 10
+	if len(lines) > showLines {
+		lines = lines[len(lines)-showLines:]
 	}
 	text := strings.Join(lines, "\n")
-	return steps.ShownLines(text, sensitive || steps.ContainsSecret([]byte(text)))
+	if sensitive || steps.ContainsSecret([]byte(text)) {
+		return []string{"| (output hidden: it holds a secret)"}
+	}
+	return hostscript.ShowLines(text, showLines)
 }

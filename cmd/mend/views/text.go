@@ -17,6 +17,9 @@ type Text struct {
 	// Mode is set by Run. In an apply, a repair that ran shows what its
 	// Apply reported, not the preview again (the command is still shown).
 	Mode engine.Mode
+	// Progress, when set, receives a line per finished host during an
+	// apply (see Hook).
+	Progress io.Writer
 }
 
 // symbol is the one-character mark in front of a step, as Terraform marks
@@ -57,7 +60,7 @@ func (v Text) statusColor(s engine.Status) string {
 }
 
 // Run renders a whole plan or apply.
-func (v Text) Run(r *engine.Run) {
+func (v Text) Run(r *engine.Run) error {
 	v.Mode = r.Mode
 	head := fmt.Sprintf("mend %s: %s (sha256 %s)", r.Mode, Clean(r.Runbook), short(r.RunbookSHA256))
 	fmt.Fprintln(v.W, v.paint("1", head))
@@ -65,10 +68,49 @@ func (v Text) Run(r *engine.Run) {
 		fmt.Fprintln(v.W, Clean(r.Title))
 	}
 	fmt.Fprintln(v.W)
+	stage := ""
 	for _, s := range r.Steps {
+		if s.Stage != "" && s.Stage != stage {
+			v.Stage(r.Stage(s.Stage))
+		}
+		stage = s.Stage
 		v.Step(s)
 	}
 	v.Summary(r)
+	return nil
+}
+
+// Stage renders a stage's settings and batches, before its steps.
+func (v Text) Stage(st *engine.StageRun) {
+	if st == nil {
+		return
+	}
+	hosts := 0
+	for _, b := range st.Batches {
+		hosts += len(b.Hosts)
+	}
+	batches := fmt.Sprintf("%d batches", len(st.Batches))
+	if len(st.Batches) == 1 {
+		batches = "1 batch"
+	}
+	fmt.Fprintf(v.W, "%s (%s): %d hosts in %s\n", v.paint("1", "stage "+Clean(st.Name)), Clean(st.Settings), hosts, batches)
+	for _, b := range st.Batches {
+		line := fmt.Sprintf("    batch %d: %s - %s", b.Number, Clean(strings.Join(b.Hosts, ", ")), b.Status)
+		if b.Reason != "" {
+			line += ": " + Clean(b.Reason)
+		}
+		fmt.Fprintln(v.W, line)
+	}
+	if len(st.Skipped) > 0 {
+		fmt.Fprintf(v.W, "    skipped by the stage's when: %s\n", Clean(strings.Join(st.Skipped, ", ")))
+	}
+	if len(st.BetweenBatches) > 0 {
+		fmt.Fprintf(v.W, "    between batches: %s\n", Clean(strings.Join(st.BetweenBatches, ", ")))
+	}
+	if st.Stopped != "" {
+		fmt.Fprintln(v.W, v.paint("31", "    stopped: "+Clean(st.Stopped)))
+	}
+	fmt.Fprintln(v.W)
 }
 
 // Step renders one step and its hosts.
@@ -98,6 +140,12 @@ func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
 	name := Clean(h.Host)
 	if name == "" {
 		name = "(once)"
+	}
+	switch {
+	case h.Batch > 0 && s.BetweenBatches:
+		name += fmt.Sprintf(" (after batch %d)", h.Batch)
+	case h.Batch > 0:
+		name += fmt.Sprintf(" (batch %d)", h.Batch)
 	}
 	line := fmt.Sprintf("    %s: %s", name, v.paint(v.statusColor(h.Status), string(h.Status)))
 	if h.Summary != "" {
