@@ -86,6 +86,14 @@ type Validator interface {
 	ValidateConfig(config any) error
 }
 
+// LocalFileConfig is a config that names files on the machine running
+// mend (the file step's source). The engine calls SetRunbookDir with the
+// runbook's directory, against which relative paths resolve, right after
+// decoding, before ValidateConfig.
+type LocalFileConfig interface {
+	SetRunbookDir(dir string)
+}
+
 // DiagnoseRequest is everything a diagnose step gets for one run on one
 // host (or once, for a step without `on`).
 type DiagnoseRequest struct {
