@@ -5,34 +5,21 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
-// decode parses an assert block body the way the engine does: gohcl into
-// the type's own config, with earlier results in scope as diagnose.*.
+// decode decodes an assert block body as the engine does, with earlier
+// results in scope as diagnose.*.
 func decode(t *testing.T, src string) *assert.Config {
 	t.Helper()
-	f, diags := hclsyntax.ParseConfig([]byte(src), "test.mend.hcl", hcl.InitialPos)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
-		"diagnose": cty.ObjectVal(map[string]cty.Value{
-			"a": cty.ObjectVal(map[string]cty.Value{"fp": cty.StringVal("AA:BB")}),
-			"b": cty.ObjectVal(map[string]cty.Value{"fp": cty.StringVal("CC:DD")}),
-		}),
-	}}
-	cfg := assert.Type{}.NewConfig()
-	if diags := gohcl.DecodeBody(f.Body, ctx, cfg); diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	return cfg.(*assert.Config)
+	return stepstest.MustDecode[*assert.Config](t, assert.Type{}, src, stepstest.Vars("diagnose", map[string]cty.Value{
+		"a": cty.ObjectVal(map[string]cty.Value{"fp": cty.StringVal("AA:BB")}),
+		"b": cty.ObjectVal(map[string]cty.Value{"fp": cty.StringVal("CC:DD")}),
+	}))
 }
 
 func TestDiagnose(t *testing.T) {

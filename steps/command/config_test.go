@@ -8,39 +8,51 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
-func TestValidateConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		typ     steps.Validator
-		config  any
-		wantErr string // "" means valid
-	}{
-		{"diagnose valid", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{0, 255}}, ""},
-		{"diagnose empty command", Diagnose{}, &DiagnoseConfig{Command: "  \n"}, "command must not be empty"},
-		{"diagnose exit code too big", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{256}}, "expect_exit: 256 is not an exit status (0 to 255)"},
-		{"diagnose negative exit code", Diagnose{}, &DiagnoseConfig{Command: "true", ExpectExit: []int{-1}}, "expect_exit: -1 is not an exit status (0 to 255)"},
-		{"diagnose wrong config type", Diagnose{}, &RepairConfig{Command: "true"}, "step config is *command.RepairConfig, want *command.DiagnoseConfig (a bug in mend: please report it)"},
-		{"repair valid", Repair{}, &RepairConfig{Command: "true", Creates: "/var/lib/x", Unless: "false"}, ""},
-		{"repair relative creates", Repair{}, &RepairConfig{Command: "true", Creates: "var/lib/x"}, `creates must be an absolute path, got "var/lib/x"`},
-		{"repair blank unless", Repair{}, &RepairConfig{Command: "true", Unless: " "}, "unless must be a command, got only spaces"},
-		{"repair empty command", Repair{}, &RepairConfig{Command: ""}, "command must not be empty"},
+// TestDecode decodes block bodies as the engine does (stepstest.Decode:
+// gohcl, then ValidateConfig), to pin the argument names, types and rules.
+func TestDecode(t *testing.T) {
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "diagnose, all arguments", Type: Diagnose{},
+			Src:  "command = \"etcdctl endpoint health -w json\"\nexpect_exit = [0, 1]\njson = true\nstdin = \"x\"\n",
+			Want: &DiagnoseConfig{Command: "etcdctl endpoint health -w json", ExpectExit: []int{0, 1}, JSON: true, Stdin: "x"}},
+		{Name: "diagnose, defaults", Type: Diagnose{}, Src: `command = "true"`, Want: &DiagnoseConfig{Command: "true"}},
+		{Name: "diagnose, exit 255", Type: Diagnose{}, Src: "command = \"true\"\nexpect_exit = [0, 255]\n",
+			Want: &DiagnoseConfig{Command: "true", ExpectExit: []int{0, 255}}},
+		{Name: "diagnose has no creates", Type: Diagnose{}, Src: "command = \"x\"\ncreates = \"/b\"\n",
+			WantDiags: []string{`2:1: Unsupported argument; An argument named "creates" is not expected here.`}},
+		{Name: "diagnose empty command", Type: Diagnose{}, Src: `command = "  \n"`,
+			WantDiags: []string{"1:1: Invalid step argument; command must not be empty"}},
+		{Name: "diagnose exit code too big", Type: Diagnose{}, Src: "command = \"true\"\nexpect_exit = [256]\n",
+			WantDiags: []string{"1:1: Invalid step argument; expect_exit: 256 is not an exit status (0 to 255)"}},
+		{Name: "diagnose negative exit code", Type: Diagnose{}, Src: "command = \"true\"\nexpect_exit = [-1]\n",
+			WantDiags: []string{"1:1: Invalid step argument; expect_exit: -1 is not an exit status (0 to 255)"}},
+		{Name: "repair with guards", Type: Repair{},
+			Src:  "command = \"mv a b\"\ncreates = \"/b\"\nunless = \"test -e /b\"\n",
+			Want: &RepairConfig{Command: "mv a b", Creates: "/b", Unless: "test -e /b"}},
+		{Name: "command is required", Type: Repair{}, Src: `creates = "/b"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "command" is required, but no definition was found.`}},
+		{Name: "repair relative creates", Type: Repair{}, Src: "command = \"true\"\ncreates = \"var/lib/x\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; creates must be an absolute path, got "var/lib/x"`}},
+		{Name: "repair blank unless", Type: Repair{}, Src: "command = \"true\"\nunless = \" \"\n",
+			WantDiags: []string{"1:1: Invalid step argument; unless must be a command, got only spaces"}},
+		{Name: "repair empty command", Type: Repair{}, Src: `command = ""`,
+			WantDiags: []string{"1:1: Invalid step argument; command must not be empty"}},
+	})
+}
+
+// TestValidateConfigClass: a refused argument is a config error, and a
+// config of the wrong type an internal one (never a panic).
+func TestValidateConfigClass(t *testing.T) {
+	if err := (Repair{}).ValidateConfig(&RepairConfig{Command: ""}); steps.Classify(err) != steps.ClassConfig {
+		t.Errorf("empty command: %v, class %q, want config", err, steps.Classify(err))
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.typ.ValidateConfig(tt.config)
-			got := ""
-			if err != nil {
-				got = err.Error()
-			}
-			if got != tt.wantErr {
-				t.Errorf("ValidateConfig = %q, want %q", got, tt.wantErr)
-			}
-			if err != nil && steps.Classify(err) != steps.ClassConfig && steps.Classify(err) != steps.ClassInternal {
-				t.Errorf("Classify = %q, want config or internal", steps.Classify(err))
-			}
-		})
+	err := Diagnose{}.ValidateConfig(&RepairConfig{Command: "true"})
+	want := "step config is *command.RepairConfig, want *command.DiagnoseConfig (a bug in mend: please report it)"
+	if err == nil || err.Error() != want || steps.Classify(err) != steps.ClassInternal {
+		t.Errorf("wrong config type: %v, want %q (internal)", err, want)
 	}
 }
 

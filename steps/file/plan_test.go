@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/stepstest"
 	"github.com/mend-sh/mend/transport/local"
 )
 
@@ -86,37 +87,45 @@ func TestApplyConvergesSpecialModesAndOwners(t *testing.T) {
 	}
 }
 
-func TestValidateConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		typ     steps.Validator
-		config  any
-		wantErr string
-	}{
-		{"valid", Repair{}, &Config{Path: "/etc/x", Mode: "0644", Owner: "root", Group: "root"}, ""},
-		{"valid setuid", Repair{}, &Config{Path: "/usr/local/bin/x", Mode: "4755"}, ""},
-		{"relative path", Repair{}, &Config{Path: "etc/x"}, `path must be absolute, got "etc/x"`},
-		{"unclean path", Repair{}, &Config{Path: "/etc//x/"}, `path "/etc//x/" is not clean; did you mean "/etc/x"?`},
-		{"mode not octal", Repair{}, &Config{Path: "/x", Mode: "rw-r--r--"}, `mode must be octal permission bits like "0644", got "rw-r--r--"`},
-		{"mode 8", Repair{}, &Config{Path: "/x", Mode: "0648"}, `mode must be octal permission bits like "0644", got "0648"`},
-		{"mode too big", Repair{}, &Config{Path: "/x", Mode: "10644"}, `mode must be octal permission bits like "0644", got "10644"`},
-		{"mode zero", Repair{}, &Config{Path: "/x", Mode: "0000"}, `mode "0000" is not supported: a file must be readable by someone`},
-		{"owner with colon", Repair{}, &Config{Path: "/x", Owner: "root:root"}, `owner must be a single name, got "root:root"`},
-		{"group with space", Repair{}, &Config{Path: "/x", Group: "a b"}, `group must be a single name, got "a b"`},
-		{"file_read valid", Read{}, &ReadConfig{Path: "/etc/x"}, ""},
-		{"file_read relative", Read{}, &ReadConfig{Path: "x"}, `path must be absolute, got "x"`},
-		{"wrong config type", Read{}, &Config{Path: "/x"}, "step config is *file.Config, want *file.ReadConfig (a bug in mend: please report it)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.typ.ValidateConfig(tt.config)
-			got := ""
-			if err != nil {
-				got = err.Error()
-			}
-			if got != tt.wantErr {
-				t.Errorf("ValidateConfig = %q, want %q", got, tt.wantErr)
-			}
-		})
+// TestDecode decodes block bodies as the engine does (stepstest.Decode:
+// gohcl, then ValidateConfig), to pin the argument names, types and rules.
+func TestDecode(t *testing.T) {
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "file, all arguments", Type: Repair{},
+			Src:  "path = \"/etc/x\"\ncontent = \"a\\n\"\nmode = \"0644\"\nowner = \"root\"\ngroup = \"adm\"\nbackup = true\n",
+			Want: &Config{Path: "/etc/x", Content: "a\n", Mode: "0644", Owner: "root", Group: "adm", Backup: true}},
+		{Name: "file needs content", Type: Repair{}, Src: `path = "/etc/x"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "content" is required, but no definition was found.`}},
+		{Name: "valid setuid", Type: Repair{}, Src: "path = \"/usr/local/bin/x\"\ncontent = \"\"\nmode = \"4755\"\n",
+			Want: &Config{Path: "/usr/local/bin/x", Mode: "4755"}},
+		{Name: "relative path", Type: Repair{}, Src: "content = \"\"\npath = \"etc/x\"\n",
+			WantDiags: []string{`2:8: Invalid step argument; path must be absolute, got "etc/x"`}},
+		{Name: "unclean path", Type: Repair{}, Src: "content = \"\"\npath = \"/etc//x/\"\n",
+			WantDiags: []string{`2:8: Invalid step argument; path "/etc//x/" is not clean; did you mean "/etc/x"?`}},
+		{Name: "mode not octal", Type: Repair{}, Src: "path = \"/x\"\ncontent = \"\"\nmode = \"rw-r--r--\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; mode must be octal permission bits like "0644", got "rw-r--r--"`}},
+		{Name: "mode 8", Type: Repair{}, Src: "path = \"/x\"\ncontent = \"\"\nmode = \"0648\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; mode must be octal permission bits like "0644", got "0648"`}},
+		{Name: "mode too big", Type: Repair{}, Src: "path = \"/x\"\ncontent = \"\"\nmode = \"10644\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; mode must be octal permission bits like "0644", got "10644"`}},
+		{Name: "mode zero", Type: Repair{}, Src: "path = \"/x\"\ncontent = \"\"\nmode = \"0000\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; mode "0000" is not supported: a file must be readable by someone`}},
+		{Name: "owner with colon", Type: Repair{}, Src: "path = \"/x\"\ncontent = \"\"\nowner = \"root:root\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; owner must be a single name, got "root:root"`}},
+		{Name: "group with space", Type: Repair{}, Src: "path = \"/x\"\ncontent = \"\"\ngroup = \"a b\"\n",
+			WantDiags: []string{`1:1: Invalid step argument; group must be a single name, got "a b"`}},
+		{Name: "file_read", Type: Read{}, Src: `path = "/etc/x"`, Want: &ReadConfig{Path: "/etc/x"}},
+		{Name: "file_read relative", Type: Read{}, Src: `path = "x"`,
+			WantDiags: []string{`1:8: Invalid step argument; path must be absolute, got "x"`}},
+	})
+}
+
+// TestValidateConfigWrongType: a config of the wrong type is an internal
+// error, never a panic.
+func TestValidateConfigWrongType(t *testing.T) {
+	err := Read{}.ValidateConfig(&Config{Path: "/x"})
+	want := "step config is *file.Config, want *file.ReadConfig (a bug in mend: please report it)"
+	if err == nil || err.Error() != want {
+		t.Errorf("ValidateConfig = %v, want %q", err, want)
 	}
 }

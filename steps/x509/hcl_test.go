@@ -3,90 +3,55 @@ package x509step_test
 import (
 	"testing"
 
-	"github.com/mend-sh/mend/internal/certs"
-
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/mend-sh/mend/internal/certs"
+	"github.com/mend-sh/mend/steps/stepstest"
 	x509step "github.com/mend-sh/mend/steps/x509"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// decodeHCL decodes src into the step type's config as the engine does
-// (gohcl.DecodeBody), with var.master and var.etcd defined.
-func decodeHCL(t *testing.T, src string, cfg any) hcl.Diagnostics {
-	t.Helper()
-	f, diags := hclsyntax.ParseConfig([]byte(src), "step.mend.hcl", hcl.InitialPos)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{
-		"master": cty.StringVal("master"),
-		"etcd":   cty.TupleVal([]cty.Value{cty.StringVal("etcd-01")}),
-	})}}
-	return gohcl.DecodeBody(f.Body, ctx, cfg)
-}
+// vars are var.master and var.etcd, as in the incident runbook.
+var vars = stepstest.Vars("var", map[string]cty.Value{
+	"master": cty.StringVal("master"),
+	"etcd":   cty.TupleVal([]cty.Value{cty.StringVal("etcd-01")}),
+})
 
 func TestCompareDecodesFromHCL(t *testing.T) {
-	src := `
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{{
+		Name: "documented", Type: x509step.Compare{}, Vars: vars, Src: `
 a = { host = var.master,  path = "/var/lib/puppet/client/ssl/certs/ca.pem" }
 b = { host = var.etcd[0], path = "/etc/etcd/ssl/ca.pem" }
-`
-	cfg := x509step.Compare{}.NewConfig().(*x509step.CompareConfig)
-	if diags := decodeHCL(t, src, cfg); diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	var got []certs.FileRef
-	for _, v := range []cty.Value{cfg.A, cfg.B} {
-		ref, err := certs.ParseFileRef(v, "x")
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, ref)
-	}
-	want := []certs.FileRef{
-		{Host: "master", Path: "/var/lib/puppet/client/ssl/certs/ca.pem"},
-		{Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-	if err := (x509step.Compare{}).ValidateConfig(cfg); err != nil {
-		t.Errorf("ValidateConfig: %v", err)
-	}
+`,
+		Check: func(t *testing.T, config any) {
+			cfg := config.(*x509step.CompareConfig)
+			var got []certs.FileRef
+			for _, v := range []cty.Value{cfg.A, cfg.B} {
+				ref, err := certs.ParseFileRef(v, "x")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, ref)
+			}
+			want := []certs.FileRef{
+				{Host: "master", Path: "/var/lib/puppet/client/ssl/certs/ca.pem"},
+				{Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem"},
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		}}})
 }
 
 func TestInspectDecodesFromHCL(t *testing.T) {
-	cases := []struct {
-		name     string
-		src      string
-		want     x509step.InspectConfig
-		wantDiag string
-	}{
-		{"all", `
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "all", Type: x509step.Inspect{}, Vars: vars, Src: `
 path    = "/etc/etcd/ssl/ca.pem"
 host    = var.etcd[0]
 ca_path = "/var/lib/puppet/client/ssl/certs/ca.pem"
 ca_host = var.master
-`, x509step.InspectConfig{Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem", CAPath: "/var/lib/puppet/client/ssl/certs/ca.pem", CAHost: "master"}, ""},
-		{"path only", `path = "/x.pem"`, x509step.InspectConfig{Path: "/x.pem"}, ""},
-		{"path missing", `host = "m"`, x509step.InspectConfig{Host: "m"}, `Missing required argument`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := x509step.Inspect{}.NewConfig().(*x509step.InspectConfig)
-			diags := decodeHCL(t, tc.src, cfg)
-			gotDiag := ""
-			if diags.HasErrors() {
-				gotDiag = diags[0].Summary
-			}
-			if diff := cmp.Diff(tc.wantDiag, gotDiag); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tc.want, *cfg); diff != "" {
-				t.Errorf("config (-want +got):\n%s", diff)
-			}
-		})
-	}
+`, Want: &x509step.InspectConfig{Host: "etcd-01", Path: "/etc/etcd/ssl/ca.pem", CAPath: "/var/lib/puppet/client/ssl/certs/ca.pem", CAHost: "master"}},
+		{Name: "path only", Type: x509step.Inspect{}, Src: `path = "/x.pem"`, Want: &x509step.InspectConfig{Path: "/x.pem"}},
+		{Name: "path missing", Type: x509step.Inspect{}, Src: `host = "m"`, Want: &x509step.InspectConfig{Host: "m"},
+			WantDiags: []string{`1:1: Missing required argument; The argument "path" is required`}},
+	})
 }
