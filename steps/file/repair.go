@@ -42,14 +42,18 @@ func (Repair) Output() cty.Type {
 // `approval {}` where it matters.
 func (Repair) Dangerous() bool { return false }
 
-// ValidateConfig requires an absolute, clean path, an octal mode of at
-// most 07777 (not 0000) and single-word owner and group names.
+// ValidateConfig requires an absolute, clean path, exactly one of content
+// and source (a regular local file of at most 16 MiB), an octal mode of
+// at most 07777 (not 0000) and single-word owner and group names.
 func (Repair) ValidateConfig(config any) error {
 	c, err := steps.ConfigAs[*Config](config)
 	if err != nil {
 		return err
 	}
 	if err := validatePath(c.Path); err != nil {
+		return err
+	}
+	if err := validateSource(c); err != nil {
 		return err
 	}
 	if _, err := parseMode(c.Mode); err != nil {
