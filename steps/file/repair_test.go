@@ -115,7 +115,7 @@ func TestApplyVerifiesWhatTheHostWrote(t *testing.T) {
 	writeFile(t, path, "x\n", 0o600)
 	cfg := Config{Path: path, Content: ptr("y\n"), Mode: "0644"}
 	_, err := Repair{}.Apply(context.Background(), steps.ApplyRequest{Config: &cfg, Host: modeDroppingHost{local.Host{}}})
-	want := "after the write " + path + " is still not as configured: [mode 0600 -> 0644]"
+	want := "after the write " + path + " is still not as configured: mode 0600, want 0644"
 	if err == nil || err.Error() != want || steps.Classify(err) != steps.ClassStep {
 		t.Errorf("Apply error = %v, want %q (class step)", err, want)
 	}
