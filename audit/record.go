@@ -23,6 +23,10 @@ const (
 	EventApprovalRefused Event = "approval_refused"
 	EventHostKeyAccepted Event = "host_key_accepted"
 	EventNote            Event = "note"
+	// EventStageBatch records how one batch of a stage went (Step is
+	// "stage.NAME"; Detail has batch, batches and hosts), including the
+	// batches a stopped roll did not run.
+	EventStageBatch Event = "stage_batch"
 )
 
 const (
@@ -73,6 +77,7 @@ type Record struct {
 	Operator      string `json:"operator,omitempty"` // OS user who ran mend
 	Runbook       string `json:"runbook,omitempty"`  // path as given on the command line
 	RunbookSHA256 string `json:"runbook_sha256,omitempty"`
+	PlanSHA256    string `json:"plan_sha256,omitempty"` // the saved plan an apply executes
 
 	Step        string `json:"step,omitempty"`         // address, e.g. repair.file.install_ca
 	Host        string `json:"host,omitempty"`         // inventory name
@@ -99,7 +104,7 @@ type Record struct {
 func (r *Record) validate() error {
 	switch r.Event {
 	case EventRunStart, EventRunEnd, EventStepStart, EventStepFinish,
-		EventApprovalGranted, EventApprovalRefused, EventHostKeyAccepted, EventNote:
+		EventApprovalGranted, EventApprovalRefused, EventHostKeyAccepted, EventNote, EventStageBatch:
 	case "":
 		return fmt.Errorf("audit record has no event")
 	default:

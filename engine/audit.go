@@ -15,6 +15,8 @@ type auditor struct {
 	run      *Run
 	operator string
 	redact   *redactor
+	// batch names the stage batch running now, added to approval records.
+	batch string
 }
 
 func (a *auditor) append(r audit.Record) error {
@@ -39,7 +41,8 @@ func (a *auditor) append(r audit.Record) error {
 }
 
 func (a *auditor) runStart() error {
-	return a.append(audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256})
+	return a.append(audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256,
+		PlanSHA256: a.run.PlanSHA256})
 }
 
 func (a *auditor) runEnd() error {
@@ -98,8 +101,8 @@ func (a *auditor) approval(addr string, d Decision, hosts []string, gateReason s
 			reason += " (" + d.By + ")"
 		}
 	}
-	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason,
-		Detail: map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}})
+	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason, PlanSHA256: a.run.PlanSHA256,
+		Detail: a.withBatch(map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)})})
 }
 
 // hostKeyAccepted records that an unknown host key was accepted because the
@@ -140,4 +143,30 @@ func previewText(p *steps.Preview) string {
 		b.WriteString("\n" + ex)
 	}
 	return b.String()
+}
+
+// stageBatch records how one batch of a stage went (or that it did not
+// run), so the log says which batches of a stopped roll are done.
+func (a *auditor) stageBatch(stage string, b *BatchRun, of int) error {
+	outcome := audit.OutcomeOK
+	switch b.Status {
+	case BatchFailed:
+		outcome = audit.OutcomeFailed
+	case BatchNotRun:
+		outcome = audit.OutcomeSkipped
+	}
+	reason := fmt.Sprintf("batch %d of %d (%s): %s", b.Number, of, strings.Join(b.Hosts, ", "), b.Status)
+	if b.Reason != "" {
+		reason += ": " + b.Reason
+	}
+	return a.append(audit.Record{Event: audit.EventStageBatch, Step: stage, Outcome: outcome, Reason: reason,
+		Detail: map[string]string{"batch": fmt.Sprint(b.Number), "batches": fmt.Sprint(of), "hosts": strings.Join(b.Hosts, ",")}})
+}
+
+// withBatch adds the stage batch running now, if any, to a record's detail.
+func (a *auditor) withBatch(detail map[string]string) map[string]string {
+	if a.batch != "" {
+		detail["stage_batch"] = a.batch
+	}
+	return detail
 }

@@ -73,6 +73,13 @@ type Request struct {
 	Vars      map[string]cty.Value
 	// Approver decides approval gates during Apply; nil refuses every gate.
 	Approver Approver
+	// DigestKey, when set, keys the digests of diagnose results
+	// (HostRun.ResultDigest) that a saved plan records and its apply
+	// compares. Expect is the saved plan being applied; PlanSHA256 its
+	// digest, written in the run's audit records.
+	DigestKey  []byte
+	Expect     Expectation
+	PlanSHA256 string
 }
 
 // Plan runs the runbook's diagnoses for real and previews every repair

@@ -12,9 +12,17 @@ import (
 // with its reason and what it would do on each host (fresh previews made
 // just before asking).
 type Gate struct {
+	// Address is the gated step's address (an instance's, for a step
+	// with for_each); Block is its block's address. Approving the block
+	// approves every instance.
 	Address  string
+	Block    string
 	Reason   string
 	Previews []HostPreview
+	// Batch is, for a step in a stage, which batch the gate is asked for
+	// ("stage roll, batch 2 of 3: web-2"); the gate is asked once per
+	// batch.
+	Batch string
 }
 
 // HostPreview is one host's preview shown at a gate.
@@ -55,7 +63,7 @@ func (r *runner) gate(ctx context.Context, st *runbooks.Step, sr *StepRun, group
 		return false
 	}
 	sr.Approval = reason
-	g := Gate{Address: st.Address(), Reason: reason}
+	g := Gate{Address: st.Address(), Block: st.BlockAddress(), Reason: reason, Batch: r.batch}
 	var hosts []string
 	for _, t := range group {
 		if t.done || t.result.Preview == nil {

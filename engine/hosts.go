@@ -55,12 +55,22 @@ func (r *runner) runHosts(ctx context.Context, st *runbooks.Step, sr *StepRun, t
 		}
 		r.runBatch(ctx, st, sr, group)
 	}
+	r.digestResults(st, tasks)
+	for _, t := range tasks {
+		sr.Hosts = append(sr.Hosts, t.result)
+	}
+	r.storeValue(st, tasks)
+	r.expectDiagnosed(st, sr)
+}
+
+// storeValue records a step's value from its hosts' tasks, in target
+// order, for later references.
+func (r *runner) storeValue(st *runbooks.Step, tasks []*hostTask) {
 	outs := make([]hostOutput, 0, len(tasks))
 	marked := make([]hostOutput, 0, len(tasks))
 	anyMarked := false
 	changed := cty.False
 	for _, t := range tasks {
-		sr.Hosts = append(sr.Hosts, t.result)
 		hostChanged := cty.BoolVal(t.changed)
 		switch {
 		case t.changed:
@@ -105,6 +115,9 @@ func anyFailed(tasks []*hostTask) bool {
 // hosts run.
 func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
 	r.parallel(group, func(t *hostTask) { r.prepare(ctx, st, t) })
+	if st.Phase == runbooks.Repair && !r.expectPreviews(st, sr, group) {
+		return
+	}
 	if st.Phase == runbooks.Repair && r.mode == ModeApply && st.Approval != nil {
 		if !r.gate(ctx, st, sr, group) {
 			return

@@ -65,10 +65,14 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 	first := map[string]*hcl.Diagnostic{}
 	others := map[string][]string{}
 	for _, st := range req.Runbook.Steps {
-		if st.On == nil || !onlyVariables(st.On) {
+		on := st.On
+		if on == nil && st.Stage != nil && !st.Between {
+			on = st.Stage.On // a stage's step runs on the stage's hosts
+		}
+		if on == nil || !onlyVariables(on) {
 			continue
 		}
-		names, known, err := evalTargets(st.On, ctx)
+		names, known, err := evalTargets(on, ctx)
 		if err == nil && !known {
 			continue
 		}
@@ -82,7 +86,7 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 			}
 		}
 		if err != nil {
-			redact.harvest(nil, sc.markedContext(nil, cty.NilVal), st.On)
+			redact.harvest(nil, sc.markedContext(nil, cty.NilVal), on)
 			msg := redact.String(withoutSource(err).Error())
 			if first[msg] != nil {
 				others[msg] = append(others[msg], st.Address())
@@ -92,7 +96,7 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 				Severity: hcl.DiagError,
 				Summary:  "Unknown target host",
 				Detail:   fmt.Sprintf("%s cannot run: %s.", st.Address(), msg),
-				Subject:  st.On.Range().Ptr(),
+				Subject:  on.Range().Ptr(),
 			}
 			diags = append(diags, first[msg])
 		}
@@ -127,8 +131,11 @@ func onlyVariables(expr hcl.Expression) bool {
 func checkApprovals(rb *runbooks.Runbook, approve []string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, addr := range approve {
-		if st := rb.Step(addr); st != nil && st.Approval != nil {
-			continue
+		if a, err := runbooks.ParseAddr(addr); err == nil {
+			st := rb.Step(a.Block())
+			if st != nil && st.Approval != nil && (!a.HasKey || st.ForEach != nil) {
+				continue
+			}
 		}
 		var gated []string
 		for _, st := range rb.Steps {
@@ -139,7 +146,8 @@ func checkApprovals(rb *runbooks.Runbook, approve []string) hcl.Diagnostics {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown --approve address",
-			Detail: fmt.Sprintf("--approve %s: no repair with an approval block has that address; gated repairs: %s.",
+			Detail: fmt.Sprintf("--approve %s: no repair with an approval block has that address; gated repairs: %s. "+
+				"An instance of a repair with for_each is approved by its address with the key, repair.TYPE.NAME[\"KEY\"], or all its instances by the block's address.",
 				addr, strings.Join(gated, ", ")),
 		})
 	}

@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/mend-sh/mend/steps"
+import (
+	"strings"
+
+	"github.com/mend-sh/mend/steps"
+)
 
 // Mode says whether a Run is a plan or an apply.
 type Mode string
@@ -41,7 +45,11 @@ type Run struct {
 	Runbook       string     `json:"runbook"`
 	RunbookSHA256 string     `json:"runbook_sha256"`
 	Title         string     `json:"title,omitempty"`
+	PlanSHA256    string     `json:"plan_sha256,omitempty"` // the saved plan an apply executes
 	Steps         []*StepRun `json:"steps"`
+	// Stages are the runbook's stages with their batches, in source order;
+	// their steps are in Steps with StepRun.Stage set.
+	Stages []*StageRun `json:"stages,omitempty"`
 	// Err is set when the run stopped early: a failed step with
 	// on_failure = "stop", a refused gate, an audit log that cannot be
 	// written. Steps after it are StatusNotRun.
@@ -50,13 +58,21 @@ type Run struct {
 
 // StepRun is one step of a Run.
 type StepRun struct {
+	// Address is the step's address; for an instance of a step with
+	// for_each, the instance's: `repair.file.install["etcd-01"]`
+	// (runbooks.Addr). Key is then the instance key.
 	Address string      `json:"address"`
+	Key     *string     `json:"key,omitempty"`
 	Phase   steps.Phase `json:"phase"`
 	Type    string      `json:"type"`
 	Name    string      `json:"name"`
 	// Line is the step block's line in the runbook, for "see line N".
-	Line   int    `json:"line"`
-	Status Status `json:"status"`
+	Line int `json:"line"`
+	// Stage is the name of the stage the step is in ("" for none);
+	// BetweenBatches is set for its between_batches checks.
+	Stage          string `json:"stage,omitempty"`
+	BetweenBatches bool   `json:"between_batches,omitempty"`
+	Status         Status `json:"status"`
 	// Reason explains a skipped, deferred, unknown, refused or not-run
 	// status in one sentence.
 	Reason   string     `json:"reason,omitempty"`
@@ -71,7 +87,10 @@ type StepRun struct {
 
 // HostRun is one step on one host (Host is "" for a step without `on`).
 type HostRun struct {
-	Host       string           `json:"host,omitempty"`
+	Host string `json:"host,omitempty"`
+	// Batch is, in a stage, the batch the host was in (from 1); for a
+	// between_batches check, the batch after which it ran.
+	Batch      int              `json:"batch,omitempty"`
 	Status     Status           `json:"status"`
 	Summary    string           `json:"summary,omitempty"`
 	Details    []string         `json:"details,omitempty"`
@@ -85,7 +104,11 @@ type HostRun struct {
 	// Set for a failed step as for a successful one.
 	OutputExcerpt string `json:"output_excerpt,omitempty"`
 	OutputSHA256  string `json:"output_sha256,omitempty"`
-	DurationMS    int64  `json:"-"` // not in plans: they must be deterministic
+	// ResultDigest is a keyed digest of what the runbook uses of a
+	// diagnose's result on this host (see Request.DigestKey); a saved plan
+	// compares it at apply.
+	ResultDigest string `json:"result_digest,omitempty"`
+	DurationMS   int64  `json:"-"` // not in plans: they must be deterministic
 }
 
 // Pending reports whether a plan has repairs that would change something
@@ -144,6 +167,20 @@ func (r *Run) NotDone() []string {
 	for _, s := range r.Steps {
 		if s.Phase == steps.Repair && (s.Status == StatusRefused || s.Status == StatusNotRun) {
 			out = append(out, s.Address)
+			continue
+		}
+		if s.Phase != steps.Repair || s.Stage == "" {
+			continue
+		}
+		// A stage's repair can have run on some batches and not others.
+		var hosts []string
+		for _, h := range s.Hosts {
+			if h.Status == StatusRefused || h.Status == StatusNotRun {
+				hosts = append(hosts, h.Host)
+			}
+		}
+		if len(hosts) > 0 {
+			out = append(out, s.Address+" on "+strings.Join(hosts, ", "))
 		}
 	}
 	return out

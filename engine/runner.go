@@ -27,10 +27,15 @@ type runner struct {
 	// stopped is set when the run must not go on (failed step with
 	// on_failure = "stop", refused gate, audit failure).
 	stopped string
-	mu      sync.Mutex // guards stopped while hosts run in parallel
+	// batch names the stage batch running now ("" outside a stage), for
+	// gates and their audit records.
+	batch string
+	mu    sync.Mutex // guards stopped while hosts run in parallel
 	// targetsOf holds the host names of every step whose targets are
 	// known, for singleHostRefs.
 	targetsOf map[string][]string
+	// used caches usedAttrs.
+	used map[string]map[string]bool
 }
 
 func (e *Engine) newRunner(req Request, mode Mode) *runner {
@@ -41,6 +46,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		Runbook:       rb.Filename,
 		RunbookSHA256: rb.SHA256,
 		Title:         rb.Title,
+		PlanSHA256:    req.PlanSHA256,
 	}
 	r := &runner{
 		e:         e,
@@ -75,9 +81,20 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	for _, st := range r.req.Runbook.Steps {
 		r.redact.harvest(st.Config, r.scope.markedContext(nil, cty.NilVal), st.When, st.On)
 	}
-	for _, st := range r.req.Runbook.Steps {
-		sr := r.runStep(ctx, st)
-		r.run.Steps = append(r.run.Steps, sr)
+	all := r.req.Runbook.Steps
+	for i := 0; i < len(all); i++ {
+		st := all[i]
+		if sg := st.Stage; sg != nil {
+			// A stage's steps and between_batches checks are contiguous.
+			r.run.Steps = append(r.run.Steps, r.runStage(ctx, sg)...)
+			i += len(sg.Steps) + len(sg.BetweenBatches) - 1
+			continue
+		}
+		if st.ForEach != nil {
+			r.run.Steps = append(r.run.Steps, r.runForEach(ctx, st)...)
+			continue
+		}
+		r.run.Steps = append(r.run.Steps, r.runStep(ctx, st))
 	}
 	if r.stopped != "" {
 		r.run.Err = r.stopped
@@ -90,10 +107,7 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 
 // runStep runs one step on all its hosts and records its value.
 func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
-	sr := &StepRun{
-		Address: st.Address(), Phase: stepsPhase(st.Phase), Type: st.Type, Name: st.Name,
-		Line: st.DeclRange.Start.Line,
-	}
+	sr := r.newStepRun(st)
 	if st.Approval != nil {
 		reason, err := r.approvalReason(st)
 		if err != nil {
@@ -158,14 +172,34 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 	return sr
 }
 
+// newStepRun is the StepRun of a step (or of one instance) before it runs.
+func (r *runner) newStepRun(st *runbooks.Step) *StepRun {
+	sr := &StepRun{
+		Address: st.Address(), Phase: stepsPhase(st.Phase), Type: st.Type, Name: st.Name,
+		Line: st.DeclRange.Start.Line,
+	}
+	if key, ok := st.InstanceKey(); ok {
+		sr.Key = &key
+	}
+	if st.Stage != nil {
+		sr.Stage, sr.BetweenBatches = st.Stage.Name, st.Between
+	}
+	return sr
+}
+
 // stepType is the step's type in the engine's registry.
 func (r *runner) stepType(st *runbooks.Step) steps.Type {
 	return stepType(r.e.opts.Registry, st)
 }
 
-// valueType is the type of the step's value as expressions see it.
+// valueType is the type of the step's value as expressions see it: for
+// the block of a step with for_each, a map of its instances' values.
 func (r *runner) valueType(st *runbooks.Step) cty.Type {
-	return runbooks.StepValueType(r.stepType(st).Output(), st.Phase)
+	ty := runbooks.StepValueType(r.stepType(st).Output(), st.Phase)
+	if _, isInstance := st.InstanceKey(); st.ForEach != nil && !isInstance {
+		return cty.Map(ty)
+	}
+	return ty
 }
 
 // failWhole fails a step before any host ran it (its `on` failed, or it

@@ -29,6 +29,12 @@ type scope struct {
 	funcs         map[string]function.Function
 	inventory     cty.Value // `inventory`, see runbooks.InventoryValue
 	locals        []*runbooks.Local
+	// instances holds the values of the instances of steps with
+	// for_each run so far, by block address and key (markedInstances
+	// their marked forms, where they have one).
+	instances, markedInstances map[string]map[string]cty.Value
+	// each is `each` (marked) while an instance runs; NilVal otherwise.
+	each cty.Value
 }
 
 // newScope returns the scope of a run that started at start: timestamp()
@@ -46,11 +52,13 @@ func newScope(dir string, vars map[string]cty.Value, inv *runbooks.Inventory, st
 		funcs = runbooks.FunctionsAt(dir, start)
 	}
 	return &scope{
-		funcs:         funcs,
-		inventory:     runbooks.InventoryValue(inv),
-		vars:          cty.ObjectVal(plain),
-		marked:        cty.ObjectVal(marked),
-		markedResults: map[string]cty.Value{},
+		funcs:           funcs,
+		inventory:       runbooks.InventoryValue(inv),
+		vars:            cty.ObjectVal(plain),
+		marked:          cty.ObjectVal(marked),
+		markedResults:   map[string]cty.Value{},
+		instances:       map[string]map[string]cty.Value{},
+		markedInstances: map[string]map[string]cty.Value{},
 		results: map[string]map[string]map[string]cty.Value{
 			runbooks.Diagnose.String(): {},
 			runbooks.Repair.String():   {},
@@ -58,7 +66,8 @@ func newScope(dir string, vars map[string]cty.Value, inv *runbooks.Inventory, st
 	}
 }
 
-// set records a step's value for later references.
+// set records a step's value for later references; an instance's value
+// is added to its block's map of instances.
 func (s *scope) set(st *runbooks.Step, v cty.Value) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -66,14 +75,51 @@ func (s *scope) set(st *runbooks.Step, v cty.Value) {
 	if byType[st.Type] == nil {
 		byType[st.Type] = map[string]cty.Value{}
 	}
+	if key, ok := st.InstanceKey(); ok {
+		v = addInstance(s.instances, st.BlockAddress(), key, v)
+		s.refreshMarked(st.BlockAddress())
+	}
 	byType[st.Type][st.Name] = v
+}
+
+// refreshMarked rebuilds the marked value of a block with for_each from
+// its instances, when any has a marked form (s.mu must be held).
+func (s *scope) refreshMarked(block string) {
+	if len(s.markedInstances[block]) == 0 {
+		return
+	}
+	all := maps.Clone(s.instances[block])
+	maps.Copy(all, s.markedInstances[block])
+	s.markedResults[block] = instancesValue(all)
 }
 
 // setMarked records the marked form of a step's value (see markedResults).
 func (s *scope) setMarked(st *runbooks.Step, v cty.Value) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.markedResults[st.Address()] = v
+	if key, ok := st.InstanceKey(); ok {
+		addInstance(s.markedInstances, st.BlockAddress(), key, v)
+		s.refreshMarked(st.BlockAddress())
+		return
+	}
+	s.markedResults[st.BlockAddress()] = v
+}
+
+// addInstance records an instance's value in byBlock and returns its
+// block's value.
+func addInstance(byBlock map[string]map[string]cty.Value, block, key string, v cty.Value) cty.Value {
+	if byBlock[block] == nil {
+		byBlock[block] = map[string]cty.Value{}
+	}
+	byBlock[block][key] = v
+	return instancesValue(byBlock[block])
+}
+
+// setEach sets `each` for the instance about to run (NilVal: none).
+func (s *scope) setEach(each cty.Value) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.each = each
 }
 
 // evalContext returns the context for expressions of a step, on a host
@@ -103,6 +149,12 @@ func (s *scope) context(h *runbooks.InventoryHost, self cty.Value, marked bool) 
 	}
 	if self != cty.NilVal {
 		vars["self"] = self
+	}
+	if s.each != cty.NilVal {
+		vars["each"] = s.each
+		if !marked {
+			vars["each"], _ = s.each.UnmarkDeep()
+		}
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
 }

@@ -63,8 +63,8 @@ func checkGate(st *runbooks.Step, t steps.Type) hcl.Diagnostics {
 // checkHosts reports a step without `on` whose type needs a host: it
 // would fail at run time otherwise, after earlier repairs already ran.
 func checkHosts(st *runbooks.Step, t steps.Type) hcl.Diagnostics {
-	if st.On != nil {
-		return nil
+	if st.On != nil || (st.Stage != nil && !st.Between) {
+		return nil // a stage's steps run on the stage's hosts
 	}
 	if h, ok := t.(steps.Hostless); ok && h.Hostless() {
 		return nil

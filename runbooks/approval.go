@@ -54,10 +54,10 @@ var approvalBlockSchema = &hcl.BodySchema{
 }
 
 // usesStepResults reports whether expr refers to a step's result
-// directly (not through a local).
+// directly (not through a local), or to each (the instance being gated).
 func usesStepResults(expr hcl.Expression) bool {
 	for _, tr := range expr.Variables() {
-		if r := tr.RootName(); r == "diagnose" || r == "repair" {
+		if r := tr.RootName(); r == "diagnose" || r == "repair" || r == "each" {
 			return true
 		}
 	}

@@ -50,6 +50,7 @@ func (rb *Runbook) Check(schemas Schemas) hcl.Diagnostics {
 	for i, s := range rb.Steps {
 		c.checkStep(i, s)
 	}
+	c.checkStages()
 	return c.diags
 }
 
@@ -133,9 +134,15 @@ func refersToVar(expr hcl.Expression, name string) bool {
 // evaluated in.
 func (c *checker) checkStep(i int, s *Step) {
 	base := exprScope{step: s, index: i}
+	if s.ForEach != nil {
+		c.checkForEach(i, s)
+		base.each = true
+	}
 	if s.On != nil {
 		c.checkOn(s.On, base)
 		base.host = true
+	} else if s.Stage != nil && !s.Between {
+		base.host = true // the stage's hosts
 	}
 	if s.When != nil {
 		c.checkExpr(s.When, base, cty.Bool, "when condition")
@@ -144,7 +151,7 @@ func (c *checker) checkStep(i int, s *Step) {
 	if s.Approval != nil && s.Approval.ReasonExpr != nil {
 		// Rendered at the gate: earlier steps' results, no host (one gate
 		// per batch).
-		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i}, cty.String, "approval reason")
+		c.checkExpr(s.Approval.ReasonExpr, exprScope{step: s, index: i, each: base.each}, cty.String, "approval reason")
 	}
 	c.checkConfig(s, c.types[i], base)
 	expectScope := base
@@ -192,6 +199,9 @@ func (c *checker) buildValidationScope() {
 		byType[s.Type][s.Name] = cty.DynamicVal
 		if st := c.types[i]; st != nil {
 			byType[s.Type][s.Name] = cty.UnknownVal(StepValueType(st.Output, s.Phase))
+			if s.ForEach != nil {
+				byType[s.Type][s.Name] = cty.UnknownVal(cty.Map(StepValueType(st.Output, s.Phase)))
+			}
 		}
 	}
 	c.phaseVals = map[string]cty.Value{}

@@ -1,11 +1,11 @@
 package runbooks
 
 import (
-	"fmt"
-
 	"github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/mend-sh/mend/internal/yamlvalue"
 )
 
 // maxYAMLValues bounds the values one yamldecode may produce. YAML aliases
@@ -28,8 +28,8 @@ var yamlDecodeFunc = function.New(&function.Spec{
 		if err != nil {
 			return ty, err
 		}
-		if budget := maxYAMLValues; !typeFits(ty, &budget) {
-			return cty.NilType, fmt.Errorf("the YAML document expands to more than %d values (through aliases?); mend refuses it", maxYAMLValues)
+		if !yamlvalue.Fits(ty, maxYAMLValues) {
+			return cty.NilType, yamlvalue.TooBig(maxYAMLValues)
 		}
 		return ty, nil
 	},
@@ -37,29 +37,3 @@ var yamlDecodeFunc = function.New(&function.Spec{
 		return yaml.YAMLDecodeFunc.Call(args)
 	},
 })
-
-// typeFits reports whether ty has at most *budget nodes, spending the
-// budget as it goes, so its cost is bounded by the budget however large
-// the type would be if expanded.
-func typeFits(ty cty.Type, budget *int) bool {
-	if *budget--; *budget < 0 {
-		return false
-	}
-	switch {
-	case ty.IsTupleType():
-		for _, et := range ty.TupleElementTypes() {
-			if !typeFits(et, budget) {
-				return false
-			}
-		}
-	case ty.IsObjectType():
-		for _, at := range ty.AttributeTypes() {
-			if !typeFits(at, budget) {
-				return false
-			}
-		}
-	case ty.IsCollectionType():
-		return typeFits(ty.ElementType(), budget)
-	}
-	return true
-}

@@ -47,6 +47,10 @@ func LoadInventoryFile(filename string) (*Inventory, hcl.Diagnostics) {
 // used when the diagnostics have errors.
 func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 	inv := &Inventory{Filename: filename}
+	if d := CheckNesting(filename, src); d != nil {
+		inv.Files = map[string]*hcl.File{filename: {Bytes: src}}
+		return inv, hcl.Diagnostics{d}
+	}
 	parser := hclparse.NewParser()
 	file, diags := parser.ParseHCL(src, filename)
 	inv.Files = parser.Files()

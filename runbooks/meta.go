@@ -31,6 +31,9 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 	if attr, ok := content.Attributes["when"]; ok {
 		s.When = attr.Expr
 	}
+	if attr, ok := content.Attributes["for_each"]; ok {
+		s.ForEach = attr.Expr
+	}
 	if attr, ok := content.Attributes["timeout"]; ok {
 		diags = append(diags, s.metaArg("timeout", attr.Expr, cty.String, func(e hcl.Expression) hcl.Diagnostics {
 			var d hcl.Diagnostics
@@ -44,6 +47,7 @@ func (s *Step) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 		diags = append(diags, d...)
 	}
 	if attr, ok := content.Attributes["serial"]; ok {
+		s.SerialRange = attr.Expr.Range().Ptr()
 		diags = append(diags, s.metaArg("serial value", attr.Expr, cty.Number, func(e hcl.Expression) hcl.Diagnostics {
 			n, _, d := constInt(e, "serial value", 0, math.MaxInt32)
 			s.Serial = n

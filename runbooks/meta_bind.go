@@ -41,8 +41,15 @@ func (s *Step) metaArg(what string, expr hcl.Expression, ty cty.Type, set func(h
 // sensitive where it would be printed (an approval reason) is an error.
 func (rb *Runbook) BindMeta(ctx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	lates := make([][]lateMeta, 0, len(rb.Steps)+len(rb.Stages))
 	for _, s := range rb.Steps {
-		for _, m := range s.late {
+		lates = append(lates, s.late)
+	}
+	for _, sg := range rb.Stages {
+		lates = append(lates, sg.late)
+	}
+	for _, late := range lates {
+		for _, m := range late {
 			v, d := m.expr.Value(ctx)
 			diags = append(diags, d...)
 			if d.HasErrors() {
@@ -75,7 +82,12 @@ func lateMetaError(m lateMeta, summary, detail string) *hcl.Diagnostic {
 // only variables, locals that use no step result, and the inventory, and
 // must have the right type.
 func (c *checker) checkLateMeta(s *Step) {
-	for _, m := range s.late {
+	c.checkLate(s.late)
+}
+
+// checkLate checks meta-arguments kept for BindMeta (of a step or a stage).
+func (c *checker) checkLate(late []lateMeta) {
+	for _, m := range late {
 		ok := true
 		for _, tr := range m.expr.Variables() {
 			switch root := tr.RootName(); root {

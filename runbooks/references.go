@@ -9,16 +9,21 @@ import (
 
 // exprScope says where an expression sits, and so what it may refer to.
 type exprScope struct {
-	step     *Step    // the step the expression belongs to; nil in a variable
-	index    int      // the step's position in source order
-	host     bool     // host is in scope (a step with `on`, outside `on`)
-	inOn     bool     // the expression is `on` itself
-	self     cty.Type // type of self; cty.NilType: self is not in scope
-	varsOnly bool     // a variable validation: only var.* exists
+	step      *Step    // the step the expression belongs to; nil in a variable
+	index     int      // the step's position in source order
+	host      bool     // host is in scope (a step with `on`, outside `on`)
+	inOn      bool     // the expression is `on` itself
+	self      cty.Type // type of self; cty.NilType: self is not in scope
+	varsOnly  bool     // a variable validation: only var.* exists
+	each      bool     // each is in scope (a step with for_each, outside for_each)
+	inForEach bool     // the expression is for_each itself
+	// stageHead is set for a stage's on and when, evaluated before the
+	// stage's first step (step, index) runs.
+	stageHead *Stage
 }
 
 // rootNames are the names an expression can start with.
-var rootNames = []string{"var", "local", "diagnose", "repair", "host", "self", "inventory"}
+var rootNames = []string{"var", "local", "diagnose", "repair", "host", "self", "inventory", "each"}
 
 // checkRefs reports every bad reference in expr and whether there was none.
 func (c *checker) checkRefs(expr hcl.Expression, sc exprScope) bool {
@@ -57,6 +62,11 @@ func (c *checker) checkTraversal(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic
 			return invalidRef(tr, "A variable validation can refer only to variables (var.<name>): the inventory is not read when inputs are checked.")
 		}
 		return checkAttrs(InventoryValueType(), tr[1:], "inventory")
+	case "each":
+		if d := checkEachAllowed(tr, sc); d != nil {
+			return d
+		}
+		return checkAttrs(eachValidationValue.Type(), tr[1:], "each")
 	case "self":
 		if sc.self == cty.NilType {
 			return &hcl.Diagnostic{
@@ -73,7 +83,7 @@ func (c *checker) checkTraversal(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic
 		Severity: hcl.DiagError,
 		Summary:  "Unknown variable",
 		Detail: fmt.Sprintf("There is no variable named %q. An expression can refer to var.<name>, "+
-			"local.<name>, diagnose.<type>.<name>, repair.<type>.<name>, host, self and inventory.%s", root, didYouMean(root, rootNames)),
+			"local.<name>, diagnose.<type>.<name>, repair.<type>.<name>, host, self, inventory and each.%s", root, didYouMean(root, rootNames)),
 		Subject: tr.SourceRange().Ptr(),
 	}
 }
@@ -113,6 +123,24 @@ func (c *checker) checkStepRef(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 		return c.undeclaredStep(tr, addr, typ, name)
 	}
 	target := c.rb.Steps[idx]
+	if sg := sc.stageHead; sg != nil && idx >= sc.index {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Reference to a later step",
+			Detail: fmt.Sprintf("The on and when of stage %q are evaluated before its first step runs, so they can refer only to steps before the stage; %s (at %s) is not one.",
+				sg.Name, addr, target.DeclRange),
+			Subject: tr.SourceRange().Ptr(),
+		}
+	}
+	if sc.step != nil && idx > sc.index && target.Between && sc.step.Stage == target.Stage && !sc.step.Between {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Reference to a later step",
+			Detail: fmt.Sprintf("%s is a between_batches check of stage %q: it first runs after the stage's first batch, so the stage's steps cannot use its result. Refer to it after the stage.",
+				addr, target.Stage.Name),
+			Subject: tr.SourceRange().Ptr(),
+		}
+	}
 	if sc.step != nil && idx > sc.index {
 		return &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -131,11 +159,43 @@ func (c *checker) checkStepRef(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
 			Subject: tr.SourceRange().Ptr(),
 		}
 	}
+	rest := tr[3:]
+	if target.ForEach != nil && len(rest) > 0 {
+		idx, isIndex := rest[0].(hcl.TraverseIndex)
+		if !isIndex {
+			return &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing instance key",
+				Detail: fmt.Sprintf("%s has for_each, so its value is a map of its instances by key: refer to one instance with %s[\"KEY\"]%s, "+
+					"or to all of them with a for expression.", addr, addr, restText(rest)),
+				Subject: tr.SourceRange().Ptr(),
+			}
+		}
+		rest, addr = rest[1:], addr+"[...]"
+		if idx.Key.IsKnown() && idx.Key.Type() == cty.String {
+			addr = Addr{Phase: target.Phase, Type: typ, Name: name}.Instance(idx.Key.AsString()).String()
+		}
+	}
 	st := c.types[idx]
 	if st == nil {
 		return nil // type unknown (or no schemas): nothing to check against
 	}
-	return checkAttrs(StepValueType(st.Output, target.Phase), tr[3:], addr)
+	return checkAttrs(StepValueType(st.Output, target.Phase), rest, addr)
+}
+
+// checkEachAllowed reports each used where there is none: outside a step
+// with for_each, or in for_each itself.
+func checkEachAllowed(tr hcl.Traversal, sc exprScope) *hcl.Diagnostic {
+	var detail string
+	switch {
+	case sc.inForEach:
+		detail = "for_each chooses the instances of a step, so it cannot refer to each, which is one of them."
+	case !sc.each:
+		detail = "each is the current instance of a step with for_each (each.key, each.value), so it exists only in a step with a for_each argument."
+	default:
+		return nil
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid reference to each", Detail: detail, Subject: tr.SourceRange().Ptr()}
 }
 
 // undeclaredStep explains a reference to a step that does not exist,
@@ -198,4 +258,16 @@ func invalidRef(tr hcl.Traversal, detail string) *hcl.Diagnostic {
 		Detail:   detail,
 		Subject:  tr.SourceRange().Ptr(),
 	}
+}
+
+// restText renders the attribute steps of a reference's rest
+// (".stdout.x"), for messages.
+func restText(rest hcl.Traversal) string {
+	var out string
+	for _, step := range rest {
+		if a, ok := step.(hcl.TraverseAttr); ok {
+			out += "." + a.Name
+		}
+	}
+	return out
 }

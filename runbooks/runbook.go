@@ -24,7 +24,8 @@ type Runbook struct {
 
 	Variables []*Variable // source order
 	Locals    []*Local    // evaluation order (see Local)
-	Steps     []*Step     // source order
+	Steps     []*Step     // source order (a stage's between_batches diagnoses after its steps)
+	Stages    []*Stage    // source order
 
 	// Files holds the parsed file (and any -var-file files EvalVariables
 	// read) by name, for hcl.NewDiagnosticTextWriter.
@@ -62,6 +63,10 @@ func LoadFile(filename string) (*Runbook, hcl.Diagnostics) {
 func Load(filename string, src []byte) (*Runbook, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	rb := &Runbook{Filename: filename, Source: src, SHA256: hex.EncodeToString(sum[:])}
+	if d := CheckNesting(filename, src); d != nil {
+		rb.Files = map[string]*hcl.File{filename: {Bytes: src}}
+		return rb, hcl.Diagnostics{d}
+	}
 	parser := hclparse.NewParser()
 	file, diags := parser.ParseHCL(src, filename)
 	rb.Files = parser.Files()
@@ -106,6 +111,12 @@ func (rb *Runbook) decodeBlocks(blocks hcl.Blocks) hcl.Diagnostics {
 			ls, lDiags := decodeLocalsBlock(block)
 			diags = append(diags, lDiags...)
 			rb.Locals = append(rb.Locals, ls...)
+		case "stage":
+			sg, sDiags := decodeStageBlock(block)
+			diags = append(diags, sDiags...)
+			rb.Stages = append(rb.Stages, sg)
+			rb.Steps = append(rb.Steps, sg.Steps...)
+			rb.Steps = append(rb.Steps, sg.BetweenBatches...)
 		case "diagnose", "repair":
 			s, sDiags := decodeStepBlock(block)
 			diags = append(diags, sDiags...)
@@ -159,6 +170,7 @@ var runbookFileSchema = &hcl.BodySchema{
 		{Type: "runbook"},
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
+		{Type: "stage", LabelNames: []string{"name"}},
 		{Type: "diagnose", LabelNames: []string{"type", "name"}},
 		{Type: "repair", LabelNames: []string{"type", "name"}},
 	},

@@ -151,7 +151,7 @@ func TestStepValueTypes(t *testing.T) {
 }
 
 func TestMetaArgumentNames(t *testing.T) {
-	want := []string{"on", "when", "timeout", "on_failure", "serial", "sensitive", "retry", "approval", "expect"}
+	want := []string{"on", "when", "for_each", "timeout", "on_failure", "serial", "sensitive", "retry", "approval", "expect"}
 	if diff := cmp.Diff(want, MetaArgumentNames()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

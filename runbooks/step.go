@@ -54,6 +54,10 @@ type Step struct {
 	On hcl.Expression
 	// When is the `when` condition; nil: always.
 	When hcl.Expression
+	// ForEach is the `for_each` expression: a map, or a set of strings,
+	// whose elements become the step's instances (each.key, each.value);
+	// nil: the step is one block, not instances. See foreach.go.
+	ForEach hcl.Expression
 	// Timeout bounds one run of the step on one host; 0: none.
 	Timeout time.Duration
 	// Retry is nil when the step is not retried.
@@ -80,15 +84,55 @@ type Step struct {
 	// them would show, as a sensitive variable's are.
 	Sensitive bool
 
+	// Stage is the stage the step belongs to; nil: none. Between is set
+	// for the diagnoses of the stage's between_batches block.
+	Stage   *Stage
+	Between bool
+	// SerialRange is where serial was written, if it was.
+	SerialRange *hcl.Range
+
 	// late holds the meta-arguments written with variables or locals,
 	// decoded by Runbook.BindMeta (see meta_bind.go).
 	late []lateMeta
+
+	// key is the instance key of a step made by Instance; hasKey says
+	// the step is such an instance.
+	key    string
+	hasKey bool
 }
 
-// Address is the step's reference address, "repair.file.install_ca". It
-// is unique within a valid runbook.
+// Addr is the step's address: its block's, or for an instance made by
+// Instance, the block's with the instance key.
+func (s *Step) Addr() Addr {
+	return Addr{Phase: s.Phase, Type: s.Type, Name: s.Name, Key: s.key, HasKey: s.hasKey}
+}
+
+// Address is the step's address as a string, "repair.file.install_ca"
+// (or `repair.file.install_ca["etcd-01"]` for an instance). A block's
+// address is unique within a valid runbook.
 func (s *Step) Address() string {
-	return fmt.Sprintf("%s.%s.%s", s.Phase, s.Type, s.Name)
+	return s.Addr().String()
+}
+
+// BlockAddress is the address of the step's block, without an instance
+// key.
+func (s *Step) BlockAddress() string {
+	return s.Addr().Block()
+}
+
+// Instance returns a copy of s that is the instance of its block with
+// key: the same arguments, an address with the key. The engine runs each
+// instance of a step with for_each as a step of its own.
+func (s *Step) Instance(key string) *Step {
+	c := *s
+	c.key, c.hasKey = key, true
+	return &c
+}
+
+// InstanceKey returns the instance key of a step made by Instance, and
+// whether it is one.
+func (s *Step) InstanceKey() (string, bool) {
+	return s.key, s.hasKey
 }
 
 func decodeStepBlock(block *hcl.Block) (*Step, hcl.Diagnostics) {
@@ -178,6 +222,7 @@ var stepMetaSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "on"},
 		{Name: "when"},
+		{Name: "for_each"},
 		{Name: "timeout"},
 		{Name: "on_failure"},
 		{Name: "serial"},

@@ -25,6 +25,9 @@ func (c *checker) evalContext(sc exprScope) *hcl.EvalContext {
 	if sc.self != cty.NilType {
 		vars["self"] = cty.UnknownVal(sc.self)
 	}
+	if sc.each {
+		vars["each"] = eachValidationValue
+	}
 	return &hcl.EvalContext{Variables: vars, Functions: c.funcs}
 }
 

@@ -101,6 +101,11 @@ func (rb *Runbook) readVarFiles(files []string, given map[string]givenValue) hcl
 			})
 			continue
 		}
+		if d := CheckNesting(name, src); d != nil {
+			rb.Files[name] = &hcl.File{Bytes: src}
+			diags = append(diags, d)
+			continue
+		}
 		file, d := parser.ParseHCL(src, name)
 		diags = append(diags, d...)
 		if d.HasErrors() {
@@ -146,6 +151,10 @@ func (rb *Runbook) parseRawVars(raw map[string]string, given map[string]givenVal
 		filename := fmt.Sprintf("<value for var.%s>", name)
 		if !v.Sensitive {
 			rb.Files[filename] = &hcl.File{Bytes: []byte(raw[name])} // for the source snippet
+		}
+		if d := CheckNesting(filename, []byte(raw[name])); d != nil {
+			diags = append(diags, d)
+			continue
 		}
 		expr, d := hclsyntax.ParseExpression([]byte(raw[name]), filename, hcl.InitialPos)
 		if d.HasErrors() && v.Sensitive {

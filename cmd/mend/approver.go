@@ -42,15 +42,21 @@ func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 
 // Approve implements engine.Approver.
 func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision, error) {
-	if ap.flagged[g.Address] {
-		return engine.Decision{Granted: true, By: fmt.Sprintf("%s via --approve %s", ap.operator, g.Address)}, nil
+	block := g.Block
+	if block == "" {
+		block = g.Address
+	}
+	for _, addr := range []string{g.Address, block} {
+		if ap.flagged[addr] {
+			return engine.Decision{Granted: true, By: fmt.Sprintf("%s via --approve %s", ap.operator, addr)}, nil
+		}
 	}
 	if !ap.terminal {
 		return engine.Decision{Reason: fmt.Sprintf("not approved: no terminal and no --approve %s (this runbook's gates: %s)",
 			g.Address, ap.approveFlags()), By: ap.operator}, nil
 	}
 	ap.show(g)
-	name := ap.names[g.Address]
+	name := ap.names[block]
 	// An answer typed before this gate was shown (during an earlier
 	// step, or while the preview scrolled by) must not approve it.
 	ap.discardTypeAhead()
@@ -59,7 +65,7 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 	if err != nil {
 		return engine.Decision{Reason: "no answer: " + err.Error(), By: ap.operator}, nil
 	}
-	if answer == name || answer == g.Address {
+	if answer == name || answer == g.Address || answer == block {
 		return engine.Decision{Granted: true, By: ap.operator + " on the terminal"}, nil
 	}
 	return engine.Decision{Reason: fmt.Sprintf("operator typed %q", views.Clean(answer)), By: ap.operator}, nil
@@ -68,6 +74,9 @@ func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision
 // show prints the gate: address, reason and every host's preview.
 func (ap *approver) show(g engine.Gate) {
 	fmt.Fprintf(ap.out, "\nApproval required: %s\n  reason: %s\n", views.Clean(g.Address), views.Clean(g.Reason))
+	if g.Batch != "" {
+		fmt.Fprintf(ap.out, "  for: %s (asked once per batch)\n", views.Clean(g.Batch))
+	}
 	sr := &engine.StepRun{Address: g.Address, Phase: steps.Repair, Status: engine.StatusChange}
 	for _, p := range g.Previews {
 		p := p

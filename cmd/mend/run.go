@@ -12,6 +12,7 @@ import (
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
+	"github.com/mend-sh/mend/planfile"
 	"github.com/mend-sh/mend/steps/builtin"
 	"github.com/spf13/cobra"
 )
@@ -31,8 +32,11 @@ type runOptions struct {
 	parallelism      int
 	connectTimeout   time.Duration
 	noColor          bool
-	detailedExitcode bool     // plan
-	approve          []string // apply
+	detailedExitcode bool          // plan
+	approve          []string      // apply
+	out              string        // plan -out: save the plan
+	expires          time.Duration // plan -expires
+	planKey          string        // key of saved plans' digests
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -50,6 +54,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.IntVar(&o.parallelism, "parallelism", engine.DefaultParallelism, "hosts a step runs on at once")
 	f.DurationVar(&o.connectTimeout, "connect-timeout", 10*time.Second, "deadline for TCP connect, SSH handshake and authentication")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output")
+	f.StringVar(&o.planKey, "plan-key", "", "key of a saved plan's digests of secrets (default: plan.key beside the default audit log, made on first use)")
 }
 
 func (a *app) planCommand() *cobra.Command {
@@ -64,17 +69,22 @@ func (a *app) planCommand() *cobra.Command {
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 0: nothing to do, 2: repairs pending, 1: error")
+	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to this file, for review, approval and mend apply FILE")
+	cmd.Flags().DurationVar(&o.expires, "expires", planfile.DefaultTTL, "how long a saved plan can be applied")
 	return cmd
 }
 
 func (a *app) applyCommand() *cobra.Command {
 	var o runOptions
 	cmd := &cobra.Command{
-		Use:   "apply -i INVENTORY RUNBOOK [--approve ADDRESS]...",
+		Use:   "apply -i INVENTORY RUNBOOK [--approve ADDRESS]... | apply PLANFILE",
 		Short: "Run the runbook: diagnoses, then repairs, stopping at approval gates",
 		Long: "apply stops before every repair with an approval block. On a terminal the operator types the " +
 			"repair's name to approve it; otherwise the repair runs only if --approve names its address " +
-			"(e.g. --approve repair.file.install_ca). There is no flag that skips all gates.",
+			"(e.g. --approve repair.file.install_ca). There is no flag that skips all gates.\n\n" +
+			"apply PLANFILE executes a plan saved with plan -out, exactly: it refuses when the runbook, inputs, " +
+			"inventory or a host key changed, when a diagnose returns something else or a repair's preview is not " +
+			"the one reviewed, when the plan expired, and when it was applied before.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.run(cmd.Context(), engine.ModeApply, o, args[0])
@@ -87,6 +97,9 @@ func (a *app) applyCommand() *cobra.Command {
 
 // run loads everything, checks it, runs the engine and renders the result.
 func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path string) error {
+	if mode == engine.ModeApply && planfile.LooksLikePlan(path) {
+		return a.applySaved(ctx, o, path)
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -114,8 +127,16 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 
 	conn := newConnector(o, req.Inventory)
 	defer conn.Close()
+	keys := &hostKeys{inner: conn}
+	var key planfile.Key
+	if o.out != "" {
+		if key, err = loadPlanKey(o.planKey, true); err != nil {
+			return err
+		}
+		req.DigestKey = key
+	}
 	eng := engine.New(engine.Options{
-		Registry: builtin.Registry(), Connector: conn, Audit: arun,
+		Registry: builtin.Registry(), Connector: keys, Audit: arun,
 		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	var run *engine.Run
@@ -129,6 +150,11 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 		return err
 	}
 	a.render(run, o, color)
+	if o.out != "" {
+		if err := a.savePlan(o, req, run, key, keys); err != nil {
+			return err
+		}
+	}
 	switch {
 	case run.Failed():
 		a.code = exitError

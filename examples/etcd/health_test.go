@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mend-sh/mend/internal/labtest"
 )
 
 type planDoc struct {
@@ -29,13 +27,8 @@ type planDoc struct {
 // sshd): healthy from every member; with etcd stopped on etcd-01, the
 // other two still see quorum and say which member is unreachable.
 func TestHealthInLab(t *testing.T) {
-	lab := labtest.Start(t, "127.0.2", true)
-	bin := filepath.Join(t.TempDir(), "mend")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/mend")
-	build.Dir = lab.Repo
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	lab := startLab(t)
+	bin := lab.bin
 	plan := func(t *testing.T) map[string]string {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()

@@ -26,7 +26,7 @@ func TestParseFileRef(t *testing.T) {
 		{"sensitive path", cty.StringVal("/etc/ca.pem").Mark("sensitive"), certs.FileRef{Path: "/etc/ca.pem"}, ""},
 		{"no path", cty.ObjectVal(map[string]cty.Value{"host": cty.StringVal("m")}), certs.FileRef{}, "a: path is empty"},
 		{"typo", cty.ObjectVal(map[string]cty.Value{"pth": cty.StringVal("/x")}), certs.FileRef{},
-			`a: unsupported attribute "pth" (want host and path)`},
+			`a: unsupported attribute "pth" (want host and path, pem, or kubeconfig with cluster or user)`},
 		{"number", cty.NumberIntVal(3), certs.FileRef{}, "a: want a path string or { host = ..., path = ... }, got number"},
 		{"host not a string", cty.ObjectVal(map[string]cty.Value{"host": cty.True, "path": cty.StringVal("/x")}),
 			certs.FileRef{}, "a.host: want a string, got bool"},

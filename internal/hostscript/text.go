@@ -74,3 +74,15 @@ func Fields(line []byte, n int) [][]byte {
 	}
 	return out
 }
+
+// FirstLine is the first non-empty line of b, trimmed, as Text of at
+// most max bytes: for tools whose first line is the reason and the rest
+// advice (git's "fatal: ..." before its hints).
+func FirstLine(b []byte, max int) string {
+	for _, line := range bytes.Split(b, []byte{'\n'}) {
+		if l := bytes.TrimSpace(line); len(l) > 0 {
+			return Text(l, max)
+		}
+	}
+	return ""
+}

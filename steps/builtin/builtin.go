@@ -5,11 +5,15 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdmaintain"
 	"github.com/mend-sh/mend/steps/etcdmember"
+	"github.com/mend-sh/mend/steps/etcdrestore"
 	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
+	"github.com/mend-sh/mend/steps/gitstatus"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/keymatch"
 	"github.com/mend-sh/mend/steps/listening"
 	"github.com/mend-sh/mend/steps/logsearch"
 	"github.com/mend-sh/mend/steps/process"
@@ -43,6 +47,8 @@ func Registry() *steps.Registry {
 			process.Type{},
 			listening.Type{},
 			logsearch.Type{},
+			keymatch.Type{},
+			gitstatus.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
@@ -52,6 +58,8 @@ func Registry() *steps.Registry {
 			puppet.Agent{},
 			etcdmember.Member{},
 			etcdsnapshot.Snapshot{},
+			etcdrestore.Restore{},
+			etcdmaintain.Maintain{},
 			truncate.Type{},
 		},
 	)

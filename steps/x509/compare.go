@@ -23,7 +23,8 @@ import (
 //
 // Each of a and b is an object { host, path } with host optional (default:
 // the step's target host from `on`), or just a path string on the target
-// host. Its zero value is ready to use; it keeps no state.
+// host, PEM (a string starting "-----BEGIN", or { pem = ... }), or a
+// kubeconfig entry { host, kubeconfig, cluster or user }. Its zero value is ready to use; it keeps no state.
 type Compare struct{}
 
 var (
@@ -93,7 +94,7 @@ func (Compare) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.D
 	}
 	var files [2]certs.HostFile
 	for i, ref := range refs {
-		if ref.Path == "" {
+		if ref.Path == "" && ref.PEM == "" && ref.Kubeconfig == "" {
 			return steps.DiagnoseResponse{}, steps.Errorf(steps.ClassConfig, "x509_compare: %s is not known", sides[i])
 		}
 		if files[i], err = certs.ReadRef(ctx, req.Host, req.Hosts, ref); err != nil {

@@ -26,22 +26,45 @@ type identities struct {
 }
 
 // loadIdentities reads the endpoint's identity files and, when useAgent
-// is set, the agent's keys. An encrypted key file is skipped when the
-// agent holds its key, and otherwise reported; having no key at all is an
-// auth error that says why.
+// is set, the agent's keys, and orders them as sshd will be offered them:
+// the identity files first, in their order (an encrypted one through the
+// agent when the agent holds its key), then the agent's other keys, unless
+// the endpoint says IdentitiesOnly. Offering every agent key first let an
+// agent holding six keys exhaust sshd's MaxAuthTries before the configured
+// key was tried. An encrypted key the agent does not hold is reported;
+// having no key at all is an auth error that says why.
 func loadIdentities(e endpoint, useAgent bool) (*identities, error) {
 	ids := &identities{}
-	inAgent := map[string]bool{}
+	var agentKeys []ssh.Signer
 	if useAgent {
-		if err := ids.addAgent(inAgent); err != nil {
-			return nil, err
-		}
-	}
-	for _, path := range e.IdentityFiles {
-		if err := ids.addFile(path, inAgent, e.explicitIDs); err != nil {
+		var err error
+		if agentKeys, err = ids.agentSigners(); err != nil {
 			ids.Close()
 			return nil, err
 		}
+	}
+	inAgent := map[string]ssh.Signer{}
+	for _, s := range agentKeys {
+		inAgent[string(s.PublicKey().Marshal())] = s
+	}
+	offered := map[string]bool{}
+	for _, path := range e.IdentityFiles {
+		if err := ids.addFile(path, inAgent, offered, e.explicitIDs); err != nil {
+			ids.Close()
+			return nil, err
+		}
+	}
+	for _, s := range agentKeys {
+		k := string(s.PublicKey().Marshal())
+		if offered[k] {
+			continue
+		}
+		if e.IdentitiesOnly {
+			ids.skipped = append(ids.skipped, fmt.Sprintf("agent key %s (IdentitiesOnly)", ssh.FingerprintSHA256(s.PublicKey())))
+			continue
+		}
+		offered[k] = true
+		ids.signers = append(ids.signers, ids.track(s))
 	}
 	if len(ids.signers) == 0 {
 		ids.Close()
@@ -54,30 +77,28 @@ func loadIdentities(e endpoint, useAgent bool) (*identities, error) {
 	return ids, nil
 }
 
-func (ids *identities) addAgent(inAgent map[string]bool) error {
+// agentSigners lists the keys of the ssh-agent at $SSH_AUTH_SOCK.
+func (ids *identities) agentSigners() ([]ssh.Signer, error) {
 	sock := os.Getenv("SSH_AUTH_SOCK")
 	if sock == "" {
-		return steps.Errorf(steps.ClassAuth, "ssh-agent requested but SSH_AUTH_SOCK is not set")
+		return nil, steps.Errorf(steps.ClassAuth, "ssh-agent requested but SSH_AUTH_SOCK is not set")
 	}
 	conn, err := net.Dial("unix", sock)
 	if err != nil {
-		return steps.Errorf(steps.ClassAuth, "connect to ssh-agent at %s: %w", sock, err)
+		return nil, steps.Errorf(steps.ClassAuth, "connect to ssh-agent at %s: %w", sock, err)
 	}
 	ids.closers = append(ids.closers, conn)
 	signers, err := agent.NewClient(conn).Signers()
 	if err != nil {
-		return steps.Errorf(steps.ClassAuth, "list ssh-agent keys: %w", err)
+		return nil, steps.Errorf(steps.ClassAuth, "list ssh-agent keys: %w", err)
 	}
-	for _, s := range signers {
-		inAgent[string(s.PublicKey().Marshal())] = true
-		ids.signers = append(ids.signers, ids.track(s))
-	}
-	return nil
+	return signers, nil
 }
 
-// addFile adds one private key file. Missing or unreadable files are an
-// error only when the target named them explicitly.
-func (ids *identities) addFile(path string, inAgent map[string]bool, explicit bool) error {
+// addFile adds one private key file (through the agent when the file is
+// encrypted and the agent holds its key). Missing or unreadable files are
+// an error only when the target named them explicitly.
+func (ids *identities) addFile(path string, inAgent map[string]ssh.Signer, offered map[string]bool, explicit bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if explicit {
@@ -90,8 +111,9 @@ func (ids *identities) addFile(path string, inAgent map[string]bool, explicit bo
 	var pme *ssh.PassphraseMissingError
 	switch {
 	case errors.As(err, &pme):
-		if pme.PublicKey != nil && inAgent[string(pme.PublicKey.Marshal())] {
-			return nil // the agent offers it
+		if pme.PublicKey != nil && inAgent[string(pme.PublicKey.Marshal())] != nil {
+			signer = inAgent[string(pme.PublicKey.Marshal())]
+			break
 		}
 		ids.skipped = append(ids.skipped, fmt.Sprintf(
 			"identity file %s is encrypted: load it into ssh-agent (ssh-add %s) and use the agent", path, path))
@@ -99,9 +121,11 @@ func (ids *identities) addFile(path string, inAgent map[string]bool, explicit bo
 	case err != nil:
 		return steps.Errorf(steps.ClassConfig, "identity file %s: %v", path, err)
 	}
-	if inAgent[string(signer.PublicKey().Marshal())] {
+	k := string(signer.PublicKey().Marshal())
+	if offered[k] {
 		return nil
 	}
+	offered[k] = true
 	ids.signers = append(ids.signers, ids.track(signer))
 	return nil
 }

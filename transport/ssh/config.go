@@ -57,6 +57,11 @@ type Target struct {
 	IdentityFiles []string
 	// Sudo runs commands and file operations through sudo -n.
 	Sudo bool
+	// IdentitiesOnly offers only IdentityFiles (through the agent when it
+	// holds an encrypted file's key), never the agent's other keys, as
+	// OpenSSH's IdentitiesOnly; ssh_config's IdentitiesOnly yes sets it
+	// too. Either way the identity files are offered before agent keys.
+	IdentitiesOnly bool
 }
 
 const (

@@ -53,7 +53,7 @@ func TestReadFile(t *testing.T) {
 	t.Run("directory", func(t *testing.T) {
 		_, err := h.ReadFile(testCtx(t, 10*time.Second), dir)
 		wantClass(t, err, steps.ClassStep)
-		if !strings.Contains(err.Error(), "is a directory") {
+		if !strings.Contains(err.Error(), "is not a regular file (directory)") {
 			t.Errorf("error %q", err)
 		}
 	})

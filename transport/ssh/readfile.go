@@ -37,7 +37,7 @@ if [ ! -e "$p" ]; then
   done
   echo absent; exit 0
 fi
-if [ -d "$p" ]; then echo "$p is a directory" >&2; exit 3; fi
+if [ -d "$p" ]; then echo "$p is not a regular file (directory)" >&2; exit 3; fi
 if [ ! -f "$p" ]; then echo "$p is not a regular file ($(stat -L -c %F -- "$p" 2>/dev/null))" >&2; exit 3; fi
 m=$(stat -L -c '%a %u %g %U %G' -- "$p") || exit 4
 printf 'present %s\n' "$m"

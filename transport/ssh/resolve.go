@@ -20,7 +20,11 @@ type endpoint struct {
 	User          string
 	IdentityFiles []string
 	explicitIDs   bool // identity files came from the target or ssh_config
-	Sudo          bool
+	// IdentitiesOnly offers only the identity files (and their keys held
+	// by the agent), never the agent's other keys: ssh_config's
+	// IdentitiesOnly yes, or Target.IdentitiesOnly.
+	IdentitiesOnly bool
+	Sudo           bool
 }
 
 func (e endpoint) addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
@@ -32,7 +36,7 @@ func resolve(cfg Config, t Target) (endpoint, error) {
 	if t.Name == "" && t.Address == "" {
 		return endpoint{}, steps.Errorf(steps.ClassConfig, "ssh target has neither a name nor an address")
 	}
-	e := endpoint{Name: t.Name, Host: t.Address, Port: t.Port, User: t.User, Sudo: t.Sudo}
+	e := endpoint{Name: t.Name, Host: t.Address, Port: t.Port, User: t.User, Sudo: t.Sudo, IdentitiesOnly: t.IdentitiesOnly}
 	e.IdentityFiles = append([]string(nil), t.IdentityFiles...)
 	if e.Name == "" {
 		e.Name = t.Address
@@ -88,6 +92,15 @@ func fromSSHConfig(path, alias string, e *endpoint) error {
 				return steps.Errorf(steps.ClassConfig, "ssh config %s: host %q has invalid Port %q", path, alias, p)
 			}
 			e.Port = n
+		}
+	}
+	if only := get("IdentitiesOnly"); only != "" {
+		switch strings.ToLower(only) {
+		case "yes":
+			e.IdentitiesOnly = true
+		case "no":
+		default:
+			return steps.Errorf(steps.ClassConfig, "ssh config %s: host %q has IdentitiesOnly %q; use yes or no", path, alias, only)
 		}
 	}
 	if len(e.IdentityFiles) == 0 {

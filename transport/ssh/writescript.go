@@ -25,8 +25,10 @@ package ssh
 // its foreground command ends, and a cat that started just after the
 // signal would wait for input that may never end, until a SIGKILL. The
 // EXIT trap kills cat (KILL: a TERM can reach it before its exec and be
-// lost) and waits for it before removing the file, which cat could
-// otherwise create again. Only SIGKILL of the shell itself can leave the file; so each write first removes the
+// lost) and waits for it before removing the file. cat writes to a
+// descriptor the shell opened, never to the name: a signal whose trap runs
+// between the fork and c=$! leaves c empty, and a cat that opened the name
+// itself would create the file again after the trap removed it. Only SIGKILL of the shell itself can leave the file; so each write first removes the
 // temporary files of earlier writes to the same path whose writing shell
 // is gone (no such pid), printing "leftover <path>" for each. A file in
 // the older mktemp form (.<name>.mend-XXXXXX, no pid) is removed once it
@@ -58,10 +60,10 @@ done
 set -C
 if ! true 2>/dev/null > "$t"; then t=; echo "cannot create a temporary file in $d" >&2; exit 3; fi
 set +C
-exec 3<&0
-cat <&3 > "$t" & c=$!
+exec 3<&0 4>>"$t"
+cat <&3 >&4 & c=$!
 wait "$c" || exit 4
-c=; exec 3<&-
+c=; exec 3<&- 4>&-
 got=$(sha256sum < "$t") || exit 4
 got=${got%% *}
 if [ "$got" != "$want" ]; then echo "temporary file has sha256 $got, want $want: content was cut short" >&2; exit 4; fi

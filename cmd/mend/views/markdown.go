@@ -26,6 +26,9 @@ func (v Markdown) Run(r *engine.Run) {
 		fmt.Fprintf(v.W, "| `%s` | %s | %s | %s |\n", symbol(s), code(s.Address), s.Status, hostsCell(s))
 	}
 	fmt.Fprintln(v.W)
+	for _, st := range r.Stages {
+		v.stage(st)
+	}
 	for _, s := range r.Steps {
 		v.details(s)
 	}
@@ -37,9 +40,16 @@ func (v Markdown) Run(r *engine.Run) {
 func hostsCell(s *engine.StepRun) string {
 	var parts []string
 	for _, h := range s.Hosts {
+		label := h.Host
+		switch {
+		case h.Batch > 0 && s.BetweenBatches:
+			label = strings.TrimSpace(fmt.Sprintf("%s (after batch %d)", label, h.Batch))
+		case h.Batch > 0:
+			label = strings.TrimSpace(fmt.Sprintf("%s (batch %d)", label, h.Batch))
+		}
 		p := string(h.Status)
-		if h.Host != "" {
-			p = h.Host + ": " + p
+		if label != "" {
+			p = label + ": " + p
 		}
 		if h.Summary != "" {
 			p += " - " + h.Summary
@@ -142,4 +152,26 @@ func (v Markdown) details(s *engine.StepRun) {
 		title += " (approval required: " + htmlText(s.Approval) + ")"
 	}
 	fmt.Fprintf(v.W, "<details><summary><code>%s</code></summary>\n\n%s</details>\n\n", title, body.String())
+}
+
+// stage lists a stage's batches and how each went.
+func (v Markdown) stage(st *engine.StageRun) {
+	fmt.Fprintf(v.W, "**Stage %s** (%s)\n\n", code(st.Name), cell(st.Settings))
+	for _, b := range st.Batches {
+		line := fmt.Sprintf("- batch %d (%s): %s", b.Number, cell(strings.Join(b.Hosts, ", ")), b.Status)
+		if b.Reason != "" {
+			line += " - " + cell(b.Reason)
+		}
+		fmt.Fprintln(v.W, line)
+	}
+	if len(st.Skipped) > 0 {
+		fmt.Fprintf(v.W, "- skipped by the stage's when: %s\n", cell(strings.Join(st.Skipped, ", ")))
+	}
+	if len(st.BetweenBatches) > 0 {
+		fmt.Fprintf(v.W, "- between batches: %s\n", cell(strings.Join(st.BetweenBatches, ", ")))
+	}
+	if st.Stopped != "" {
+		fmt.Fprintf(v.W, "- **stopped**: %s\n", cell(st.Stopped))
+	}
+	fmt.Fprintln(v.W)
 }

@@ -65,10 +65,48 @@ func (v Text) Run(r *engine.Run) {
 		fmt.Fprintln(v.W, Clean(r.Title))
 	}
 	fmt.Fprintln(v.W)
+	stage := ""
 	for _, s := range r.Steps {
+		if s.Stage != "" && s.Stage != stage {
+			v.Stage(r.Stage(s.Stage))
+		}
+		stage = s.Stage
 		v.Step(s)
 	}
 	v.Summary(r)
+}
+
+// Stage renders a stage's settings and batches, before its steps.
+func (v Text) Stage(st *engine.StageRun) {
+	if st == nil {
+		return
+	}
+	hosts := 0
+	for _, b := range st.Batches {
+		hosts += len(b.Hosts)
+	}
+	batches := fmt.Sprintf("%d batches", len(st.Batches))
+	if len(st.Batches) == 1 {
+		batches = "1 batch"
+	}
+	fmt.Fprintf(v.W, "%s (%s): %d hosts in %s\n", v.paint("1", "stage "+Clean(st.Name)), Clean(st.Settings), hosts, batches)
+	for _, b := range st.Batches {
+		line := fmt.Sprintf("    batch %d: %s - %s", b.Number, Clean(strings.Join(b.Hosts, ", ")), b.Status)
+		if b.Reason != "" {
+			line += ": " + Clean(b.Reason)
+		}
+		fmt.Fprintln(v.W, line)
+	}
+	if len(st.Skipped) > 0 {
+		fmt.Fprintf(v.W, "    skipped by the stage's when: %s\n", Clean(strings.Join(st.Skipped, ", ")))
+	}
+	if len(st.BetweenBatches) > 0 {
+		fmt.Fprintf(v.W, "    between batches: %s\n", Clean(strings.Join(st.BetweenBatches, ", ")))
+	}
+	if st.Stopped != "" {
+		fmt.Fprintln(v.W, v.paint("31", "    stopped: "+Clean(st.Stopped)))
+	}
+	fmt.Fprintln(v.W)
 }
 
 // Step renders one step and its hosts.
@@ -98,6 +136,12 @@ func (v Text) host(s *engine.StepRun, h *engine.HostRun) {
 	name := Clean(h.Host)
 	if name == "" {
 		name = "(once)"
+	}
+	switch {
+	case h.Batch > 0 && s.BetweenBatches:
+		name += fmt.Sprintf(" (after batch %d)", h.Batch)
+	case h.Batch > 0:
+		name += fmt.Sprintf(" (batch %d)", h.Batch)
 	}
 	line := fmt.Sprintf("    %s: %s", name, v.paint(v.statusColor(h.Status), string(h.Status)))
 	if h.Summary != "" {

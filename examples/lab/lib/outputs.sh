@@ -59,7 +59,9 @@ write_inventory() {
 	EOF
 	printf 'host "%s" {\n  address = "%s"\n  groups  = ["k8s", "masters"]\n}\n\n' "$MASTER" "$(addr_of "$MASTER")"
 	for h in "${ETCD_HOSTS[@]}"; do
-		printf 'host "%s" {\n  address = "%s"\n  groups  = ["etcd"]\n}\n\n' "$h" "$(addr_of "$h")"
+		# vars: the member's facts for the etcd runbooks (host.vars.NAME).
+		printf 'host "%s" {\n  address = "%s"\n  groups  = ["etcd"]\n' "$h" "$(addr_of "$h")"
+		printf '  vars    = {\n    etcd_name       = "%s"\n    etcd_peer_url   = "https://%s:2380"\n    etcd_client_url = "https://%s:2379"\n    etcd_data_dir   = "/var/lib/etcd/default"\n  }\n}\n\n' "$h" "$(addr_of "$h")" "$(addr_of "$h")"
 	done
 }
 
