@@ -132,8 +132,19 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out, marked cty.Va
 
 // rawOutput extracts stdout/stderr and exit_code from outputs that have
 // them (command-like steps), for the audit record's excerpt and exit code.
+// A step that wraps another and has none of its own (wait_until) gives
+// those of the last check it ran, its `last` attribute.
 func rawOutput(out cty.Value) ([]byte, *int) {
 	ty := out.Type()
+	if !ty.IsObjectType() {
+		return nil, nil
+	}
+	if !ty.HasAttribute("stdout") && !ty.HasAttribute("stderr") && ty.HasAttribute("last") {
+		if last := out.GetAttr("last"); last.IsWhollyKnown() && !last.IsNull() && last.Type().IsObjectType() {
+			return rawOutput(last)
+		}
+		return nil, nil
+	}
 	var raw []byte
 	for _, name := range []string{"stdout", "stderr"} {
 		if ty.HasAttribute(name) {

@@ -2,6 +2,7 @@ package hostscript
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -85,4 +86,27 @@ func FirstLine(b []byte, max int) string {
 		}
 	}
 	return ""
+}
+
+// ShownLines is how many lines show_output puts in a plan.
+const ShownLines = 10
+
+// ShowLines is the first n lines of text, each prefixed "| " and cut at
+// 300 bytes, then "| (N more lines)" if there are more; "| (no output)"
+// for empty text. It is how a step's show_output renders text in its
+// details.
+func ShowLines(text string, n int) []string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) == 1 && lines[0] == "" {
+		return []string{"| (no output)"}
+	}
+	var out []string
+	for i, l := range lines {
+		if i == n {
+			out = append(out, fmt.Sprintf("| (%d more lines)", len(lines)-n))
+			break
+		}
+		out = append(out, "| "+Text([]byte(l), 300))
+	}
+	return out
 }

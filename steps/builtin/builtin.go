@@ -3,6 +3,7 @@ package builtin
 import (
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
+	"github.com/mend-sh/mend/steps/clock"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/etcdmaintain"
@@ -49,6 +50,7 @@ func Registry() *steps.Registry {
 			logsearch.Type{},
 			keymatch.Type{},
 			gitstatus.Type{},
+			clock.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{
