@@ -5,6 +5,7 @@ import (
 	"github.com/mend-sh/mend/steps/assert"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdforce"
 	"github.com/mend-sh/mend/steps/etcdmaintain"
 	"github.com/mend-sh/mend/steps/etcdmember"
 	"github.com/mend-sh/mend/steps/etcdrestore"
@@ -58,6 +59,7 @@ func Registry() *steps.Registry {
 			etcdsnapshot.Snapshot{},
 			etcdrestore.Restore{},
 			etcdmaintain.Maintain{},
+			etcdforce.Force{},
 			truncate.Type{},
 		},
 	)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"path/filepath"
 	"time"
 
 	"github.com/mend-sh/mend/internal/etcdconn"
@@ -28,6 +29,7 @@ const (
 //	  path      = "/var/backups/etcd/etcd-${run.id}.db"  # must not exist
 //	  snapshot_timeout = "5m"       # the transfer (etcdctl has none by default)
 //	  max_bytes = 1073741824        # refuse a bigger snapshot (held in memory)
+//	  local_path = "/home/op/etcd.db" # optional: also a copy on the machine mend runs on
 //	}
 type Snapshot struct{}
 
@@ -48,6 +50,7 @@ type Config struct {
 	Path            string   `hcl:"path"`
 	SnapshotTimeout string   `hcl:"snapshot_timeout,optional"`
 	MaxBytes        *int64   `hcl:"max_bytes,optional"`
+	LocalPath       string   `hcl:"local_path,optional"`
 }
 
 type settings struct {
@@ -84,6 +87,9 @@ func (cfg *Config) parse() (settings, error) {
 	}
 	if !path.IsAbs(cfg.Path) || path.Clean(cfg.Path) != cfg.Path || cfg.Path == "/" {
 		return s, fmt.Errorf("etcd_snapshot: path %q: want an absolute, clean file path", cfg.Path)
+	}
+	if cfg.LocalPath != "" && (!filepath.IsAbs(cfg.LocalPath) || filepath.Clean(cfg.LocalPath) != cfg.LocalPath) {
+		return s, fmt.Errorf("etcd_snapshot: local_path %q: want an absolute, clean file path on the machine mend runs on", cfg.LocalPath)
 	}
 	if s.timeout, err = etcdconn.ParseDuration("snapshot_timeout", cfg.SnapshotTimeout, DefaultSnapshotTimeout); err != nil {
 		return s, fmt.Errorf("etcd_snapshot: %w", err)
