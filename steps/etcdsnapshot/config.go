@@ -40,17 +40,14 @@ var (
 
 // Config is etcd_snapshot's arguments.
 type Config struct {
-	Endpoints       []string `hcl:"endpoints"`
-	CAFile          string   `hcl:"ca_file"`
-	CertFile        string   `hcl:"cert_file"`
-	KeyFile         string   `hcl:"key_file"`
-	DialTimeout     string   `hcl:"dial_timeout,optional"`
-	CallTimeout     string   `hcl:"call_timeout,optional"`
-	Member          string   `hcl:"member,optional"`
-	Path            string   `hcl:"path"`
-	SnapshotTimeout string   `hcl:"snapshot_timeout,optional"`
-	MaxBytes        *int64   `hcl:"max_bytes,optional"`
-	LocalPath       string   `hcl:"local_path,optional"`
+	// Args are endpoints, ca_file, cert_file, key_file, dial_timeout,
+	// call_timeout.
+	etcdconn.Args   `hcl:",remain"`
+	Member          string `hcl:"member,optional"`
+	Path            string `hcl:"path"`
+	SnapshotTimeout string `hcl:"snapshot_timeout,optional"`
+	MaxBytes        *int64 `hcl:"max_bytes,optional"`
+	LocalPath       string `hcl:"local_path,optional"`
 }
 
 type settings struct {
@@ -82,7 +79,7 @@ func (Snapshot) ValidateConfig(config any) error {
 func (cfg *Config) parse() (settings, error) {
 	var s settings
 	var err error
-	if s.conn, err = etcdconn.ParseConn("etcd_snapshot", cfg.Endpoints, cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.DialTimeout, cfg.CallTimeout); err != nil {
+	if s.conn, err = cfg.Args.Parse("etcd_snapshot"); err != nil {
 		return s, err
 	}
 	if !path.IsAbs(cfg.Path) || path.Clean(cfg.Path) != cfg.Path || cfg.Path == "/" {

@@ -36,7 +36,7 @@ func TestSnapshot(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "etcd.db")
 	local := filepath.Join(t.TempDir(), "operator-copy.db")
-	cfg := &etcdsnapshot.Config{Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey, Path: path, LocalPath: local}
+	cfg := &etcdsnapshot.Config{Args: c.Args(), Path: path, LocalPath: local}
 	if err := (etcdsnapshot.Snapshot{}).ValidateConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestSnapshotUnderNoSpace(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	path := filepath.Join(t.TempDir(), "nospace.db")
-	cfg := &etcdsnapshot.Config{Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey, Path: path}
+	cfg := &etcdsnapshot.Config{Args: c.Args(), Path: path}
 	a, err := etcdsnapshot.Snapshot{}.Apply(ctx, steps.ApplyRequest{Config: cfg, Host: h})
 	if err != nil {
 		t.Fatalf("snapshot under NOSPACE: %v", err)
