@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 
@@ -117,6 +118,7 @@ func decodeConfig(st *runbooks.Step, typ steps.Type, ctx *hcl.EvalContext) (cfg 
 	if diags := gohcl.DecodeBody(st.Config, ctx, cfg); diags.HasErrors() {
 		return nil, false, diagErr(diags)
 	}
+	setRunbookDir(st, cfg)
 	if v, ok := typ.(steps.Validator); ok {
 		if verr := v.ValidateConfig(cfg); verr != nil {
 			return nil, false, argError(st, verr)
@@ -153,4 +155,12 @@ func sourceText(rb *runbooks.Runbook, r hcl.Range) string {
 		return ""
 	}
 	return string(rb.Source[r.Start.Byte:r.End.Byte])
+}
+
+// setRunbookDir tells a config that names local files (steps.LocalFileConfig)
+// the directory of the runbook that declares the step.
+func setRunbookDir(st *runbooks.Step, cfg any) {
+	if c, ok := cfg.(steps.LocalFileConfig); ok {
+		c.SetRunbookDir(filepath.Dir(st.DeclRange.Filename))
+	}
 }

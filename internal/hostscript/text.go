@@ -2,6 +2,7 @@ package hostscript
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -71,6 +72,41 @@ func Fields(line []byte, n int) [][]byte {
 	line = bytes.TrimLeft(line, " \t")
 	if len(line) > 0 {
 		out = append(out, line)
+	}
+	return out
+}
+
+// FirstLine is the first non-empty line of b, trimmed, as Text of at
+// most max bytes: for tools whose first line is the reason and the rest
+// advice (git's "fatal: ..." before its hints).
+func FirstLine(b []byte, max int) string {
+	for _, line := range bytes.Split(b, []byte{'\n'}) {
+		if l := bytes.TrimSpace(line); len(l) > 0 {
+			return Text(l, max)
+		}
+	}
+	return ""
+}
+
+// ShownLines is how many lines show_output puts in a plan.
+const ShownLines = 10
+
+// ShowLines is the first n lines of text, each prefixed "| " and cut at
+// 300 bytes, then "| (N more lines)" if there are more; "| (no output)"
+// for empty text. It is how a step's show_output renders text in its
+// details.
+func ShowLines(text string, n int) []string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) == 1 && lines[0] == "" {
+		return []string{"| (no output)"}
+	}
+	var out []string
+	for i, l := range lines {
+		if i == n {
+			out = append(out, fmt.Sprintf("| (%d more lines)", len(lines)-n))
+			break
+		}
+		out = append(out, "| "+Text([]byte(l), 300))
 	}
 	return out
 }

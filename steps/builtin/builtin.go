@@ -3,6 +3,7 @@ package builtin
 import (
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/assert"
+	"github.com/mend-sh/mend/steps/clock"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
 	"github.com/mend-sh/mend/steps/etcdforce"
@@ -12,6 +13,7 @@ import (
 	"github.com/mend-sh/mend/steps/etcdsnapshot"
 	"github.com/mend-sh/mend/steps/etcdstatus"
 	"github.com/mend-sh/mend/steps/file"
+	"github.com/mend-sh/mend/steps/gitstatus"
 	"github.com/mend-sh/mend/steps/httpcheck"
 	"github.com/mend-sh/mend/steps/keymatch"
 	"github.com/mend-sh/mend/steps/listening"
@@ -48,6 +50,8 @@ func Registry() *steps.Registry {
 			listening.Type{},
 			logsearch.Type{},
 			keymatch.Type{},
+			gitstatus.Type{},
+			clock.Type{},
 			waitUntil,
 		},
 		[]steps.Repairer{

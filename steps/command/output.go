@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"fmt"
+	"github.com/mend-sh/mend/internal/hostscript"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -60,7 +61,9 @@ func check(sp spec, r steps.ExecResult) result {
 		res.details = append(res.details, truncated("stderr", len(r.Stderr)))
 	}
 	if sp.json {
-		res.json, res.jsonErr = parseJSON(r.Stdout)
+		if res.json, res.jsonErr = parseJSON(r.Stdout); res.jsonErr != nil {
+			res.jsonErr = fmt.Errorf("%w%s", res.jsonErr, res.jsonEvidence())
+		}
 	}
 	switch {
 	case sp.show && res.secretOut:
@@ -158,6 +161,42 @@ func truncated(stream string, n int) string {
 	return fmt.Sprintf("%s truncated to its first %d bytes (of at least %d; the transport may have cut it already)", stream, MaxOutput, n)
 }
 
+// jsonEvidence is what a failed JSON parse shows besides the parser's
+// error: where stdout begins, and the last line of stderr (where the real
+// cause usually is), each bounded to 200 bytes and hidden when it holds a
+// secret. The views escape control bytes; the engine redacts secrets.
+func (r result) jsonEvidence() string {
+	var b strings.Builder
+	if out := strings.TrimSpace(r.stdout); out != "" {
+		if r.secretOut {
+			b.WriteString("; stdout " + hiddenText)
+		} else {
+			b.WriteString("; stdout begins: " + excerpt(out))
+		}
+	}
+	switch line := lastLine(r.stderr); {
+	case r.secretErr && strings.TrimSpace(r.stderr) != "":
+		b.WriteString("; stderr " + hiddenText)
+	case line != "":
+		b.WriteString("; stderr: " + line)
+	default:
+		b.WriteString("; stderr is empty")
+	}
+	return b.String()
+}
+
+// excerpt is the first line of s, at most 200 bytes.
+func excerpt(s string) string {
+	line, _, more := strings.Cut(s, "\n")
+	if len(line) > 200 {
+		line, more = strings.ToValidUTF8(line[:200], ""), true
+	}
+	if more {
+		line += "…"
+	}
+	return line
+}
+
 // lastLine is the last non-empty line of s, at most 200 bytes.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
@@ -171,19 +210,6 @@ func lastLine(s string) string {
 // ShowLines is how many lines of stdout show_output puts in a plan.
 const ShowLines = 10
 
-// shownLines are the first ShowLines lines of stdout, prefixed "| ".
-func shownLines(stdout string) []string {
-	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
-	if len(lines) == 1 && lines[0] == "" {
-		return []string{"| (no output)"}
-	}
-	var out []string
-	for i, l := range lines {
-		if i == ShowLines {
-			out = append(out, fmt.Sprintf("| (%d more lines)", len(lines)-ShowLines))
-			break
-		}
-		out = append(out, "| "+l)
-	}
-	return out
-}
+// shownLines are the first ShowLines lines of stdout, prefixed "| "
+// (hostscript.ShowLines, which http_check's show_output uses too).
+func shownLines(stdout string) []string { return hostscript.ShowLines(stdout, ShowLines) }

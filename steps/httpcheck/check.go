@@ -46,6 +46,14 @@ func (Type) NewConfig() any { return &Config{} }
 //	            name_mismatch, client_cert_rejected, handshake_failed,
 //	            protocol_error
 //	elapsed_ms  time from dial to the end of the (capped) body
+//	headers     the answer's headers: lower-case name -> values joined
+//	            by ", " (at most MaxHeaders, each value cut at 1 KiB;
+//	            set-cookie's value hidden)
+//	json        the body parsed as JSON when json = true, else null
+//	            (verdict body_not_json when it does not parse)
+//
+// body and json are marked sensitive when the body holds key material or
+// credentials (steps.ContainsSecret).
 func (Type) Output() cty.Type {
 	return cty.Object(map[string]cty.Type{
 		"status":     cty.Number,
@@ -54,6 +62,8 @@ func (Type) Output() cty.Type {
 		"error":      cty.String,
 		"verdict":    cty.String,
 		"elapsed_ms": cty.Number,
+		"headers":    cty.Map(cty.String),
+		"json":       cty.DynamicPseudoType,
 	})
 }
 
@@ -74,6 +84,9 @@ type result struct {
 	err     string
 	verdict string
 	elapsed time.Duration
+	headers map[string]string
+	json    cty.Value // null unless json = true and the body parsed
+	secret  bool      // the body holds key material or credentials
 }
 
 // Diagnose makes the request once. Its timeout is the step's timeout, or
@@ -101,7 +114,7 @@ func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Diag
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}
-	return steps.DiagnoseResponse{Output: res.output(), Summary: r.summary(res)}, nil
+	return steps.DiagnoseResponse{Output: res.output(), Summary: r.summary(res), Details: r.details(res)}, nil
 }
 
 // do sends the request and reads at most MaxBody bytes of the answer.
@@ -117,9 +130,13 @@ func (r request) do(ctx context.Context, client *http.Client, d *dialer) (result
 		defer resp.Body.Close()
 		var body []byte
 		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBody))
-		res := result{status: resp.StatusCode, body: strings.ToValidUTF8(string(body), "\uFFFD"), elapsed: time.Since(start)}
+		res := result{status: resp.StatusCode, body: strings.ToValidUTF8(string(body), "\uFFFD"), elapsed: time.Since(start),
+			headers: headerMap(resp.Header), json: cty.NullVal(cty.DynamicPseudoType), secret: steps.ContainsSecret(body)}
 		if err == nil {
 			res.verdict = r.judge(res)
+			if r.json && res.verdict == VerdictOK {
+				res.readJSON(body, resp.ContentLength)
+			}
 			return res, nil
 		}
 	}
@@ -150,13 +167,30 @@ func (r request) judge(res result) string {
 }
 
 func (res result) output() cty.Value {
+	body, json := cty.StringVal(res.body), res.json
+	if json == cty.NilVal {
+		json = cty.NullVal(cty.DynamicPseudoType)
+	}
+	if res.secret {
+		body, json = steps.Sensitive(body), steps.Sensitive(json)
+	}
+	headers := cty.MapValEmpty(cty.String)
+	if len(res.headers) > 0 {
+		hv := map[string]cty.Value{}
+		for k, v := range res.headers {
+			hv[k] = cty.StringVal(v)
+		}
+		headers = cty.MapVal(hv)
+	}
 	return cty.ObjectVal(map[string]cty.Value{
 		"status":     cty.NumberIntVal(int64(res.status)),
 		"ok":         cty.BoolVal(res.verdict == VerdictOK),
-		"body":       cty.StringVal(res.body),
+		"body":       body,
 		"error":      cty.StringVal(res.err),
 		"verdict":    cty.StringVal(res.verdict),
 		"elapsed_ms": cty.NumberIntVal(res.elapsed.Milliseconds()),
+		"headers":    headers,
+		"json":       json,
 	})
 }
 
@@ -170,6 +204,8 @@ func (r request) summary(res result) string {
 		return fmt.Sprintf("%s: %d %s, want %v", what, res.status, http.StatusText(res.status), r.expectStatus)
 	case VerdictBodyMismatch:
 		return fmt.Sprintf("%s: %d, body does not contain %q", what, res.status, r.bodyContains)
+	case VerdictBodyNotJSON:
+		return fmt.Sprintf("%s: %d, body is not JSON: %s", what, res.status, res.err)
 	}
 	return fmt.Sprintf("%s: %s: %s", what, res.verdict, res.err)
 }

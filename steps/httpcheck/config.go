@@ -28,6 +28,12 @@ type Config struct {
 	// ViaSSH dials from the target host through its SSH connection when
 	// true (the default); false dials from the machine running mend.
 	ViaSSH *bool `hcl:"via_ssh,optional"`
+	// ShowOutput puts the body's first lines (hostscript.ShowLines) into
+	// the step's details, so a plan shows what the endpoint said.
+	ShowOutput bool `hcl:"show_output,optional"`
+	// JSON parses the body as JSON into the json output; a body that is
+	// not JSON makes the check fail with verdict body_not_json.
+	JSON bool `hcl:"json,optional"`
 }
 
 // AllowedMethods are the methods http_check sends: the ones HTTP defines
@@ -42,6 +48,7 @@ type request struct {
 	bodyContains string
 	caFile       string
 	viaSSH       bool
+	show, json   bool
 }
 
 // parse checks c; errors are of class config and name the argument.
@@ -57,6 +64,8 @@ func (c *Config) parse() (request, error) {
 		bodyContains: c.BodyContains,
 		caFile:       c.CAFile,
 		viaSSH:       c.ViaSSH == nil || *c.ViaSSH,
+		show:         c.ShowOutput,
+		json:         c.JSON,
 	}
 	if r.method == "" {
 		r.method = http.MethodGet

@@ -17,6 +17,7 @@ const (
 	VerdictOK                 = "ok"                // expected status (and body)
 	VerdictUnexpectedStatus   = "unexpected_status" // an answer, with another status
 	VerdictBodyMismatch       = "body_mismatch"     // expected status, body_contains not found
+	VerdictBodyNotJSON        = "body_not_json"     // json = true and the body does not parse
 	VerdictUnreachable        = "unreachable"       // no TCP connection
 	VerdictTimeout            = "timeout"           // no complete answer in time
 	VerdictUnknownAuthority   = certs.UnknownAuthority

@@ -2,7 +2,6 @@ package local
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,40 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/steps"
 )
-
-func TestExec(t *testing.T) {
-	tests := []struct {
-		name string
-		req  steps.ExecRequest
-		want steps.ExecResult
-	}{
-		{"stdout and exit 0", steps.ExecRequest{Command: "echo hello"},
-			steps.ExecResult{ExitCode: 0, Stdout: []byte("hello\n")}},
-		{"non-zero exit is not an error", steps.ExecRequest{Command: "echo oops >&2; exit 3"},
-			steps.ExecResult{ExitCode: 3, Stderr: []byte("oops\n")}},
-		{"stdin is fed", steps.ExecRequest{Command: "tr a-z A-Z", Stdin: []byte("abc")},
-			steps.ExecResult{Stdout: []byte("ABC")}},
-		{"no stdin reads EOF", steps.ExecRequest{Command: "cat; echo done"},
-			steps.ExecResult{Stdout: []byte("done\n")}},
-		{"killed by a signal reports 128+signal", steps.ExecRequest{Command: "kill -TERM $$"},
-			steps.ExecResult{ExitCode: 128 + int(syscall.SIGTERM)}},
-		{"C locale", steps.ExecRequest{Command: "echo $LC_ALL"},
-			steps.ExecResult{Stdout: []byte("C\n")}},
-		{"POSIX shell syntax", steps.ExecRequest{Command: `x=1; if [ "$x" = 1 ]; then printf '%s' yes; fi`},
-			steps.ExecResult{Stdout: []byte("yes")}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Host{}.Exec(context.Background(), tt.req)
-			if err != nil {
-				t.Fatalf("Exec: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got, cmp.Comparer(bytesEqual)); diff != "" {
-				t.Errorf("Exec(%q) (-want +got):\n%s", tt.req.Command, diff)
-			}
-		})
-	}
-}
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
 
@@ -109,19 +74,6 @@ func TestExecBackgroundChildDoesNotHoldExec(t *testing.T) {
 	want := steps.ExecResult{ExitCode: 4, Stdout: []byte("started\n")}
 	if diff := cmp.Diff(want, got, cmp.Comparer(bytesEqual)); diff != "" {
 		t.Errorf("Exec (-want +got):\n%s", diff)
-	}
-}
-
-func TestExecDoneContextRunsNothing(t *testing.T) {
-	marker := filepath.Join(t.TempDir(), "ran")
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := Host{}.Exec(ctx, steps.ExecRequest{Command: "touch " + marker})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Exec error = %v, want context.Canceled", err)
-	}
-	if _, err := os.Stat(marker); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("command ran although ctx was done: stat %s: %v", marker, err)
 	}
 }
 

@@ -142,21 +142,32 @@ func (h *Host) abort(s *ssh.Session, f *pgidFilter, sudo bool, waited <-chan err
 
 // killScript TERMs process group $g, waits up to 2 s for its live
 // members to go (zombies, which a slow init may leave for a while, do not
-// count), then KILLs what is left. Should $g lead no group after all, it
-// falls back to $g and its children. dash's kill takes no "--".
+// count), then KILLs what is left. The wait is measured by the clock, not
+// by turns of the loop: on a loaded host each turn (ps, awk, sleep) can
+// take far longer than its 0.1 s sleep, and twenty turns outlasted the
+// client's patience, which closed the session before the KILL, leaving a
+// child that ignores TERM running (the host conformance suite found it).
+// Should $g lead no group after all, it falls back to $g and its
+// children. dash's kill takes no "--".
 const killScript = `alive() {
   if command -v ps >/dev/null 2>&1; then
     ps -e -o pgid= -o stat= | awk -v g="$g" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'
   else kill -0 -"$g" 2>/dev/null; fi
 }
-kill -TERM -"$g" 2>/dev/null || { pkill -TERM -P "$g"; kill -TERM "$g"; } 2>/dev/null; i=0
+now() { date +%s 2>/dev/null || echo 0; }
+kill -TERM -"$g" 2>/dev/null || { pkill -TERM -P "$g"; kill -TERM "$g"; } 2>/dev/null; i=0; end=$(($(now) + 2))
 while alive; do
-  if [ $i -ge 20 ]; then kill -KILL -"$g" 2>/dev/null; break; fi
+  if [ $i -ge 20 ] || [ "$(now)" -ge "$end" ]; then kill -KILL -"$g" 2>/dev/null; break; fi
   sleep 0.1; i=$((i+1))
 done`
 
+// killTimeout bounds the kill session: well past killScript's 2 s (3 s
+// with the clock's whole seconds), so that its KILL is sent before the
+// session is given up on.
+const killTimeout = 10 * time.Second
+
 func (h *Host) killGroup(pgid int, sudo bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), killTimeout)
 	defer cancel()
 	ks, err := h.newSession(ctx, "kill")
 	if err != nil {
