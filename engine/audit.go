@@ -101,8 +101,12 @@ func (a *auditor) approval(addr string, d Decision, hosts []string, gateReason s
 			reason += " (" + d.By + ")"
 		}
 	}
+	detail := map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)}
+	if len(d.Signers) > 0 {
+		detail["signers"] = strings.Join(d.Signers, ", ")
+	}
 	return a.append(audit.Record{Event: ev, Step: addr, Outcome: outcome, Reason: reason, PlanSHA256: a.run.PlanSHA256,
-		Detail: a.withBatch(map[string]string{"hosts": strings.Join(hosts, ","), "by": d.By, "gate_reason": a.redact.String(gateReason)})})
+		Detail: a.withBatch(detail)})
 }
 
 // hostKeyAccepted records that an unknown host key was accepted because the

@@ -38,6 +38,9 @@ type Decision struct {
 	Granted bool
 	By      string
 	Reason  string // why refused, for the audit log and the operator
+	// Signers are the signed approvals that granted it ("alice
+	// (SHA256:…)"), for the audit log.
+	Signers []string
 }
 
 // Approver decides gates. The CLI provides a terminal approver (the

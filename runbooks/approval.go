@@ -19,12 +19,30 @@ type Approval struct {
 	// gate is reached. A reason of constants, variables, locals of
 	// variables and the inventory is decoded into Reason instead.
 	ReasonExpr hcl.Expression
-	DeclRange  hcl.Range
+	// Required is how many signed approvals of a saved plan, from distinct
+	// signers, the gate needs (`required = 2`); 0 when unset: then one
+	// operator grants it (terminal or --approve) or one signed approval.
+	Required int
+	// NoSelfApproval (`self_approval = false`) makes a signature by the
+	// operator running apply (a key in their agent or key file, or a
+	// principal named as their user) count for nothing at this gate.
+	NoSelfApproval bool
+	DeclRange      hcl.Range
 }
 
 func (s *Step) decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics) {
 	a := &Approval{DeclRange: block.DefRange}
 	content, diags := block.Body.Content(approvalBlockSchema)
+	if r, ok := content.Attributes["required"]; ok {
+		n, _, d := constInt(r.Expr, "approval's required", 1, 100)
+		diags = append(diags, d...)
+		a.Required = n
+	}
+	if r, ok := content.Attributes["self_approval"]; ok {
+		b, d := constBool(r.Expr, "approval's self_approval")
+		diags = append(diags, d...)
+		a.NoSelfApproval = !d.HasErrors() && !b
+	}
 	attr, ok := content.Attributes["reason"]
 	if !ok {
 		return a, diags // hcl reported the missing argument
@@ -50,7 +68,7 @@ func (s *Step) decodeApprovalBlock(block *hcl.Block) (*Approval, hcl.Diagnostics
 }
 
 var approvalBlockSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "reason", Required: true}},
+	Attributes: []hcl.AttributeSchema{{Name: "reason", Required: true}, {Name: "required"}, {Name: "self_approval"}},
 }
 
 // usesStepResults reports whether expr refers to a step's result

@@ -25,6 +25,13 @@ type approver struct {
 	operator string
 	names    map[string]string // address -> step name the operator types
 	gates    []string          // every gated repair, in source order
+	// approvals are the gates' blocks by address; signed the verified
+	// signatures on the saved plan being applied (planSHA256), self the
+	// fingerprints of the operator's own keys.
+	approvals  map[string]*runbooks.Approval
+	signed     []signedApproval
+	self       map[string]bool
+	planSHA256 string
 }
 
 func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
@@ -37,11 +44,20 @@ func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 		ap.names[st.Address()] = st.Name
 	}
 	ap.gates = gatedRepairs(rb)
+	ap.approvals = map[string]*runbooks.Approval{}
+	for _, st := range rb.Steps {
+		if st.Approval != nil {
+			ap.approvals[st.Address()] = st.Approval
+		}
+	}
 	return ap
 }
 
 // Approve implements engine.Approver.
 func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision, error) {
+	if d, ok := ap.signedDecision(g); ok {
+		return d, nil
+	}
 	block := g.Block
 	if block == "" {
 		block = g.Address

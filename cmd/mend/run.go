@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +38,8 @@ type runOptions struct {
 	out              string        // plan -out: save the plan
 	expires          time.Duration // plan -expires
 	planKey          string        // key of saved plans' digests
+	signatures       []string      // apply PLANFILE: signed approvals
+	allowedSigners   string        // apply PLANFILE: allowed_signers
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -44,7 +47,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVarP(&o.inventory, "inventory", "i", "", "inventory file (hosts and groups)")
 	f.StringArrayVar(&o.vars, "var", nil, "set a variable: NAME=VALUE (repeatable)")
 	f.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file (repeatable)")
-	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
+	f.StringVar(&o.format, "format", "text", "output format: "+strings.Join(views.Formats, ", "))
 	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default $XDG_STATE_HOME/mend/audit.jsonl, else ~/.local/state/mend/audit.jsonl)")
 	f.DurationVar(&o.auditLockWait, "audit-lock-wait", audit.DefaultLockWait, "how long to wait for another process that holds the audit log's lock (Ctrl-C stops waiting)")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file (default: the inventory's, else ~/.ssh/known_hosts)")
@@ -92,6 +95,8 @@ func (a *app) applyCommand() *cobra.Command {
 	}
 	o.register(cmd)
 	cmd.Flags().StringArrayVar(&o.approve, "approve", nil, "approve the gate of this repair address (repeatable)")
+	cmd.Flags().StringArrayVar(&o.signatures, "signature", nil, "a signed approval of PLANFILE (repeatable; PLANFILE.sig and PLANFILE.*.sig are read too)")
+	cmd.Flags().StringVar(&o.allowedSigners, "allowed-signers", "", "OpenSSH allowed_signers file the approvals are checked against (default $XDG_CONFIG_HOME/mend/allowed_signers, else ~/.config/mend/allowed_signers)")
 	return cmd
 }
 
@@ -105,9 +110,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	color := colorFor(a.stdout, o.noColor)
-	if o.format != "text" && o.format != "markdown" && o.format != "json" {
-		return fmt.Errorf("unknown -format %q: use text, markdown or json", o.format)
+	view, err := a.view(o)
+	if err != nil {
+		return err
 	}
 	req, files, diags := a.load(o, path)
 	printDiags(a.stderr, files, diags, colorFor(a.stderr, o.noColor))
@@ -137,7 +142,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: a.progressHook(mode, o), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	var run *engine.Run
 	if mode == engine.ModePlan {
@@ -149,7 +154,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	if err != nil {
 		return err
 	}
-	a.render(run, o, color)
+	_ = view.Run(run) // a broken stdout must not hide the exit code
 	if o.out != "" {
 		if err := a.savePlan(o, req, run, key, keys); err != nil {
 			return err
@@ -164,15 +169,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	return nil
 }
 
-func (a *app) render(run *engine.Run, o runOptions, color bool) {
-	switch o.format {
-	case "json":
-		_ = views.JSON{W: a.stdout}.Run(run)
-	case "markdown":
-		views.Markdown{W: a.stdout}.Run(run)
-	default:
-		views.Text{W: a.stdout, Color: color}.Run(run)
-	}
+// view is the output for o.format; the CLI picks it once, here.
+func (a *app) view(o runOptions) (views.View, error) {
+	return views.New(o.format, views.Options{Out: a.stdout, Progress: a.stderr, Color: colorFor(a.stdout, o.noColor)})
 }
 
 func operator() string {

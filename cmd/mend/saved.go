@@ -117,8 +117,9 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	if o.inventory != "" || len(o.varFiles) > 0 {
 		return fmt.Errorf("a saved plan fixes its inventory and var files (-i and -var-file cannot be given with it): make a new plan to change them")
 	}
-	if o.format != "text" && o.format != "markdown" && o.format != "json" {
-		return fmt.Errorf("unknown -format %q: use text, markdown or json", o.format)
+	view, err := a.view(o)
+	if err != nil {
+		return err
 	}
 	p, raw, err := planfile.Read(path)
 	if err != nil {
@@ -189,17 +190,28 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	if err := checkHostKeys(ctx, keys, p, req.Inventory); err != nil {
 		return err
 	}
-	req.Approver = a.approver(o, req.Runbook)
+	ap := a.approver(o, req.Runbook)
+	ap.planSHA256 = digest
+	ap.signed, err = verifySignatures(signatureFiles(path, o.signatures), raw, o.allowedSigners,
+		func(w string) { fmt.Fprintf(a.stderr, "Warning: %s.\n", views.Clean(w)) })
+	if err != nil {
+		return err
+	}
+	for _, s := range ap.signed {
+		fmt.Fprintf(a.stderr, "Signed approval of this plan: %s in %s.\n", views.Clean(s.String()), views.Clean(s.file))
+	}
+	ap.self = selfKeys(req.Inventory, nil)
+	req.Approver = ap
 	req.DigestKey, req.Expect, req.PlanSHA256 = key, p.Expectation(), digest
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: a.progressHook(engine.ModeApply, o), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	run, err := eng.Apply(ctx, req)
 	if err != nil {
 		return err
 	}
-	a.render(run, o, colorFor(a.stdout, o.noColor))
+	_ = view.Run(run) // a broken stdout must not hide the exit code
 	if run.Failed() {
 		a.code = exitError
 	}
@@ -232,7 +244,9 @@ func checkHostKeys(ctx context.Context, keys *hostKeys, p *planfile.Plan, inv *r
 	return nil
 }
 
-// planUsed refuses a plan the audit log shows was applied before.
+// planUsed refuses a plan the audit log shows was applied before: a run
+// of it that started a repair. A run refused before any repair (a gate not
+// yet approved, a drift) does not use the plan up.
 func planUsed(logPath, digest string) error {
 	recs, err := audit.ReadAll(logPath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -241,10 +255,16 @@ func planUsed(logPath, digest string) error {
 	if err != nil && len(recs) == 0 {
 		return fmt.Errorf("cannot tell whether this plan was applied before: %v (nothing was run)", err)
 	}
+	starts := map[string]audit.Record{}
 	for _, r := range recs {
 		if r.Event == audit.EventRunStart && r.Mode == audit.ModeApply && r.PlanSHA256 == digest {
-			return fmt.Errorf("this plan was already applied: run %s started %s by %s (a saved plan is single-use: make a new plan)",
-				r.RunID, r.Time.Format(time.RFC3339), r.Operator)
+			starts[r.RunID] = r
+			continue
+		}
+		st, ok := starts[r.RunID]
+		if ok && r.Event == audit.EventStepStart && strings.HasPrefix(r.Step, "repair.") {
+			return fmt.Errorf("this plan was already applied: run %s started %s by %s ran %s (a saved plan is single-use: make a new plan)",
+				st.RunID, st.Time.Format(time.RFC3339), st.Operator, r.Step)
 		}
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 type Markdown struct{ W io.Writer }
 
 // Run writes the comment.
-func (v Markdown) Run(r *engine.Run) {
+func (v Markdown) Run(r *engine.Run) error {
 	fmt.Fprintf(v.W, "### mend %s: %s\n\n", r.Mode, code(r.Runbook))
 	if r.Title != "" {
 		fmt.Fprintf(v.W, "%s\n\n", cell(r.Title))
@@ -34,7 +34,8 @@ func (v Markdown) Run(r *engine.Run) {
 	}
 	var b strings.Builder
 	Text{W: &b}.Summary(r)
-	fmt.Fprintf(v.W, "**%s**\n", strings.TrimSpace(strings.ReplaceAll(b.String(), "\n", " ")))
+	_, err := fmt.Fprintf(v.W, "**%s**\n", strings.TrimSpace(strings.ReplaceAll(b.String(), "\n", " ")))
+	return err
 }
 
 func hostsCell(s *engine.StepRun) string {

@@ -17,6 +17,9 @@ type Text struct {
 	// Mode is set by Run. In an apply, a repair that ran shows what its
 	// Apply reported, not the preview again (the command is still shown).
 	Mode engine.Mode
+	// Progress, when set, receives a line per finished host during an
+	// apply (see Hook).
+	Progress io.Writer
 }
 
 // symbol is the one-character mark in front of a step, as Terraform marks
@@ -57,7 +60,7 @@ func (v Text) statusColor(s engine.Status) string {
 }
 
 // Run renders a whole plan or apply.
-func (v Text) Run(r *engine.Run) {
+func (v Text) Run(r *engine.Run) error {
 	v.Mode = r.Mode
 	head := fmt.Sprintf("mend %s: %s (sha256 %s)", r.Mode, Clean(r.Runbook), short(r.RunbookSHA256))
 	fmt.Fprintln(v.W, v.paint("1", head))
@@ -74,6 +77,7 @@ func (v Text) Run(r *engine.Run) {
 		v.Step(s)
 	}
 	v.Summary(r)
+	return nil
 }
 
 // Stage renders a stage's settings and batches, before its steps.
