@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -103,7 +104,7 @@ func evalTargets(expr hcl.Expression, ctx *hcl.EvalContext) (names []string, kno
 // argument depends on something only known at apply; the config is then nil.
 func decodeConfig(st *runbooks.Step, typ steps.Type, ctx *hcl.EvalContext) (cfg any, known bool, err error) {
 	cfg = typ.NewConfig()
-	schema, _ := gohcl.ImpliedBodySchema(cfg)
+	schema, _ := impliedSchema(reflect.TypeOf(cfg).Elem())
 	content, _, _ := st.Config.PartialContent(schema)
 	for _, attr := range content.Attributes {
 		if deferred(typ, attr.Name) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -351,4 +352,24 @@ func TestFileRefusesSpecialAndHugeFiles(t *testing.T) {
 		t.Fatal("file() of a FIFO blocked")
 	}
 	checkFuncCase(t, ctx, funcCase{expr: `filebase64("` + big + `")`, wantErr: "a local file may have at most 16777216 bytes"})
+}
+
+// TestFileSeesChanges: file() reuses what it read only while the file is
+// unchanged; a rewritten file is read again.
+func TestFileSeesChanges(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	ctx := &hcl.EvalContext{Functions: Functions(dir)}
+	for _, content := range []string{"one\n", "three\n", "four\n"} {
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Same size, other content: the modification time differs.
+		if err := os.Chtimes(p, time.Now(), time.Now().Add(time.Duration(len(content))*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			checkFuncCase(t, ctx, funcCase{expr: `file("f")`, want: strconv.Quote(content)})
+		}
+	}
 }

@@ -35,9 +35,24 @@ func Read(dir, p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, Max+1))
-	if err != nil {
+	size := int64(0)
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	// One allocation of the right size, plus a byte to see growth.
+	b := make([]byte, size+1)
+	n, err := io.ReadFull(f, b)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		b = b[:n]
+	case err != nil:
 		return nil, fmt.Errorf("cannot read %s: %w", full, err)
+	default: // it grew while read
+		rest, err := io.ReadAll(io.LimitReader(f, Max+1-int64(n)))
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", full, err)
+		}
+		b = append(b, rest...)
 	}
 	if len(b) > Max {
 		return nil, fmt.Errorf("%s grew past %d bytes while it was read", full, Max)
