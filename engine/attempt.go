@@ -46,7 +46,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
 	case runbooks.Repair:
 		resp, err := typ.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
-			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
+			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive, Planned: t.planned,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
 	}

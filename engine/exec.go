@@ -84,6 +84,7 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	if c := r.previewCaveat(t); c != "" {
 		t.result.Details = append(t.result.Details, c)
 	}
+	t.planned = resp.Observed
 	switch resp.Action {
 	case steps.NoOp:
 		t.result.Status, t.done = StatusNoOp, true

@@ -56,6 +56,7 @@ const (
 // search is a validated Config.
 type search struct {
 	pattern      string
+	show         bool
 	re           *regexp.Regexp
 	path, glob   string
 	unit, jfile  string
@@ -104,8 +105,11 @@ func parseBound(name, s string) (bound, error) {
 	return bound{}, steps.Errorf(steps.ClassConfig, "log_search: %s must be a duration back from now (\"1h\") or an RFC 3339 time (\"2026-12-05T09:00:00Z\"), got %q", name, s)
 }
 
-func (c *Config) search() (search, error) {
-	s := search{pattern: c.Pattern, path: c.Path, glob: c.Rotated, unit: c.Unit, jfile: c.JournalFile,
+// Check validates the arguments and returns the settings the step
+// runs with; ValidateConfig and Diagnose both call it through
+// hostscript.Check.
+func (c *Config) Check() (search, error) {
+	s := search{pattern: c.Pattern, show: c.ShowOutput, path: c.Path, glob: c.Rotated, unit: c.Unit, jfile: c.JournalFile,
 		top: defaultTop, maxBytes: defaultMaxBytes, timeout: defaultScanTime}
 	fail := func(format string, args ...any) (search, error) {
 		return s, steps.Errorf(steps.ClassConfig, "log_search: "+format, args...)

@@ -52,21 +52,13 @@ func (Type) Output() cty.Type {
 // ValidateConfig checks the pattern compiles as POSIX ERE, one source,
 // absolute paths, the window and the bounds.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.search()
+	_, err := hostscript.Check[search, *Config](config)
 	return err
 }
 
 // Diagnose searches the file (and its rotated siblings) or the journal.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	s, err := c.search()
+	s, err := hostscript.Check[search, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}
@@ -106,7 +98,7 @@ func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.Diag
 	a := analyse(r, s, fileMode)
 	a.notes = append(a.notes, notes...)
 	resp := response(s, a, files, whole)
-	if c.ShowOutput {
+	if s.show {
 		resp.Details = append(resp.Details, shownMatches(r.lines, req.SensitiveConfig)...)
 	}
 	return resp, nil
