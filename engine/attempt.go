@@ -46,7 +46,7 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
 	case runbooks.Repair:
 		resp, err := typ.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
-			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
+			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive, Planned: t.planned,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
 	}
@@ -132,8 +132,19 @@ func (r *runner) expectations(st *runbooks.Step, t *hostTask, out, marked cty.Va
 
 // rawOutput extracts stdout/stderr and exit_code from outputs that have
 // them (command-like steps), for the audit record's excerpt and exit code.
+// A step that wraps another and has none of its own (wait_until) gives
+// those of the last check it ran, its `last` attribute.
 func rawOutput(out cty.Value) ([]byte, *int) {
 	ty := out.Type()
+	if !ty.IsObjectType() {
+		return nil, nil
+	}
+	if !ty.HasAttribute("stdout") && !ty.HasAttribute("stderr") && ty.HasAttribute("last") {
+		if last := out.GetAttr("last"); last.IsWhollyKnown() && !last.IsNull() && last.Type().IsObjectType() {
+			return rawOutput(last)
+		}
+		return nil, nil
+	}
 	var raw []byte
 	for _, name := range []string{"stdout", "stderr"} {
 		if ty.HasAttribute(name) {

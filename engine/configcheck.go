@@ -66,7 +66,7 @@ func preflightContext(rb *runbooks.Runbook, vars map[string]cty.Value, inv *runb
 			"repair":    cty.DynamicVal,
 			"host":      cty.DynamicVal,
 		},
-		Functions: runbooks.Functions(),
+		Functions: runbooks.Functions(rb.Dir()),
 	}
 }
 
@@ -108,6 +108,7 @@ func checkStepConfig(st *runbooks.Step, t steps.Type, ctx *hcl.EvalContext, with
 		}
 		return diags
 	}
+	setRunbookDir(st, cfg)
 	v, ok := t.(steps.Validator)
 	if !ok {
 		return nil

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -102,7 +104,7 @@ func evalTargets(expr hcl.Expression, ctx *hcl.EvalContext) (names []string, kno
 // argument depends on something only known at apply; the config is then nil.
 func decodeConfig(st *runbooks.Step, typ steps.Type, ctx *hcl.EvalContext) (cfg any, known bool, err error) {
 	cfg = typ.NewConfig()
-	schema, _ := gohcl.ImpliedBodySchema(cfg)
+	schema, _ := impliedSchema(reflect.TypeOf(cfg).Elem())
 	content, _, _ := st.Config.PartialContent(schema)
 	for _, attr := range content.Attributes {
 		if deferred(typ, attr.Name) {
@@ -116,6 +118,7 @@ func decodeConfig(st *runbooks.Step, typ steps.Type, ctx *hcl.EvalContext) (cfg 
 	if diags := gohcl.DecodeBody(st.Config, ctx, cfg); diags.HasErrors() {
 		return nil, false, diagErr(diags)
 	}
+	setRunbookDir(st, cfg)
 	if v, ok := typ.(steps.Validator); ok {
 		if verr := v.ValidateConfig(cfg); verr != nil {
 			return nil, false, argError(st, verr)
@@ -152,4 +155,12 @@ func sourceText(rb *runbooks.Runbook, r hcl.Range) string {
 		return ""
 	}
 	return string(rb.Source[r.Start.Byte:r.End.Byte])
+}
+
+// setRunbookDir tells a config that names local files (steps.LocalFileConfig)
+// the directory of the runbook that declares the step.
+func setRunbookDir(st *runbooks.Step, cfg any) {
+	if c, ok := cfg.(steps.LocalFileConfig); ok {
+		c.SetRunbookDir(filepath.Dir(st.DeclRange.Filename))
+	}
 }

@@ -81,6 +81,7 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	resp.Output = r.redact.unmarkOutput(resp.Output)
 	p := r.redactPreview(resp.Preview)
 	t.result.Preview, t.result.Summary = &p, p.Summary
+	t.planned = resp.Observed
 	switch resp.Action {
 	case steps.NoOp:
 		t.result.Status, t.done = StatusNoOp, true

@@ -17,6 +17,7 @@ type hostTask struct {
 	output    cty.Value // NilVal: none
 	marked    cty.Value // output with its sensitive marks, when it has any
 	cfg       any
+	planned   any  // the preview's Observed, for Apply
 	done      bool // nothing left to do (skipped, failed, unknown, no-op)
 	changed   bool
 	sensitive bool // an argument derives from a sensitive value

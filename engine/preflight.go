@@ -52,7 +52,7 @@ func Preflight(req Request, reg *steps.Registry, o PreflightOptions) hcl.Diagnos
 func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	targetsOf := map[string][]string{}
-	sc := newScope(req.Vars, req.Inventory, time.Time{})
+	sc := newScope(req.Runbook.Dir(), req.Vars, req.Inventory, time.Time{})
 	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)

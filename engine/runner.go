@@ -53,7 +53,7 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		req:       req,
 		mode:      mode,
 		run:       run,
-		scope:     newScope(req.Vars, req.Inventory, e.opts.Now()),
+		scope:     newScope(rb.Dir(), req.Vars, req.Inventory, e.opts.Now()),
 		redact:    newRedactor(req.Vars),
 		targetsOf: map[string][]string{},
 	}

@@ -103,7 +103,7 @@ func configSchema(t steps.Type) (*runbooks.BodySchema, error) {
 // bodySchema reads the gohcl tags of the struct type ty. nested names a
 // block that holds another diagnose step (steps.Nester).
 func bodySchema(ty reflect.Type, nested string) *runbooks.BodySchema {
-	implied, partial := gohcl.ImpliedBodySchema(reflect.New(ty).Interface())
+	implied, partial := impliedSchema(ty)
 	s := &runbooks.BodySchema{Remain: partial}
 	fields := fieldsByName(ty)
 	for _, a := range implied.Attributes {
@@ -146,6 +146,12 @@ func fieldsByName(ty reflect.Type) map[string]reflect.StructField {
 	for i := 0; i < ty.NumField(); i++ {
 		f := ty.Field(i)
 		name, kind, _ := strings.Cut(f.Tag.Get("hcl"), ",")
+		if st := remainStruct(f); st != nil {
+			for k, v := range fieldsByName(st) {
+				fields[k] = v
+			}
+			continue
+		}
 		switch kind {
 		case "", "attr", "optional", "block":
 			if name != "" {
@@ -165,4 +171,38 @@ func deferred(t steps.Type, name string) bool {
 	}
 	a := s.Attribute(name)
 	return a != nil && a.Deferred
+}
+
+// remainStruct is the struct type of a field tagged `hcl:",remain"` that
+// holds arguments shared by several step types (etcdconn.Args, embedded
+// in each etcd step's config), or nil. gohcl decodes the leftover
+// arguments into such a struct; its arguments belong to the step's
+// schema like the config's own.
+func remainStruct(f reflect.StructField) reflect.Type {
+	if _, kind, _ := strings.Cut(f.Tag.Get("hcl"), ","); kind != "remain" {
+		return nil
+	}
+	t := f.Type
+	if t.Kind() != reflect.Struct || t == valueType {
+		return nil
+	}
+	return t
+}
+
+// impliedSchema is gohcl's schema of the config struct ty, with the
+// arguments of a remain struct (see remainStruct) added: such a config
+// names all its arguments, so partial is false.
+func impliedSchema(ty reflect.Type) (*hcl.BodySchema, bool) {
+	implied, partial := gohcl.ImpliedBodySchema(reflect.New(ty).Interface())
+	for i := 0; i < ty.NumField(); i++ {
+		st := remainStruct(ty.Field(i))
+		if st == nil {
+			continue
+		}
+		inner, innerPartial := impliedSchema(st)
+		implied.Attributes = append(implied.Attributes, inner.Attributes...)
+		implied.Blocks = append(implied.Blocks, inner.Blocks...)
+		partial = innerPartial
+	}
+	return implied, partial
 }

@@ -40,16 +40,16 @@ type scope struct {
 // newScope returns the scope of a run that started at start: timestamp()
 // is start in every expression of the run. A zero start (checks before a
 // run) makes timestamp() unknown.
-func newScope(vars map[string]cty.Value, inv *runbooks.Inventory, start time.Time) *scope {
+func newScope(dir string, vars map[string]cty.Value, inv *runbooks.Inventory, start time.Time) *scope {
 	plain := make(map[string]cty.Value, len(vars))
 	marked := make(map[string]cty.Value, len(vars))
 	for k, v := range vars {
 		plain[k], _ = v.UnmarkDeep()
 		marked[k] = v
 	}
-	funcs := runbooks.Functions()
+	funcs := runbooks.Functions(dir)
 	if !start.IsZero() {
-		funcs = runbooks.FunctionsAt(start)
+		funcs = runbooks.FunctionsAt(dir, start)
 	}
 	return &scope{
 		funcs:           funcs,

@@ -37,7 +37,7 @@ func (rb *Runbook) Check(schemas Schemas) hcl.Diagnostics {
 	if !rb.parsed {
 		return nil
 	}
-	c := &checker{rb: rb, schemas: schemas, vars: map[string]*Variable{}, stepIndex: map[string]int{}, funcs: Functions()}
+	c := &checker{rb: rb, schemas: schemas, vars: map[string]*Variable{}, stepIndex: map[string]int{}, funcs: Functions(rb.Dir())}
 	c.resolveTypes()
 	c.indexVariables()
 	c.indexSteps()

@@ -14,9 +14,11 @@ import (
 // checking a runbook before any run: timestamp() is unknown (a string known
 // only when a run starts). The validator and the engine use the same set,
 // so a runbook that validates cannot fail at run time on an unknown
-// function. Each call returns a fresh map; callers may add to it.
-func Functions() map[string]function.Function {
-	fns := baseFunctions()
+// function. file() and filebase64() read paths relative to dir, the
+// runbook's directory (Runbook.Dir). Each call returns a fresh map;
+// callers may add to it.
+func Functions(dir string) map[string]function.Function {
+	fns := baseFunctions(dir)
 	fns["timestamp"] = timestampFunc(time.Time{})
 	return fns
 }
@@ -25,8 +27,8 @@ func Functions() map[string]function.Function {
 // returns start (UTC, RFC 3339) on every call, so every expression of one
 // plan or apply sees the same instant and a plan is deterministic within
 // its run. The engine calls it once per run.
-func FunctionsAt(start time.Time) map[string]function.Function {
-	fns := baseFunctions()
+func FunctionsAt(dir string, start time.Time) map[string]function.Function {
+	fns := baseFunctions(dir)
 	fns["timestamp"] = timestampFunc(start)
 	return fns
 }
@@ -37,7 +39,7 @@ func FunctionsAt(start time.Time) map[string]function.Function {
 // (alltrue, anytrue, one, sum, replace, timecmp, cidrhost, the digests),
 // go-cty-yaml's yamldecode/yamlencode (Terraform's), and mend's additions
 // (see README "Functions").
-func baseFunctions() map[string]function.Function {
+func baseFunctions(dir string) map[string]function.Function {
 	return map[string]function.Function{
 		"abs":             stdlib.AbsoluteFunc,
 		"alltrue":         allTrueFunc,
@@ -57,6 +59,8 @@ func baseFunctions() map[string]function.Function {
 		"csvdecode":       stdlib.CSVDecodeFunc,
 		"distinct":        stdlib.DistinctFunc,
 		"element":         stdlib.ElementFunc,
+		"file":            fileFunc(dir),
+		"filebase64":      fileBase64Func(dir),
 		"endswith":        endsWithFunc,
 		"flatten":         stdlib.FlattenFunc,
 		"floor":           stdlib.FloorFunc,

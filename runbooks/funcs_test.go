@@ -1,13 +1,18 @@
 package runbooks
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/mend-sh/mend/internal/localfile"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -55,6 +60,18 @@ var funcCases = map[string][]funcCase{
 		{expr: `cidrhost("10.12.112.5/20", 0)`, want: `"10.12.112.0"`},
 		{expr: `cidrhost("10.12.112.0/20", 4096)`, wantErr: "prefix of 20 does not accommodate a host numbered 4096"},
 		{expr: `cidrhost("10.12.112.0/20", 1.5)`, wantErr: "whole number"},
+	},
+	"file": {
+		{expr: `file("hello.txt")`, want: `"hello\n"`},
+		{expr: `file("missing.txt")`, wantErr: "no such file or directory"},
+		{expr: `file("bin.dat")`, wantErr: "not UTF-8 text; use filebase64"},
+		{expr: `file(".")`, wantErr: "is a directory, not a regular file"},
+		{expr: `file("")`, wantErr: "the path is empty"},
+	},
+	"filebase64": {
+		{expr: `filebase64("bin.dat")`, want: `"/wAB"`},
+		{expr: `filebase64("hello.txt")`, want: `"aGVsbG8K"`},
+		{expr: `filebase64("missing.txt")`, wantErr: "relative to the runbook's directory"},
 	},
 	"coalesce":  {{expr: `coalesce("a", "b")`, want: `"a"`}, {expr: `coalesce(null, "x")`, want: `"x"`}, {expr: `coalesce(1, 2)`, want: `1`}},
 	"compact":   {{expr: `compact(["a", "", "b", null, "c"])`, want: `["a", "b", "c"]`}},
@@ -220,7 +237,7 @@ var yamlBomb = func() string {
 }()
 
 func TestFunctionTable(t *testing.T) {
-	fns := FunctionsAt(testStart)
+	fns := FunctionsAt("testdata/files", testStart)
 	names := make([]string, 0, len(fns))
 	for name := range fns {
 		names = append(names, name)
@@ -286,7 +303,7 @@ func eval(t *testing.T, ctx *hcl.EvalContext, src string) (cty.Value, hcl.Diagno
 
 func TestFunctionsKeepSensitiveMarks(t *testing.T) {
 	ctx := &hcl.EvalContext{
-		Functions: FunctionsAt(testStart),
+		Functions: FunctionsAt("testdata/files", testStart),
 		Variables: map[string]cty.Value{"secret": cty.StringVal("pw").Mark(SensitiveMark)},
 	}
 	for _, src := range []string{`upper(secret)`, `sha256(secret)`, `base64sha256(secret)`, `replace(secret, "/p/", "q")`, `yamldecode(secret)`, `one([secret])`} {
@@ -301,8 +318,58 @@ func TestFunctionsKeepSensitiveMarks(t *testing.T) {
 }
 
 func TestTimestampUnknownWithoutARun(t *testing.T) {
-	v, diags := eval(t, &hcl.EvalContext{Functions: Functions()}, `timecmp(timestamp(), "2026-01-01T00:00:00Z")`)
+	v, diags := eval(t, &hcl.EvalContext{Functions: Functions("")}, `timecmp(timestamp(), "2026-01-01T00:00:00Z")`)
 	if diags.HasErrors() || v.IsKnown() {
 		t.Errorf("got %#v, %v; want an unknown number (no run has started)", v, diags)
+	}
+}
+
+// TestFileRefusesSpecialAndHugeFiles: a FIFO is refused at once (not read,
+// which would block), a file over localfile.Max is refused before it is
+// read, and an absolute path is used as it is.
+func TestFileRefusesSpecialAndHugeFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, localfile.Max+1); err != nil {
+		t.Fatal(err)
+	}
+	ctx := &hcl.EvalContext{Functions: Functions("/nonexistent")}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		checkFuncCase(t, ctx, funcCase{expr: `file("` + fifo + `")`, wantErr: "is a FIFO, not a regular file"})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("file() of a FIFO blocked")
+	}
+	checkFuncCase(t, ctx, funcCase{expr: `filebase64("` + big + `")`, wantErr: "a local file may have at most 16777216 bytes"})
+}
+
+// TestFileSeesChanges: file() reuses what it read only while the file is
+// unchanged; a rewritten file is read again.
+func TestFileSeesChanges(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	ctx := &hcl.EvalContext{Functions: Functions(dir)}
+	for _, content := range []string{"one\n", "three\n", "four\n"} {
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Same size, other content: the modification time differs.
+		if err := os.Chtimes(p, time.Now(), time.Now().Add(time.Duration(len(content))*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			checkFuncCase(t, ctx, funcCase{expr: `file("f")`, want: strconv.Quote(content)})
+		}
 	}
 }

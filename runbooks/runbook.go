@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -33,6 +34,10 @@ type Runbook struct {
 	// parsed is set when the file parsed: Check has a tree to check.
 	parsed bool
 }
+
+// Dir is the runbook's directory: file(), filebase64() and the file
+// step's source resolve relative paths against it.
+func (rb *Runbook) Dir() string { return filepath.Dir(rb.Filename) }
 
 // LoadFile reads filename and calls Load. A read error is returned as a
 // diagnostic without a subject.
@@ -70,6 +75,7 @@ func Load(filename string, src []byte) (*Runbook, hcl.Diagnostics) {
 		// checks on a recovered, partial tree would mostly be noise.
 		return rb, diags
 	}
+	diags = append(diags, heredocWarnings(file)...)
 	content, moreDiags := file.Body.Content(runbookFileSchema)
 	diags = append(diags, moreDiags...)
 	diags = append(diags, rb.decodeBlocks(content.Blocks)...)

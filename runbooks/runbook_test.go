@@ -3,6 +3,7 @@ package runbooks
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -160,5 +161,42 @@ func TestLoadFileMissing(t *testing.T) {
 	_, diags := LoadFile("testdata/does-not-exist.mend.hcl")
 	if len(diags) != 1 || diags[0].Summary != "Cannot read runbook" {
 		t.Errorf("got %v", diags)
+	}
+}
+
+// TestLongHeredocWarns: a heredoc over MaxHeredocLines lines gets a
+// warning at its first line pointing to file(); a short one, and a long
+// quoted string, get none.
+func TestLongHeredocWarns(t *testing.T) {
+	long := strings.Repeat("line\n", MaxHeredocLines+1)
+	for _, tc := range []struct {
+		name, content string
+		warn          bool
+	}{
+		{"long heredoc", "<<-EOT\n" + long + "  EOT", true},
+		{"short heredoc", "<<EOT\n" + strings.Repeat("line\n", MaxHeredocLines) + "EOT", false},
+		{"long quoted string", `"` + strings.Repeat(`line\n`, 2*MaxHeredocLines) + `"`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "repair \"file\" \"f\" {\n  on      = \"h\"\n  path    = \"/etc/x\"\n  content = " + tc.content + "\n}\n"
+			_, diags := Load("rb.mend.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			var got []string
+			for _, d := range diags {
+				got = append(got, fmt.Sprintf("%s:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Summary))
+				if !strings.Contains(d.Detail, `file("name")`) {
+					t.Errorf("detail does not say what to do: %s", d.Detail)
+				}
+			}
+			var want []string
+			if tc.warn {
+				want = []string{"rb.mend.hcl:4: Heredoc too long to parse quickly"}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

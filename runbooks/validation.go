@@ -14,7 +14,7 @@ import (
 func (rb *Runbook) validateVariables(values map[string]cty.Value, valid map[string]bool, given map[string]givenValue) hcl.Diagnostics {
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(values)},
-		Functions: Functions(),
+		Functions: Functions(rb.Dir()),
 	}
 	var diags hcl.Diagnostics
 	for _, v := range rb.Variables {

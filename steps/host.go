@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"net"
 )
@@ -109,15 +110,34 @@ type WriteFileRequest struct {
 	// Backup keeps the previous content as Path + ".mend-backup-<unix time>"
 	// (a hard link or copy made before the rename).
 	Backup bool
+	// IfContent, when set, makes the write conditional on what the caller
+	// last saw: the file at Path must still have content of this hex
+	// SHA-256, or not exist when IfContent is Absent. Otherwise nothing is
+	// written and the error wraps ErrChangedSince. A repair that previewed
+	// the file uses it to write without reading the file again.
+	IfContent string
 }
+
+// Absent is WriteFileRequest.IfContent for a file that must not exist.
+const Absent = "absent"
+
+// ErrChangedSince is wrapped by WriteFile's error when the file no longer
+// matches WriteFileRequest.IfContent; the file was not changed.
+var ErrChangedSince = errors.New("the file changed since it was read")
 
 // WriteFileResult reports what WriteFile did.
 type WriteFileResult struct {
 	// BackupPath is where the old content was kept, if a backup was made.
 	BackupPath string
-	// SHA256 is the hex digest of the content now at Path, read back after
-	// the rename.
+	// SHA256 is the hex digest of the content now at Path, computed on the
+	// host from the bytes written (the temporary file that was renamed).
 	SHA256 string
+	// Mode, Owner and Group are the file's metadata after the rename, as
+	// in File: a caller verifies the write with them and SHA256 instead of
+	// reading the file back.
+	Mode  fs.FileMode
+	Owner string
+	Group string
 	// LeftoversRemoved lists temporary files that earlier writes to the
 	// same path left behind when they were killed (mend itself killed
 	// mid-write), which this write found and removed. A transport that

@@ -32,8 +32,18 @@ import (
 // "password=" line elsewhere is not recognised (a value derived from a
 // sensitive variable is redacted by the engine instead). Nor are
 // base64-encoded DER keys without PEM armour.
+//
+// Each test first looks for a literal with bytes.Contains (linear, and
+// fast) and runs its regular expression only where that is found: a
+// multi-line regular expression over 1 MiB of ordinary text took 0.26 s.
 func ContainsSecret(b []byte) bool {
-	return pemPrivateKey.Match(b) || hasBase64PEMKey(b) || isDERPrivateKey(b) || hasCredentialKey(b) || textPrivateKey.Match(b)
+	return has(b, "PRIVATE KEY", pemPrivateKey) || hasBase64PEMKey(b) || isDERPrivateKey(b) ||
+		hasCredentialKey(b) || has(b, "Private-Key:", textPrivateKey)
+}
+
+// has runs re over b only when b contains lit, a literal every match has.
+func has(b []byte, lit string, re *regexp.Regexp) bool {
+	return bytes.Contains(b, []byte(lit)) && re.Match(b)
 }
 
 // textPrivateKey matches `openssl pkey|rsa|ec -text` output of a private
@@ -50,6 +60,9 @@ var base64PEM = regexp.MustCompile(`LS0tLS1CRUdJTi[A-Za-z0-9+/]*=*`)
 // private key header. Only a word's start is decoded: the header is in
 // its first 60 bytes.
 func hasBase64PEMKey(b []byte) bool {
+	if !bytes.Contains(b, []byte("LS0tLS1CRUdJTi")) {
+		return false
+	}
 	for _, word := range base64PEM.FindAll(b, -1) {
 		s := strings.TrimRight(string(word), "=")
 		s = s[:min(len(s), 128)]
@@ -120,7 +133,7 @@ func isEmptyValue(v []byte) bool {
 
 // isKubeconfig reports whether b looks like a kubeconfig file.
 func isKubeconfig(b []byte) bool {
-	return kubeconfigKind.Match(b) && kubeconfigUsers.Match(b)
+	return has(b, "users:", kubeconfigUsers) && has(b, "Config", kubeconfigKind)
 }
 
 var (

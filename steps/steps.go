@@ -86,6 +86,14 @@ type Validator interface {
 	ValidateConfig(config any) error
 }
 
+// LocalFileConfig is a config that names files on the machine running
+// mend (the file step's source). The engine calls SetRunbookDir with the
+// runbook's directory, against which relative paths resolve, right after
+// decoding, before ValidateConfig.
+type LocalFileConfig interface {
+	SetRunbookDir(dir string)
+}
+
 // DiagnoseRequest is everything a diagnose step gets for one run on one
 // host (or once, for a step without `on`).
 type DiagnoseRequest struct {
@@ -177,6 +185,11 @@ type PlanResponse struct {
 	// Output is the planned result; attributes only known after Apply are
 	// cty.UnknownVal of their type. A null Output means "all unknown".
 	Output cty.Value
+	// Observed is what the preview saw on the host, opaque to the engine,
+	// which hands it to the Apply of the same run and host as
+	// ApplyRequest.Planned: a step type can then act on it (a file step
+	// writes, on condition the file is unchanged) instead of reading again.
+	Observed any
 }
 
 // ApplyRequest is what a repair's Apply gets for one host.
@@ -185,6 +198,10 @@ type ApplyRequest struct {
 	Host    MutableHost
 	Hosts   HostResolver
 	Timeout time.Duration
+	// Planned is the Observed of this run's preview on this host; nil when
+	// there was none. Apply must not trust it blindly: the host may have
+	// changed since.
+	Planned any
 	// SensitiveConfig: as in PlanRequest.
 	SensitiveConfig bool
 }

@@ -29,6 +29,8 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	code   int
+	// stopProfile ends the CPU profile started by --cpuprofile.
+	stopProfile func()
 }
 
 // errSilent is returned by a command that already reported its failure.
@@ -49,7 +51,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.Execute(); err != nil {
+	err := root.Execute()
+	if a.stopProfile != nil {
+		a.stopProfile()
+	}
+	if err != nil {
 		if !errors.Is(err, errSilent) {
 			fmt.Fprintf(stderr, "Error: %s\n", views.CleanBlock(err.Error()))
 		}
@@ -70,6 +76,7 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	root.SetVersionTemplate("mend {{.Version}}\n")
 	root.InitDefaultVersionFlag() // now, so that -version is known as a long flag
+	a.addProfileFlag(root)
 	root.AddCommand(a.validateCommand(), a.fmtCommand(), a.planCommand(), a.applyCommand(), a.approveCommand(), a.auditCommand(), a.versionCommand())
 	return root
 }

@@ -10,10 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/disktest"
 	"github.com/mend-sh/mend/internal/sshtest"
 )
 
@@ -88,12 +88,10 @@ func TestDiskFullEndToEnd(t *testing.T) {
 	if st, err := os.Stat(h.logFile); err != nil || st.Size() > 64<<10 {
 		t.Errorf("log after apply: %v, %v; want emptied (a few new lines at most)", st.Size(), err)
 	}
-	if !holds(h.writerPID, h.logFile) {
+	if !disktest.Holds(h.writerPID, h.logFile) {
 		t.Errorf("the writer no longer holds %s open: it must be emptied in place, not replaced", h.logFile)
 	}
-	var st syscall.Statfs_t
-	syscall.Statfs(h.mnt, &st)
-	if free := int64(st.Bavail) * st.Bsize; free < 4<<20 {
+	if free := disktest.FreeBytes(t, h.mnt); free < 4<<20 {
 		t.Errorf("free after apply = %d bytes, want the log's space back", free)
 	}
 	if !strings.Contains(out, "diagnose.disk.after") {
@@ -111,17 +109,7 @@ func TestDiskFullEndToEnd(t *testing.T) {
 // that filled the rest.
 func fullHost(t *testing.T) host {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the disk-full test mounts a tmpfs: it needs root, and CI runs as root")
-		}
-		t.Skip("the disk-full test mounts a tmpfs: it needs root")
-	}
-	h := host{mnt: t.TempDir()}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "appdata", h.mnt).CombinedOutput(); err != nil {
-		t.Fatalf("mount: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", h.mnt).Run() })
+	h := host{mnt: disktest.TmpFS(t, 16<<20)}
 	h.logDir = filepath.Join(h.mnt, "log", "app")
 	h.logFile = filepath.Join(h.logDir, "app.log")
 	os.MkdirAll(h.logDir, 0o755)
@@ -137,8 +125,12 @@ func fullHost(t *testing.T) host {
 		mt := now.Add(time.Duration(i-3) * time.Hour)
 		os.Chtimes(filepath.Join(h.logDir, name), mt, mt)
 	}
-	h.writerPID = startWriter(t, h.logFile, filepath.Join(h.logDir, "app.log.old"))
-	fill(t, filepath.Join(h.mnt, "cache", "blob"))
+	// The service: it holds its log open for appending and an old log it
+	// deleted, and tries to write a line every 200 ms, as a service whose
+	// disk filled would (the writes fail while it is full).
+	h.writerPID = disktest.Writer(t, "app", disktest.Files{Append: []string{h.logFile},
+		Deleted: []string{filepath.Join(h.logDir, "app.log.old")}, Line: "app[812]: GET /healthz 200"})
+	disktest.Fill(t, filepath.Join(h.mnt, "cache", "blob"))
 	return h
 }
 
@@ -157,93 +149,6 @@ func history(from, to time.Time, n int) []byte {
 		}
 	}
 	return b.Bytes()[:n]
-}
-
-// TestMain runs the app's writer when this test binary is started as
-// one (see startWriter).
-func TestMain(m *testing.M) {
-	if os.Getenv("MEND_TEST_APP_WRITER") != "" {
-		writer(os.Args[1], os.Args[2])
-		return
-	}
-	os.Exit(m.Run())
-}
-
-// writer is the service: it holds its log open for appending and an old
-// log it deleted, and tries to write a line every 200 ms, as a service
-// whose disk filled would (the writes fail while it is full).
-func writer(log, old string) {
-	f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		os.Exit(1)
-	}
-	o, err := os.Open(old)
-	if err != nil || os.Remove(old) != nil {
-		os.Exit(1)
-	}
-	defer o.Close()
-	for {
-		fmt.Fprintf(f, "%s app[812]: GET /healthz 200\n", time.Now().UTC().Format(time.RFC3339))
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// startWriter starts the writer as a process named "app" (a copy of this
-// test binary) and returns its pid once the old log is deleted.
-func startWriter(t *testing.T, log, old string) int {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "app")
-	write(t, bin, data)
-	os.Chmod(bin, 0o755)
-	cmd := exec.Command(bin, log, old)
-	cmd.Env = append(os.Environ(), "MEND_TEST_APP_WRITER=1")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for range 500 {
-		if _, err := os.Stat(old); errors.Is(err, os.ErrNotExist) {
-			return cmd.Process.Pid
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("the writer did not start")
-	return 0
-}
-
-// holds reports whether process pid has path open.
-func holds(pid int, path string) bool {
-	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
-	for _, fd := range fds {
-		if l, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); l == path {
-			return true
-		}
-	}
-	return false
-}
-
-func fill(t *testing.T, path string) {
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for range 10000 {
-		if _, err := f.Write(make([]byte, 64<<10)); errors.Is(err, syscall.ENOSPC) {
-			return
-		} else if err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Fatal("the filesystem never filled")
 }
 
 func write(t *testing.T, path string, data []byte) {

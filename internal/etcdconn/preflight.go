@@ -5,9 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"time"
+
+	"github.com/mend-sh/mend/internal/tlsread"
 )
 
 // h2Preface is an HTTP/2 client preface and an empty SETTINGS frame: what
@@ -46,7 +46,7 @@ func (d *Dialer) Preflight(ctx context.Context, ep Endpoint) (time.Duration, err
 		return time.Since(start), handshakeFailure(ctx, "tls handshake", err, start)
 	}
 	handshake := time.Since(start)
-	if err := firstRead(ctx, tc, raw, min(max(3*handshake, readWindowMin), readWindowMax)); err != nil {
+	if err := tlsread.First(ctx, tc, raw, h2Preface, min(max(3*handshake, readWindowMin), readWindowMax)); err != nil {
 		return time.Since(start), handshakeFailure(ctx, "tls first read", err, start)
 	}
 	return handshake, nil
@@ -67,38 +67,4 @@ func noAnswer(ctx context.Context, err error, start time.Time) error {
 		return fmt.Errorf("no answer within the dial timeout (%s): %w", time.Since(start).Round(time.Millisecond), err)
 	}
 	return err
-}
-
-// firstRead sends the HTTP/2 preface and reads once for at most window.
-// Data, a clean close or silence mean "not rejected" (nil); a TLS alert is
-// returned. A read still blocked when the window ends is ended by closing
-// raw (an SSH channel supports no deadlines).
-func firstRead(ctx context.Context, c *tls.Conn, raw net.Conn, window time.Duration) error {
-	done := make(chan error, 1)
-	go func() {
-		if _, err := c.Write(h2Preface); err != nil {
-			done <- err
-			return
-		}
-		var b [1]byte
-		_, err := c.Read(b[:])
-		done <- err
-	}()
-	timer := time.NewTimer(window)
-	defer timer.Stop()
-	select {
-	case err := <-done:
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		return err
-	case <-timer.C:
-		raw.Close()
-		<-done
-		return nil
-	case <-ctx.Done():
-		raw.Close()
-		<-done
-		return ctx.Err()
-	}
 }

@@ -59,3 +59,21 @@ func ParseConn(step string, endpoints []string, ca, cert, key, dial, call string
 	}
 	return c, nil
 }
+
+// Args are the connection arguments every etcd step type that takes a
+// list of endpoints shares. A step's config embeds them with
+// `hcl:",remain"` (the engine and gohcl decode the arguments into it) and
+// parses them with Parse.
+type Args struct {
+	Endpoints   []string `hcl:"endpoints"`
+	CAFile      string   `hcl:"ca_file"`
+	CertFile    string   `hcl:"cert_file"`
+	KeyFile     string   `hcl:"key_file"`
+	DialTimeout string   `hcl:"dial_timeout,optional"`
+	CallTimeout string   `hcl:"call_timeout,optional"`
+}
+
+// Parse checks the arguments (see ParseConn); step prefixes errors.
+func (a Args) Parse(step string) (Conn, error) {
+	return ParseConn(step, a.Endpoints, a.CAFile, a.CertFile, a.KeyFile, a.DialTimeout, a.CallTimeout)
+}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/etcdconn"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 )
@@ -199,4 +200,10 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Args are the connection arguments of an etcd step for this cluster:
+// every member's endpoint, the CA and the client certificate.
+func (c *Cluster) Args() etcdconn.Args {
+	return etcdconn.Args{Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/mend-sh/mend/steps/clock"
 	"github.com/mend-sh/mend/steps/command"
 	"github.com/mend-sh/mend/steps/disk"
+	"github.com/mend-sh/mend/steps/etcdforce"
 	"github.com/mend-sh/mend/steps/etcdmaintain"
 	"github.com/mend-sh/mend/steps/etcdmember"
 	"github.com/mend-sh/mend/steps/etcdrestore"
@@ -62,6 +63,7 @@ func Registry() *steps.Registry {
 			etcdsnapshot.Snapshot{},
 			etcdrestore.Restore{},
 			etcdmaintain.Maintain{},
+			etcdforce.Force{},
 			truncate.Type{},
 		},
 	)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/mend-sh/mend/internal/hostscript"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -45,21 +46,13 @@ func (Type) Output() cty.Type {
 
 // ValidateConfig checks samples and max_offset.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.settings()
+	_, err := hostscript.Check[settings, *Config](config)
 	return err
 }
 
 // Diagnose measures the offset, then asks for the NTP state.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	s, err := c.settings()
+	s, err := hostscript.Check[settings, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -25,7 +25,10 @@ type settings struct {
 	maxOffset time.Duration // 0: none
 }
 
-func (c *Config) settings() (settings, error) {
+// Check validates the arguments and returns the settings the step
+// runs with; ValidateConfig and Diagnose both call it through
+// hostscript.Check.
+func (c *Config) Check() (settings, error) {
 	s := settings{samples: c.Samples}
 	switch {
 	case c.Samples == 0:

@@ -33,7 +33,7 @@ func (Diagnose) ValidateConfig(config any) error {
 	if err != nil {
 		return err
 	}
-	return validateSpec(c.Command, c.ExpectExit)
+	return validateSpec(c.Command, c.Args, c.ExpectExit)
 }
 
 // Diagnose runs the command on req.Host. An exit code outside expect_exit

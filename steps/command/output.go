@@ -61,7 +61,9 @@ func check(sp spec, r steps.ExecResult) result {
 		res.details = append(res.details, truncated("stderr", len(r.Stderr)))
 	}
 	if sp.json {
-		res.json, res.jsonErr = parseJSON(r.Stdout)
+		if res.json, res.jsonErr = parseJSON(r.Stdout); res.jsonErr != nil {
+			res.jsonErr = fmt.Errorf("%w%s", res.jsonErr, res.jsonEvidence())
+		}
 	}
 	switch {
 	case sp.show && res.secretOut:
@@ -157,6 +159,42 @@ func capText(b []byte) (string, bool) {
 
 func truncated(stream string, n int) string {
 	return fmt.Sprintf("%s truncated to its first %d bytes (of at least %d; the transport may have cut it already)", stream, MaxOutput, n)
+}
+
+// jsonEvidence is what a failed JSON parse shows besides the parser's
+// error: where stdout begins, and the last line of stderr (where the real
+// cause usually is), each bounded to 200 bytes and hidden when it holds a
+// secret. The views escape control bytes; the engine redacts secrets.
+func (r result) jsonEvidence() string {
+	var b strings.Builder
+	if out := strings.TrimSpace(r.stdout); out != "" {
+		if r.secretOut {
+			b.WriteString("; stdout " + hiddenText)
+		} else {
+			b.WriteString("; stdout begins: " + excerpt(out))
+		}
+	}
+	switch line := lastLine(r.stderr); {
+	case r.secretErr && strings.TrimSpace(r.stderr) != "":
+		b.WriteString("; stderr " + hiddenText)
+	case line != "":
+		b.WriteString("; stderr: " + line)
+	default:
+		b.WriteString("; stderr is empty")
+	}
+	return b.String()
+}
+
+// excerpt is the first line of s, at most 200 bytes.
+func excerpt(s string) string {
+	line, _, more := strings.Cut(s, "\n")
+	if len(line) > 200 {
+		line, more = strings.ToValidUTF8(line[:200], ""), true
+	}
+	if more {
+		line += "…"
+	}
+	return line
 }
 
 // lastLine is the last non-empty line of s, at most 200 bytes.

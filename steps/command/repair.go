@@ -44,7 +44,7 @@ func (Repair) ValidateConfig(config any) error {
 	if err != nil {
 		return err
 	}
-	if err := validateSpec(c.Command, c.ExpectExit); err != nil {
+	if err := validateSpec(c.Command, c.Args, c.ExpectExit); err != nil {
 		return err
 	}
 	return validateGuards(c)
@@ -69,7 +69,7 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 	}
 	return steps.PlanResponse{
 		Action:  steps.Change,
-		Preview: steps.Preview{Summary: "run " + brief(c.Command), Command: c.Command},
+		Preview: steps.Preview{Summary: "run " + brief(commandLine(c.Command, c.Args)), Command: commandLine(c.Command, c.Args)},
 		Output:  plannedOutput(c),
 	}, nil
 }

@@ -51,7 +51,10 @@ type settings struct {
 	deletedOpen            bool
 }
 
-func (c *Config) settings() (settings, error) {
+// Check validates the arguments and returns the settings the step
+// runs with; ValidateConfig and Diagnose both call it through
+// hostscript.Check.
+func (c *Config) Check() (settings, error) {
 	s := settings{path: c.Path, largest: c.Largest, top: c.Top, depth: c.Depth, maxEntries: c.MaxEntries,
 		scanTimeout: defaultScanTime, deletedOpen: c.DeletedOpen}
 	for _, p := range []struct{ name, value string }{{"path", c.Path}, {"largest", c.Largest}} {

@@ -3,6 +3,7 @@ package disk
 import (
 	"context"
 
+	"github.com/mend-sh/mend/internal/hostscript"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -26,11 +27,7 @@ func (Type) Output() cty.Type { return outputType }
 
 // ValidateConfig checks the paths (absolute, clean) and the bounds.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.settings()
+	_, err := hostscript.Check[settings, *Config](config)
 	return err
 }
 
@@ -38,11 +35,7 @@ func (Type) ValidateConfig(config any) error {
 // the largest entries and lists deleted-but-open files. With path set,
 // deleted files on other filesystems are left out.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	s, err := c.settings()
+	s, err := hostscript.Check[settings, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/disktest"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -21,13 +22,14 @@ import (
 // a 1 MiB file deleted while a process holds it open is found with its
 // holder, though no directory listing shows it.
 func TestFullDiskOverSSH(t *testing.T) {
-	mnt := smallFS(t, 4<<20)
+	mnt := disktest.TmpFS(t, 4<<20)
 	writeSize(t, filepath.Join(mnt, "app", "logs", "app.log"), 700<<10)
 	writeSize(t, filepath.Join(mnt, "app", "logs", "app.log.1"), 300<<10)
 	writeSize(t, filepath.Join(mnt, "app", "cache", "blob"), 200<<10)
 	writeSize(t, filepath.Join(mnt, "app", "big.log"), 1<<20)
-	pid := holdDeleted(t, filepath.Join(mnt, "app", "big.log"), "mendwriter")
-	fill(t, filepath.Join(mnt, "fill"))
+	big := filepath.Join(mnt, "app", "big.log")
+	pid := disktest.Writer(t, "mendwriter", disktest.Files{Deleted: []string{big}})
+	disktest.Fill(t, filepath.Join(mnt, "fill"))
 
 	h := sshtest.Start(t).Host(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -83,7 +85,7 @@ func TestFullDiskOverSSH(t *testing.T) {
 	for k, v := range dels[0].AsValueMap() {
 		gotDel[k] = render(v)
 	}
-	wantDel := map[string]string{"pid": fmt.Sprint(pid), "fd": "3", "process": "mendwriter",
+	wantDel := map[string]string{"pid": fmt.Sprint(pid), "fd": fmt.Sprint(disktest.FD(pid, big+" (deleted)")), "process": "mendwriter",
 		"path": filepath.Join(mnt, "app", "big.log"), "size_bytes": fmt.Sprint(1 << 20), "mount": mnt}
 	if d := cmp.Diff(wantDel, gotDel); d != "" {
 		t.Errorf("deleted_open[0] (-want +got):\n%s", d)
@@ -98,7 +100,7 @@ func TestFullDiskOverSSH(t *testing.T) {
 // TestDiskLimitsOverSSH: a scan cut by max_entries says so, a read-only
 // mount reads as such, and without path every mount df lists is there.
 func TestDiskLimitsOverSSH(t *testing.T) {
-	mnt := smallFS(t, 1<<20)
+	mnt := disktest.TmpFS(t, 1<<20)
 	for i := range 20 {
 		writeSize(t, filepath.Join(mnt, "d", fmt.Sprintf("f%02d", i)), 100)
 	}

@@ -38,17 +38,14 @@ var (
 
 // Config is etcd_maintain's arguments.
 type Config struct {
-	Endpoints     []string `hcl:"endpoints"`
-	CAFile        string   `hcl:"ca_file"`
-	CertFile      string   `hcl:"cert_file"`
-	KeyFile       string   `hcl:"key_file"`
-	DialTimeout   string   `hcl:"dial_timeout,optional"`
-	CallTimeout   string   `hcl:"call_timeout,optional"`
-	Compact       *bool    `hcl:"compact,optional"`
-	Defrag        *bool    `hcl:"defrag,optional"`
-	Disarm        *bool    `hcl:"disarm,optional"`
-	DefragTimeout string   `hcl:"defrag_timeout,optional"`
-	Settle        string   `hcl:"settle,optional"`
+	// Args are endpoints, ca_file, cert_file, key_file, dial_timeout,
+	// call_timeout.
+	etcdconn.Args `hcl:",remain"`
+	Compact       *bool  `hcl:"compact,optional"`
+	Defrag        *bool  `hcl:"defrag,optional"`
+	Disarm        *bool  `hcl:"disarm,optional"`
+	DefragTimeout string `hcl:"defrag_timeout,optional"`
+	Settle        string `hcl:"settle,optional"`
 }
 
 type settings struct {
@@ -82,7 +79,7 @@ func orTrue(b *bool) bool { return b == nil || *b }
 func (cfg *Config) parse() (settings, error) {
 	s := settings{compact: orTrue(cfg.Compact), defrag: orTrue(cfg.Defrag), disarm: orTrue(cfg.Disarm)}
 	var err error
-	if s.conn, err = etcdconn.ParseConn("etcd_maintain", cfg.Endpoints, cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.DialTimeout, cfg.CallTimeout); err != nil {
+	if s.conn, err = cfg.Args.Parse("etcd_maintain"); err != nil {
 		return s, err
 	}
 	if !s.compact && !s.defrag && !s.disarm {

@@ -23,7 +23,7 @@ func TestNoSpace(t *testing.T) {
 	h := sshtest.Start(t).Host(t)
 	c := etcdtest.Start(t, 3, etcdtest.WithArgs("--quota-backend-bytes=2097152"))
 	fill(t, c)
-	cfg := &etcdmaintain.Config{Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey}
+	cfg := &etcdmaintain.Config{Args: c.Args()}
 	if err := (etcdmaintain.Maintain{}).ValidateConfig(cfg); err != nil {
 		t.Fatal(err)
 	}

@@ -40,18 +40,15 @@ var (
 
 // Config is etcd_member's arguments.
 type Config struct {
-	Endpoints   []string `hcl:"endpoints"`
-	CAFile      string   `hcl:"ca_file"`
-	CertFile    string   `hcl:"cert_file"`
-	KeyFile     string   `hcl:"key_file"`
-	DialTimeout string   `hcl:"dial_timeout,optional"`
-	CallTimeout string   `hcl:"call_timeout,optional"`
-	Action      string   `hcl:"action"`
-	Name        string   `hcl:"name,optional"`
-	PeerURLs    []string `hcl:"peer_urls,optional"`
-	Member      string   `hcl:"member,optional"`
-	AllowUnsafe bool     `hcl:"allow_unsafe,optional"`
-	PromoteWait string   `hcl:"promote_wait,optional"`
+	// Args are endpoints, ca_file, cert_file, key_file, dial_timeout,
+	// call_timeout.
+	etcdconn.Args `hcl:",remain"`
+	Action        string   `hcl:"action"`
+	Name          string   `hcl:"name,optional"`
+	PeerURLs      []string `hcl:"peer_urls,optional"`
+	Member        string   `hcl:"member,optional"`
+	AllowUnsafe   bool     `hcl:"allow_unsafe,optional"`
+	PromoteWait   string   `hcl:"promote_wait,optional"`
 }
 
 type settings struct {
@@ -87,7 +84,7 @@ func (Member) ValidateConfig(config any) error {
 func (cfg *Config) parse() (settings, error) {
 	s := settings{action: cfg.Action, allowUnsafe: cfg.AllowUnsafe, name: cfg.Name}
 	var err error
-	if s.conn, err = etcdconn.ParseConn("etcd_member", cfg.Endpoints, cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.DialTimeout, cfg.CallTimeout); err != nil {
+	if s.conn, err = cfg.Args.Parse("etcd_member"); err != nil {
 		return s, err
 	}
 	if s.promoteWait, err = etcdconn.ParseDuration("promote_wait", cfg.PromoteWait, DefaultPromoteWait); err != nil {

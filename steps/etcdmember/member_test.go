@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/etcdconn"
 	"github.com/mend-sh/mend/internal/etcdtest"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
@@ -15,8 +16,8 @@ import (
 
 func config(c *etcdtest.Cluster, action string) *etcdmember.Config {
 	return &etcdmember.Config{
-		Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey,
-		DialTimeout: "5s", CallTimeout: "10s", Action: action,
+		Args:   withTimeouts(c.Args(), "5s", "10s"),
+		Action: action,
 	}
 }
 
@@ -134,4 +135,9 @@ func put(t *testing.T, c *etcdtest.Cluster, key string) {
 	if _, err := c.Client(t, c.Members[0].ClientURL()).Put(ctx, key, "v"); err != nil {
 		t.Fatalf("put %s: %v", key, err)
 	}
+}
+
+func withTimeouts(a etcdconn.Args, dial, call string) etcdconn.Args {
+	a.DialTimeout, a.CallTimeout = dial, call
+	return a
 }

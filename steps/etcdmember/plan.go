@@ -47,7 +47,7 @@ func prepare(ctx context.Context, config any, h steps.Host) (settings, decision,
 	sv := dl.Survey(ctx, s.conn.Endpoints)
 	if !sv.Quorum() {
 		return s, decision{}, nil, steps.Errorf(steps.ClassStep,
-			"etcd_member: refusing %s: the cluster has no quorum, and every membership change needs it (%v). Membership cannot be repaired through the API now: see the etcd-restore runbook", s.action, sv.Err)
+			"etcd_member: refusing %s: the cluster has no quorum, and every membership change needs it (%v). Membership cannot be repaired through the API now: if a voting member was added that never started (the 1 -> 2 trap), etcd_force_new_cluster on the surviving member gets out; otherwise see the etcd-restore runbook", s.action, sv.Err)
 	}
 	for _, a := range sv.Membership.Alarms {
 		return s, decision{}, nil, steps.Errorf(steps.ClassStep,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"path/filepath"
 	"time"
 
 	"github.com/mend-sh/mend/internal/etcdconn"
@@ -28,6 +29,7 @@ const (
 //	  path      = "/var/backups/etcd/etcd-${run.id}.db"  # must not exist
 //	  snapshot_timeout = "5m"       # the transfer (etcdctl has none by default)
 //	  max_bytes = 1073741824        # refuse a bigger snapshot (held in memory)
+//	  local_path = "/home/op/etcd.db" # optional: also a copy on the machine mend runs on
 //	}
 type Snapshot struct{}
 
@@ -38,16 +40,14 @@ var (
 
 // Config is etcd_snapshot's arguments.
 type Config struct {
-	Endpoints       []string `hcl:"endpoints"`
-	CAFile          string   `hcl:"ca_file"`
-	CertFile        string   `hcl:"cert_file"`
-	KeyFile         string   `hcl:"key_file"`
-	DialTimeout     string   `hcl:"dial_timeout,optional"`
-	CallTimeout     string   `hcl:"call_timeout,optional"`
-	Member          string   `hcl:"member,optional"`
-	Path            string   `hcl:"path"`
-	SnapshotTimeout string   `hcl:"snapshot_timeout,optional"`
-	MaxBytes        *int64   `hcl:"max_bytes,optional"`
+	// Args are endpoints, ca_file, cert_file, key_file, dial_timeout,
+	// call_timeout.
+	etcdconn.Args   `hcl:",remain"`
+	Member          string `hcl:"member,optional"`
+	Path            string `hcl:"path"`
+	SnapshotTimeout string `hcl:"snapshot_timeout,optional"`
+	MaxBytes        *int64 `hcl:"max_bytes,optional"`
+	LocalPath       string `hcl:"local_path,optional"`
 }
 
 type settings struct {
@@ -79,11 +79,14 @@ func (Snapshot) ValidateConfig(config any) error {
 func (cfg *Config) parse() (settings, error) {
 	var s settings
 	var err error
-	if s.conn, err = etcdconn.ParseConn("etcd_snapshot", cfg.Endpoints, cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.DialTimeout, cfg.CallTimeout); err != nil {
+	if s.conn, err = cfg.Args.Parse("etcd_snapshot"); err != nil {
 		return s, err
 	}
 	if !path.IsAbs(cfg.Path) || path.Clean(cfg.Path) != cfg.Path || cfg.Path == "/" {
 		return s, fmt.Errorf("etcd_snapshot: path %q: want an absolute, clean file path", cfg.Path)
+	}
+	if cfg.LocalPath != "" && (!filepath.IsAbs(cfg.LocalPath) || filepath.Clean(cfg.LocalPath) != cfg.LocalPath) {
+		return s, fmt.Errorf("etcd_snapshot: local_path %q: want an absolute, clean file path on the machine mend runs on", cfg.LocalPath)
 	}
 	if s.timeout, err = etcdconn.ParseDuration("snapshot_timeout", cfg.SnapshotTimeout, DefaultSnapshotTimeout); err != nil {
 		return s, fmt.Errorf("etcd_snapshot: %w", err)

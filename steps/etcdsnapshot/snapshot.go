@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/mend-sh/mend/internal/etcdconn"
@@ -46,6 +49,11 @@ func prepare(ctx context.Context, config any, h steps.Host) (*Config, settings, 
 	if err := absent(ctx, h, cfg.Path); err != nil {
 		return nil, s, nil, source{}, err
 	}
+	if cfg.LocalPath != "" {
+		if _, err := os.Lstat(cfg.LocalPath); !errors.Is(err, fs.ErrNotExist) {
+			return nil, s, nil, source{}, steps.Errorf(steps.ClassStep, "etcd_snapshot: local_path %s exists on this machine (or cannot be checked: %v): refusing to overwrite it; choose a new path", cfg.LocalPath, err)
+		}
+	}
 	return cfg, s, dl, src, nil
 }
 
@@ -57,7 +65,9 @@ func pick(sv *etcdconn.Survey, member string) (source, error) {
 	}
 	var leader *source
 	for _, x := range sv.Samples {
-		if x.Class != etcdconn.ClassHealthy {
+		// no_space counts: a member under the NOSPACE alarm still serves
+		// snapshots, and that is when one is needed (before compacting).
+		if !x.Answered() || x.Status == nil {
 			continue
 		}
 		src := source{sample: x, name: sv.Membership.Name(x.Status.Header.MemberId)}
@@ -73,6 +83,9 @@ func pick(sv *etcdconn.Survey, member string) (source, error) {
 	}
 	if member == "" && leader != nil {
 		return *leader, nil
+	}
+	if member == "" {
+		return source{}, steps.Errorf(steps.ClassStep, "etcd_snapshot: no endpoint answered a linearizable read (%v)", sv.Err)
 	}
 	return source{}, steps.Errorf(steps.ClassStep, "etcd_snapshot: member %q is not among the healthy endpoints: pick one that answered (etcd_status shows them)", member)
 }
@@ -97,9 +110,13 @@ func (Snapshot) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResp
 		return steps.PlanResponse{}, err
 	}
 	st := src.sample.Status
+	local := ""
+	if cfg.LocalPath != "" {
+		local = ", and a copy to " + cfg.LocalPath + " on this machine"
+	}
 	return steps.PlanResponse{Action: steps.Change, Output: cty.UnknownVal(Snapshot{}.Output()), Preview: steps.Preview{
-		Summary: fmt.Sprintf("save a snapshot of %s (%s, revision %d now, db %d bytes) to %s on %s (mode 0600, new file)",
-			src.name, src.sample.Endpoint.URL, st.Header.Revision, st.DbSize, cfg.Path, req.Host.Info().Name),
+		Summary: fmt.Sprintf("save a snapshot of %s (%s, revision %d now, db %d bytes) to %s on %s (mode 0600, new file)%s",
+			src.name, src.sample.Endpoint.URL, st.Header.Revision, st.DbSize, cfg.Path, req.Host.Info().Name, local),
 	}}, nil
 }
 
@@ -125,19 +142,27 @@ func (Snapshot) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyR
 	if wr.SHA256 != digest {
 		return steps.ApplyResponse{}, steps.Errorf(steps.ClassStep, "etcd_snapshot: %s on %s reads back with sha256 %s, not %s", cfg.Path, req.Host.Info().Name, wr.SHA256, digest)
 	}
+	local := ""
+	if cfg.LocalPath != "" {
+		if err := writeLocal(cfg.LocalPath, data, digest); err != nil {
+			return steps.ApplyResponse{}, err
+		}
+		local = "; copied to " + cfg.LocalPath + " on this machine (sha256 checked)"
+	}
 	st := src.sample.Status
 	out := cty.ObjectVal(map[string]cty.Value{
-		"path":      cty.StringVal(cfg.Path),
-		"sha256":    cty.StringVal(digest),
-		"size":      cty.NumberIntVal(int64(len(data))),
-		"revision":  cty.NumberIntVal(st.Header.Revision),
-		"member":    cty.StringVal(src.name),
-		"member_id": cty.StringVal(etcdconn.HexID(st.Header.MemberId)),
-		"endpoint":  cty.StringVal(src.sample.Endpoint.URL),
-		"version":   cty.StringVal(st.Version),
+		"path":       cty.StringVal(cfg.Path),
+		"sha256":     cty.StringVal(digest),
+		"size":       cty.NumberIntVal(int64(len(data))),
+		"revision":   cty.NumberIntVal(st.Header.Revision),
+		"member":     cty.StringVal(src.name),
+		"member_id":  cty.StringVal(etcdconn.HexID(st.Header.MemberId)),
+		"endpoint":   cty.StringVal(src.sample.Endpoint.URL),
+		"version":    cty.StringVal(st.Version),
+		"local_path": cty.StringVal(cfg.LocalPath),
 	})
 	return steps.ApplyResponse{Changed: true, Output: out,
-		Summary: fmt.Sprintf("saved %s from %s: %d bytes, revision %d, sha256 %s", cfg.Path, src.name, len(data), st.Header.Revision, digest),
+		Summary: fmt.Sprintf("saved %s from %s: %d bytes, revision %d, sha256 %s%s", cfg.Path, src.name, len(data), st.Header.Revision, digest, local),
 	}, nil
 }
 
@@ -177,10 +202,45 @@ func fetch(ctx context.Context, dl *etcdconn.Dialer, s settings, src source) ([]
 
 // Output is etcd_snapshot's result: path, sha256 (of the file), size,
 // revision (the member's, just before the snapshot), member, member_id,
-// endpoint, version (the server's).
+// endpoint, version (the server's), local_path ("" without a local copy).
 func (Snapshot) Output() cty.Type {
 	return cty.Object(map[string]cty.Type{
 		"path": cty.String, "sha256": cty.String, "size": cty.Number, "revision": cty.Number,
 		"member": cty.String, "member_id": cty.String, "endpoint": cty.String, "version": cty.String,
+		"local_path": cty.String,
 	})
+}
+
+// writeLocal writes the snapshot to a new file on the machine mend runs
+// on (0600, never over an existing file), fsyncs it and checks its sha256
+// as read back. A failed write leaves no partial file behind.
+func writeLocal(p string, data []byte, digest string) (err error) {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return steps.Errorf(steps.ClassStep, "etcd_snapshot: local copy: %v", err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(p)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("etcd_snapshot: local copy %s: %w", p, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("etcd_snapshot: local copy %s: %w", p, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("etcd_snapshot: local copy %s: %w", p, err)
+	}
+	back, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("etcd_snapshot: local copy %s: %w", p, err)
+	}
+	if sum := sha256.Sum256(back); hex.EncodeToString(sum[:]) != digest {
+		return steps.Errorf(steps.ClassStep, "etcd_snapshot: local copy %s reads back with another sha256", p)
+	}
+	return nil
 }

@@ -35,7 +35,8 @@ func TestSnapshot(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), "etcd.db")
-	cfg := &etcdsnapshot.Config{Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey, Path: path}
+	local := filepath.Join(t.TempDir(), "operator-copy.db")
+	cfg := &etcdsnapshot.Config{Args: c.Args(), Path: path, LocalPath: local}
 	if err := (etcdsnapshot.Snapshot{}).ValidateConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +45,9 @@ func TestSnapshot(t *testing.T) {
 		t.Fatalf("plan: %v %v", p.Action, err)
 	}
 	t.Log("plan: " + p.Preview.Summary)
+	if _, err := os.Stat(local); !os.IsNotExist(err) {
+		t.Fatalf("plan wrote %s: %v", local, err)
+	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("plan wrote %s: %v", path, err)
 	}
@@ -59,6 +63,12 @@ func TestSnapshot(t *testing.T) {
 	sum := sha256.Sum256(data)
 	if got := a.Output.GetAttr("sha256").AsString(); got != hex.EncodeToString(sum[:]) {
 		t.Errorf("sha256 %s, file has %x", got, sum)
+	}
+	if copied, err := os.ReadFile(local); err != nil || sha256.Sum256(copied) != sum {
+		t.Errorf("the local copy %s: %v, or it differs from the host's file", local, err)
+	}
+	if st, err := os.Stat(local); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("local copy mode: %v %v", st, err)
 	}
 	st, _ := os.Stat(path)
 	if st.Mode().Perm() != 0o600 {
@@ -81,5 +91,26 @@ func TestSnapshot(t *testing.T) {
 	}
 	if _, err := (etcdsnapshot.Snapshot{}).Apply(ctx, steps.ApplyRequest{Config: cfg, Host: h}); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
 		t.Errorf("second apply: %v, want a refusal to overwrite", err)
+	}
+}
+
+// TestSnapshotUnderNoSpace: a cluster under the NOSPACE alarm still
+// serves snapshots, and that is when one is wanted (before compacting);
+// etcd_snapshot used to refuse it ("not among the healthy endpoints").
+func TestSnapshotUnderNoSpace(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	c := etcdtest.Start(t, 3, etcdtest.WithArgs("--quota-backend-bytes=2097152"))
+	etcdtest.FillUntilNoSpace(t, c)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "nospace.db")
+	cfg := &etcdsnapshot.Config{Args: c.Args(), Path: path}
+	a, err := etcdsnapshot.Snapshot{}.Apply(ctx, steps.ApplyRequest{Config: cfg, Host: h})
+	if err != nil {
+		t.Fatalf("snapshot under NOSPACE: %v", err)
+	}
+	t.Log(a.Summary)
+	if st, err := os.Stat(path); err != nil || st.Size() < 1<<20 {
+		t.Fatalf("snapshot file: %v %v", st, err)
 	}
 }

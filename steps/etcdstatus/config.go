@@ -1,7 +1,6 @@
 package etcdstatus
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -43,15 +42,12 @@ var (
 
 // Config is etcd_status's arguments. Files are read from the target host.
 type Config struct {
-	Endpoints     []string `hcl:"endpoints"`
-	CAFile        string   `hcl:"ca_file"`
-	CertFile      string   `hcl:"cert_file"`
-	KeyFile       string   `hcl:"key_file"`
-	DialTimeout   string   `hcl:"dial_timeout,optional"`
-	CallTimeout   string   `hcl:"call_timeout,optional"`
-	SlowThreshold string   `hcl:"slow_threshold,optional"`
-	Samples       *int     `hcl:"samples,optional"`
-	Interval      string   `hcl:"interval,optional"`
+	// Args are endpoints, ca_file, cert_file, key_file, dial_timeout,
+	// call_timeout.
+	etcdconn.Args `hcl:",remain"`
+	SlowThreshold string `hcl:"slow_threshold,optional"`
+	Samples       *int   `hcl:"samples,optional"`
+	Interval      string `hcl:"interval,optional"`
 }
 
 // settings are Config parsed.
@@ -83,17 +79,11 @@ func (Status) ValidateConfig(config any) error {
 
 func (cfg *Config) parse() (settings, error) {
 	var s settings
-	var err error
-	if s.endpoints, err = etcdconn.ParseEndpoints("etcd_status: endpoints", cfg.Endpoints); err != nil {
+	conn, err := cfg.Args.Parse("etcd_status")
+	if err != nil {
 		return s, err
 	}
-	if cfg.CAFile == "" || cfg.CertFile == "" || cfg.KeyFile == "" {
-		return s, errors.New("etcd_status: ca_file, cert_file and key_file must all be given: mend talks to etcd over mutual TLS")
-	}
-	s.files = etcdconn.Files{CA: cfg.CAFile, Cert: cfg.CertFile, Key: cfg.KeyFile}
-	if s.timeouts, err = etcdconn.ParseTimeouts(cfg.DialTimeout, cfg.CallTimeout); err != nil {
-		return s, fmt.Errorf("etcd_status: %w", err)
-	}
+	s.endpoints, s.files, s.timeouts = conn.Endpoints, conn.Files, conn.Timeouts
 	if s.slow, err = etcdconn.ParseDuration("slow_threshold", cfg.SlowThreshold, DefaultSlowThreshold); err != nil {
 		return s, fmt.Errorf("etcd_status: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/etcdconn"
 	"github.com/mend-sh/mend/internal/etcdtest"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
@@ -53,8 +54,8 @@ func run(t *testing.T, h steps.Host, cfg *etcdstatus.Config) result {
 func config(c *etcdtest.Cluster) *etcdstatus.Config {
 	three := 3
 	return &etcdstatus.Config{
-		Endpoints: c.Endpoints(), CAFile: c.PKI.CAFile, CertFile: c.PKI.ClientCert, KeyFile: c.PKI.ClientKey,
-		DialTimeout: "5s", CallTimeout: "5s", Samples: &three, Interval: "200ms",
+		Args:    withTimeouts(c.Args(), "5s", "5s"),
+		Samples: &three, Interval: "200ms",
 	}
 }
 
@@ -198,4 +199,9 @@ func waitQuorum(t *testing.T, c *etcdtest.Cluster) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+func withTimeouts(a etcdconn.Args, dial, call string) etcdconn.Args {
+	a.DialTimeout, a.CallTimeout = dial, call
+	return a
 }

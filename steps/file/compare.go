@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/mend-sh/mend/internal/localfile"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -25,7 +26,24 @@ func desiredOf(c *Config) (desired, error) {
 	if err != nil {
 		return desired{}, err
 	}
-	return desired{path: c.Path, content: []byte(c.Content), mode: mode, owner: c.Owner, group: c.Group, backup: c.Backup}, nil
+	content, err := contentOf(c)
+	if err != nil {
+		return desired{}, err
+	}
+	return desired{path: c.Path, content: content, mode: mode, owner: c.Owner, group: c.Group, backup: c.Backup}, nil
+}
+
+// contentOf is the desired content: content's string, or the bytes of the
+// local file source.
+func contentOf(c *Config) ([]byte, error) {
+	if c.Content != nil {
+		return []byte(*c.Content), nil
+	}
+	b, err := localfile.Read("", c.Source)
+	if err != nil {
+		return nil, steps.ArgErrorf("source", "%v", err)
+	}
+	return b, nil
 }
 
 // request is the WriteFile request that reaches the desired state.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mend-sh/mend/internal/localfile"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -12,8 +13,13 @@ import (
 type Config struct {
 	// Path is the absolute, clean path of the file on the host.
 	Path string `hcl:"path"`
-	// Content is the file's complete desired content.
-	Content string `hcl:"content"`
+	// Content is the file's complete desired content. Exactly one of
+	// Content and Source is set.
+	Content *string `hcl:"content,optional"`
+	// Source names a local file (on the machine running mend; relative to
+	// the runbook's directory) whose bytes are the desired content, read
+	// as they are: no HCL parsing, no Unicode normalisation, binary kept.
+	Source string `hcl:"source,optional"`
 	// Mode is the desired permission bits in octal ("0644", "4755"); empty
 	// keeps an existing file's mode and gives a new file 0644.
 	Mode string `hcl:"mode,optional"`
@@ -23,6 +29,14 @@ type Config struct {
 	Group string `hcl:"group,optional"`
 	// Backup keeps the replaced content as <path>.mend-backup-<unix time>.
 	Backup bool `hcl:"backup,optional"`
+}
+
+// SetRunbookDir implements steps.LocalFileConfig: a relative Source is
+// made relative to the runbook's directory.
+func (c *Config) SetRunbookDir(dir string) {
+	if c.Source != "" {
+		c.Source = localfile.Path(dir, c.Source)
+	}
 }
 
 // ReadConfig is the arguments of a `diagnose "file_read"` block.
@@ -38,6 +52,22 @@ func validatePath(p string) error {
 	}
 	if clean := path.Clean(p); clean != p {
 		return steps.ArgErrorf("path", "path %q is not clean; did you mean %q?", p, clean)
+	}
+	return nil
+}
+
+// validateSource requires exactly one of content and source, and a
+// source that is a readable regular file of at most 16 MiB.
+func validateSource(c *Config) error {
+	switch {
+	case c.Content != nil && c.Source != "":
+		return steps.ArgErrorf("source", "give content or source, not both")
+	case c.Content == nil && c.Source == "":
+		return steps.Errorf(steps.ClassConfig, "the file's content is missing: set content, or source to a local file")
+	case c.Source != "":
+		if err := localfile.Check("", c.Source); err != nil {
+			return steps.ArgErrorf("source", "%v", err)
+		}
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ type contentChange struct {
 	diff           string // unified diff, or a one-line note when hidden
 	added, removed int    // lines
 	binary         bool   // one side is not text: counts are zero
+	large          bool   // over maxDiffBytes: summarised, counts are zero
+	oldSize        int    // bytes, when large
+	newSize        int
 }
 
 // diffContent compares the current content (nil when the file does not
@@ -28,8 +31,27 @@ type contentChange struct {
 // content derives from a sensitive value (sensitive: the old content may
 // hold the secret it replaces), when either side holds a secret (see
 // steps.ContainsSecret), and for binary content.
+//
+// The result is computed once per (path, old digest, new digest,
+// sensitive) and kept (changeCache): ten hosts with the same old content,
+// and the plan and apply of one, cost one scan and one diff. Content over
+// maxDiffBytes on either side is summarised instead of diffed (see
+// largeChange).
 func diffContent(path string, exists bool, old, new []byte, sensitive bool) contentChange {
+	key := changeKey{path: path, exists: exists, old: sha256.Sum256(old), new: sha256.Sum256(new), sensitive: sensitive}
+	return changeCache.get(key, func() contentChange { return computeChange(path, exists, old, new, sensitive) })
+}
+
+// maxDiffBytes is the largest content (either side) that gets a full
+// diff and line counts: difflib's matcher is superlinear, and a reviewer
+// does not read a diff of a megabyte.
+const maxDiffBytes = 128 << 10
+
+func computeChange(path string, exists bool, old, new []byte, sensitive bool) contentChange {
 	binary := isBinary(old) || isBinary(new)
+	if !binary && (len(old) > maxDiffBytes || len(new) > maxDiffBytes) {
+		return largeChange(path, exists, old, new, sensitive)
+	}
 	var a, b []string
 	ch := contentChange{binary: binary}
 	if !binary {
@@ -61,6 +83,60 @@ func diffContent(path string, exists bool, old, new []byte, sensitive bool) cont
 		A: a, B: b, FromFile: from, ToFile: "b" + path + " (desired)", Context: contextLines,
 	})
 	return ch
+}
+
+// largeChange is the preview of text content too large to diff: sizes,
+// digests and the first line that differs, or, for content that must not
+// be shown (sensitive, a secret), sizes only.
+func largeChange(path string, exists bool, old, new []byte, sensitive bool) contentChange {
+	ch := contentChange{large: true, oldSize: len(old), newSize: len(new)}
+	switch {
+	case sensitive:
+		ch.diff = "(content hidden: derived from a sensitive value) " + sizes(exists, old, new)
+	case steps.ContainsSecret(old) || steps.ContainsSecret(new):
+		ch.diff = "(content hidden: contains a secret) " + sizes(exists, old, new)
+	default:
+		ch.diff = fmt.Sprintf("(diff not computed: over %d KiB) %s, %s%s", maxDiffBytes>>10,
+			sizes(exists, old, new), digests(exists, old, new), firstDifference(exists, old, new))
+	}
+	return ch
+}
+
+// maxShownLine bounds each line firstDifference quotes.
+const maxShownLine = 200
+
+// firstDifference is "\nfirst difference at line N:\n-old\n+new" (a side
+// past its end shows nothing); "" for a new file.
+func firstDifference(exists bool, old, new []byte) string {
+	if !exists {
+		return ""
+	}
+	line := 1
+	for {
+		a, restA, okA := bytes.Cut(old, []byte("\n"))
+		b, restB, okB := bytes.Cut(new, []byte("\n"))
+		if !bytes.Equal(a, b) || okA != okB {
+			out := fmt.Sprintf("\nfirst difference at line %d:", line)
+			if len(old) > 0 {
+				out += "\n-" + shorten(a)
+			}
+			if len(new) > 0 {
+				out += "\n+" + shorten(b)
+			}
+			return out
+		}
+		if !okA {
+			return ""
+		}
+		old, new, line = restA, restB, line+1
+	}
+}
+
+func shorten(b []byte) string {
+	if len(b) > maxShownLine {
+		return strings.ToValidUTF8(string(b[:maxShownLine]), "") + "…"
+	}
+	return string(b)
 }
 
 // onlyCertificates reports whether content is one or more PEM

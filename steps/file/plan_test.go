@@ -27,12 +27,12 @@ func TestPlanAction(t *testing.T) {
 		wantAction  steps.Action
 		wantChanges []string
 	}{
-		{"same content, no mode asked", 0o600, Config{Content: "x\n"}, steps.NoOp, nil},
-		{"same content and mode", 0o640, Config{Content: "x\n", Mode: "640"}, steps.NoOp, nil},
-		{"same owner by name", 0o644, Config{Content: "x\n", Owner: me.Username}, steps.NoOp, nil},
-		{"mode differs", 0o600, Config{Content: "x\n", Mode: "0644"}, steps.Change, []string{"mode 0600 -> 0644"}},
-		{"owner differs", 0o644, Config{Content: "x\n", Owner: "nobody"}, steps.Change, []string{"owner " + me.Username + " -> nobody"}},
-		{"content differs", 0o644, Config{Content: "y\n"}, steps.Change, nil},
+		{"same content, no mode asked", 0o600, Config{Content: ptr("x\n")}, steps.NoOp, nil},
+		{"same content and mode", 0o640, Config{Content: ptr("x\n"), Mode: "640"}, steps.NoOp, nil},
+		{"same owner by name", 0o644, Config{Content: ptr("x\n"), Owner: me.Username}, steps.NoOp, nil},
+		{"mode differs", 0o600, Config{Content: ptr("x\n"), Mode: "0644"}, steps.Change, []string{"mode 0600 -> 0644"}},
+		{"owner differs", 0o644, Config{Content: ptr("x\n"), Owner: "nobody"}, steps.Change, []string{"owner " + me.Username + " -> nobody"}},
+		{"content differs", 0o644, Config{Content: ptr("y\n")}, steps.Change, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,9 +66,9 @@ func TestApplyConvergesSpecialModesAndOwners(t *testing.T) {
 		cfg  Config
 		root bool
 	}{
-		{name: "setuid", cfg: Config{Content: "#!/bin/sh\n", Mode: "4755"}},
-		{name: "sticky", cfg: Config{Content: "x\n", Mode: "1644"}},
-		{name: "owner and group", cfg: Config{Content: "x\n", Owner: "nobody", Group: "nogroup", Mode: "0640"}, root: true},
+		{name: "setuid", cfg: Config{Content: ptr("#!/bin/sh\n"), Mode: "4755"}},
+		{name: "sticky", cfg: Config{Content: ptr("x\n"), Mode: "1644"}},
+		{name: "owner and group", cfg: Config{Content: ptr("x\n"), Owner: "nobody", Group: "nogroup", Mode: "0640"}, root: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,11 +93,19 @@ func TestDecode(t *testing.T) {
 	stepstest.DecodeTable(t, []stepstest.DecodeCase{
 		{Name: "file, all arguments", Type: Repair{},
 			Src:  "path = \"/etc/x\"\ncontent = \"a\\n\"\nmode = \"0644\"\nowner = \"root\"\ngroup = \"adm\"\nbackup = true\n",
-			Want: &Config{Path: "/etc/x", Content: "a\n", Mode: "0644", Owner: "root", Group: "adm", Backup: true}},
+			Want: &Config{Path: "/etc/x", Content: ptr("a\n"), Mode: "0644", Owner: "root", Group: "adm", Backup: true}},
 		{Name: "file needs content", Type: Repair{}, Src: `path = "/etc/x"`,
-			WantDiags: []string{`1:1: Missing required argument; The argument "content" is required, but no definition was found.`}},
+			WantDiags: []string{`1:1: Invalid step argument; the file's content is missing: set content, or source to a local file`}},
 		{Name: "valid setuid", Type: Repair{}, Src: "path = \"/usr/local/bin/x\"\ncontent = \"\"\nmode = \"4755\"\n",
-			Want: &Config{Path: "/usr/local/bin/x", Mode: "4755"}},
+			Want: &Config{Path: "/usr/local/bin/x", Content: ptr(""), Mode: "4755"}},
+		{Name: "source", Type: Repair{}, Src: "path = \"/etc/x\"\nsource = \"testdata/source.bin\"\n",
+			Want: &Config{Path: "/etc/x", Source: "testdata/source.bin"}},
+		{Name: "source and content", Type: Repair{}, Src: "path = \"/etc/x\"\ncontent = \"\"\nsource = \"testdata/source.bin\"\n",
+			WantDiags: []string{`3:10: Invalid step argument; give content or source, not both`}},
+		{Name: "source missing", Type: Repair{}, Src: "path = \"/etc/x\"\nsource = \"testdata/nope\"\n",
+			WantDiags: []string{`2:10: Invalid step argument; cannot read testdata/nope: open testdata/nope: no such file or directory (a relative path is relative to the runbook's directory)`}},
+		{Name: "source not a regular file", Type: Repair{}, Src: "path = \"/etc/x\"\nsource = \"testdata\"\n",
+			WantDiags: []string{`2:10: Invalid step argument; testdata is a directory, not a regular file`}},
 		{Name: "relative path", Type: Repair{}, Src: "content = \"\"\npath = \"etc/x\"\n",
 			WantDiags: []string{`2:8: Invalid step argument; path must be absolute, got "etc/x"`}},
 		{Name: "unclean path", Type: Repair{}, Src: "content = \"\"\npath = \"/etc//x/\"\n",
@@ -129,3 +137,5 @@ func TestValidateConfigWrongType(t *testing.T) {
 		t.Errorf("ValidateConfig = %v, want %q", err, want)
 	}
 }
+
+func ptr(s string) *string { return &s }

@@ -31,6 +31,10 @@ func summary(path string, x delta, ch contentChange) string {
 	switch {
 	case x.create && ch.binary:
 		return "create " + path + " (binary content)"
+	case x.create && ch.large:
+		return fmt.Sprintf("create %s (%d bytes)", path, ch.newSize)
+	case x.content && ch.large:
+		return fmt.Sprintf("update %s (%d -> %d bytes)", path, ch.oldSize, ch.newSize)
 	case x.create:
 		return fmt.Sprintf("create %s (+%d lines)", path, ch.added)
 	case x.content && ch.binary:

@@ -38,23 +38,23 @@ func TestPlanPreviewGolden(t *testing.T) {
 		secret    string // must not appear in the preview
 	}{
 		{name: "update_lines", exists: true, existing: config,
-			cfg: Config{Content: strings.Replace(config, "existing", "new", 1) + "election-timeout 1000\n", Mode: "0600"}},
-		{name: "new_file", cfg: Config{Content: "one\ntwo\n"}},
-		{name: "final_newline_only", exists: true, existing: "a\nb", cfg: Config{Content: "a\nb\n"}},
+			cfg: Config{Content: ptr(strings.Replace(config, "existing", "new", 1) + "election-timeout 1000\n"), Mode: "0600"}},
+		{name: "new_file", cfg: Config{Content: ptr("one\ntwo\n")}},
+		{name: "final_newline_only", exists: true, existing: "a\nb", cfg: Config{Content: ptr("a\nb\n")}},
 		{name: "ca_same_name_other_key", exists: true, existing: puppetCA.certPEM,
-			cfg: Config{Content: etcdCA.certPEM, Backup: true}},
+			cfg: Config{Content: ptr(etcdCA.certPEM), Backup: true}},
 		{name: "ca_bundle_adds_one", exists: true, existing: puppetCA.certPEM,
-			cfg: Config{Content: puppetCA.certPEM + otherCA.certPEM}},
+			cfg: Config{Content: ptr(puppetCA.certPEM + otherCA.certPEM)}},
 		{name: "private_key_hidden", exists: true, existing: puppetCA.certPEM + puppetCA.keyPEM,
-			cfg: Config{Content: etcdCA.certPEM + etcdCA.keyPEM, Mode: "0600"}},
-		{name: "mode_only", exists: true, existing: "x\n", cfg: Config{Content: "x\n", Mode: "0640"}},
+			cfg: Config{Content: ptr(etcdCA.certPEM + etcdCA.keyPEM), Mode: "0600"}},
+		{name: "mode_only", exists: true, existing: "x\n", cfg: Config{Content: ptr("x\n"), Mode: "0640"}},
 		// A base64 key in a kubeconfig is a private key too (review finding).
 		{name: "kubeconfig_key_hidden", exists: true, existing: kubeconf(puppetCA.keyPEM),
-			cfg: Config{Content: kubeconf(puppetCA.keyPEM) + "# rotated\n"}, secret: base64.StdEncoding.EncodeToString([]byte(puppetCA.keyPEM))[:40]},
+			cfg: Config{Content: ptr(kubeconf(puppetCA.keyPEM) + "# rotated\n")}, secret: base64.StdEncoding.EncodeToString([]byte(puppetCA.keyPEM))[:40]},
 		// The new content derives from a sensitive variable: the old, still
 		// valid password on the "-" line must not show (review finding).
 		{name: "sensitive_config_hidden", exists: true, existing: "ETCD_USER=root\nETCD_PASSWORD=Old-Live-Pw-123\n",
-			cfg: Config{Content: "ETCD_USER=root\nETCD_PASSWORD=NEWSECRET\n"}, sensitive: true, secret: "Old-Live-Pw-123"},
+			cfg: Config{Content: ptr("ETCD_USER=root\nETCD_PASSWORD=NEWSECRET\n")}, sensitive: true, secret: "Old-Live-Pw-123"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

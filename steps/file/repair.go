@@ -2,7 +2,9 @@ package file
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -10,9 +12,10 @@ import (
 
 // Repair is the `repair "file"` step type: it makes a file on the host
 // have the given content, and mode, owner and group when given. Plan
-// reads the file and previews the change; Apply reads it again, writes it
-// atomically through the host (optionally keeping a backup) and reads it
-// back to verify.
+// reads the file and previews the change; Apply writes it atomically
+// through the host (optionally keeping a backup), on condition it is
+// still as the preview saw it, and verifies the digest and metadata the
+// host reports.
 type Repair struct{}
 
 var (
@@ -42,14 +45,18 @@ func (Repair) Output() cty.Type {
 // `approval {}` where it matters.
 func (Repair) Dangerous() bool { return false }
 
-// ValidateConfig requires an absolute, clean path, an octal mode of at
-// most 07777 (not 0000) and single-word owner and group names.
+// ValidateConfig requires an absolute, clean path, exactly one of content
+// and source (a regular local file of at most 16 MiB), an octal mode of
+// at most 07777 (not 0000) and single-word owner and group names.
 func (Repair) ValidateConfig(config any) error {
 	c, err := steps.ConfigAs[*Config](config)
 	if err != nil {
 		return err
 	}
 	if err := validatePath(c.Path); err != nil {
+		return err
+	}
+	if err := validateSource(c); err != nil {
 		return err
 	}
 	if _, err := parseMode(c.Mode); err != nil {
@@ -65,9 +72,10 @@ func (Repair) ValidateConfig(config any) error {
 // the config: NoOp ("already converged") when content, mode, owner and
 // group match, else Change with a diff and the metadata changes. The diff
 // is replaced by digests when req.SensitiveConfig is set or either side
-// holds a secret (steps.ContainsSecret). The
-// planned output knows path, sha256 (of the desired content) and changed;
-// backup_path is unknown when a backup will be made.
+// holds a secret (steps.ContainsSecret), and summarised for large content.
+// The planned output knows path, sha256 (of the desired content) and
+// changed; backup_path is unknown when a backup will be made. What it saw
+// goes to Apply as Observed.
 func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResponse, error) {
 	d, cur, x, err := load(ctx, req.Config, req.Host)
 	if err != nil {
@@ -81,15 +89,53 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 	if d.backup && cur.Exists {
 		backup = cty.UnknownVal(cty.String)
 	}
-	return steps.PlanResponse{Action: steps.Change, Preview: preview(cur, d, x, req.SensitiveConfig),
-		Output: output(d.path, sha256Hex(d.content), true, backup)}, nil
+	p := preview(cur, d, x, req.SensitiveConfig)
+	return steps.PlanResponse{Action: steps.Change, Preview: p,
+		Output:   output(d.path, sha256Hex(d.content), true, backup),
+		Observed: &observed{path: d.path, want: sha256Hex(d.content), seen: digestOf(cur), preview: p}}, nil
 }
 
-// Apply reads the file again (it may have changed since the plan), writes
-// it when it differs, then reads it back: content, mode, owner and group
-// must now match, else the step fails with class step, naming what
-// differs. Summary and Details are the plan's preview, in short.
+// observed is what Plan saw, for the Apply of the same run and host.
+type observed struct {
+	path, want string // the config it was made for: path, desired content digest
+	seen       string // sha256 of the content seen, or steps.Absent
+	preview    steps.Preview
+}
+
+// digestOf is a file's content digest, or steps.Absent.
+func digestOf(f steps.File) string {
+	if !f.Exists {
+		return steps.Absent
+	}
+	return sha256Hex(f.Content)
+}
+
+// Apply writes the file and verifies the result. After this run's Plan on
+// the host (req.Planned) it writes at once, on condition the file still
+// has the content the preview saw (WriteFileRequest.IfContent): one
+// session, the content sent once, nothing read back. Without a preview,
+// or when the file changed since, it reads the file again first; a file
+// already converged is left alone. The write reports the digest computed
+// on the host and the file's mode, owner and group after the rename; they
+// must match the config, else the step fails with class step, naming what
+// differs. Summary and Details are the preview, in short.
 func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyResponse, error) {
+	if o, ok := req.Planned.(*observed); ok {
+		c, err := steps.ConfigAs[*Config](req.Config)
+		if err != nil {
+			return steps.ApplyResponse{}, err
+		}
+		d, err := desiredOf(c)
+		if err != nil {
+			return steps.ApplyResponse{}, err
+		}
+		if o.path == d.path && o.want == sha256Hex(d.content) && req.Host != nil {
+			resp, err := write(ctx, req.Host, d, o.preview, o.seen)
+			if !errors.Is(err, steps.ErrChangedSince) {
+				return resp, err
+			}
+		}
+	}
 	d, cur, x, err := load(ctx, req.Config, req.Host)
 	if err != nil {
 		return steps.ApplyResponse{}, err
@@ -98,8 +144,15 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 		return steps.ApplyResponse{Summary: converged(d.path),
 			Output: output(d.path, sha256Hex(cur.Content), false, cty.StringVal(""))}, nil
 	}
-	p := preview(cur, d, x, req.SensitiveConfig)
-	res, err := req.Host.WriteFile(ctx, d.request())
+	return write(ctx, req.Host, d, preview(cur, d, x, req.SensitiveConfig), "")
+}
+
+// write writes d (on condition the file has content ifContent, unless
+// empty) and verifies what the host reports.
+func write(ctx context.Context, host steps.MutableHost, d desired, p steps.Preview, ifContent string) (steps.ApplyResponse, error) {
+	wr := d.request()
+	wr.IfContent = ifContent
+	res, err := host.WriteFile(ctx, wr)
 	if err != nil {
 		return steps.ApplyResponse{}, err
 	}
@@ -111,7 +164,7 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 	for _, l := range res.LeftoversRemoved {
 		resp.Details = append(resp.Details, "removed "+l+": the temporary file of an earlier write that was killed")
 	}
-	return resp, verify(ctx, req.Host, d)
+	return resp, verify(d, res)
 }
 
 // load decodes the config and reads the file's current state.
@@ -134,23 +187,28 @@ func load(ctx context.Context, config any, host steps.Host) (desired, steps.File
 	return d, cur, compare(cur, d), nil
 }
 
-// verify reads the file back after a write and fails when it is not in
-// the desired state (a transport that dropped a mode bit, a concurrent
-// writer).
-func verify(ctx context.Context, host steps.Host, d desired) error {
-	after, err := host.ReadFile(ctx, d.path)
-	if err != nil {
-		return fmt.Errorf("reading %s back after the write: %w", d.path, err)
+// verify checks what the write reports against the config: the digest
+// of the content (computed on the host) and the mode, owner and group
+// asked for (a new file without a mode must have 0644). It catches a
+// transport that dropped a mode bit or a chown that did not take.
+func verify(d desired, res steps.WriteFileResult) error {
+	var what []string
+	if want := sha256Hex(d.content); res.SHA256 != want {
+		what = append(what, fmt.Sprintf("content sha256 %s, want %s", res.SHA256, want))
 	}
-	x := compare(after, d)
-	if x.none() {
+	if got := unixMode(res.Mode); d.mode != 0 && got != d.mode {
+		what = append(what, fmt.Sprintf("mode %s, want %s", formatMode(got), formatMode(d.mode)))
+	}
+	if d.owner != "" && res.Owner != d.owner {
+		what = append(what, fmt.Sprintf("owner %s, want %s", res.Owner, d.owner))
+	}
+	if d.group != "" && res.Group != d.group {
+		what = append(what, fmt.Sprintf("group %s, want %s", res.Group, d.group))
+	}
+	if len(what) == 0 {
 		return nil
 	}
-	what := x.changes()
-	if x.content {
-		what = append(what, "content sha256 "+sha256Hex(after.Content))
-	}
-	return steps.Errorf(steps.ClassStep, "after the write %s is still not as configured: %v", d.path, what)
+	return steps.Errorf(steps.ClassStep, "after the write %s is still not as configured: %s", d.path, strings.Join(what, "; "))
 }
 
 // output builds the step's output object.

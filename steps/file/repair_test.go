@@ -46,7 +46,7 @@ func TestPlanChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := statFile(t, path)
-	cfg := Config{Path: path, Content: "new\n", Mode: "0644", Backup: true}
+	cfg := Config{Path: path, Content: ptr("new\n"), Mode: "0644", Backup: true}
 	resp, err := Repair{}.Plan(context.Background(), steps.PlanRequest{Config: &cfg, Host: local.Host{}})
 	if err != nil || resp.Action != steps.Change {
 		t.Fatalf("Plan = %v, %v; want change", resp.Action, err)
@@ -72,7 +72,7 @@ func TestApplyThenPlanIsNoOp(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ca.pem")
 	writeFile(t, path, "old\n", 0o600)
-	cfg := Config{Path: path, Content: "new\n", Mode: "0644", Backup: true}
+	cfg := Config{Path: path, Content: ptr("new\n"), Mode: "0644", Backup: true}
 	resp, err := Repair{}.Apply(context.Background(), steps.ApplyRequest{Config: &cfg, Host: local.Host{}})
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
@@ -113,9 +113,9 @@ func TestApplyThenPlanIsNoOp(t *testing.T) {
 func TestApplyVerifiesWhatTheHostWrote(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x")
 	writeFile(t, path, "x\n", 0o600)
-	cfg := Config{Path: path, Content: "y\n", Mode: "0644"}
+	cfg := Config{Path: path, Content: ptr("y\n"), Mode: "0644"}
 	_, err := Repair{}.Apply(context.Background(), steps.ApplyRequest{Config: &cfg, Host: modeDroppingHost{local.Host{}}})
-	want := "after the write " + path + " is still not as configured: [mode 0600 -> 0644]"
+	want := "after the write " + path + " is still not as configured: mode 0600, want 0644"
 	if err == nil || err.Error() != want || steps.Classify(err) != steps.ClassStep {
 		t.Errorf("Apply error = %v, want %q (class step)", err, want)
 	}

@@ -26,7 +26,7 @@ func TestOverSSH(t *testing.T) {
 	path := filepath.Join(dir, "ca.pem")
 	oldCA, newCA := newTestCA(t, "Puppet CA", 1), newTestCA(t, "Puppet CA", 2)
 	writeFile(t, path, oldCA.certPEM, 0o600)
-	cfg := Config{Path: path, Content: newCA.certPEM, Mode: "0644", Backup: true}
+	cfg := Config{Path: path, Content: ptr(newCA.certPEM), Mode: "0644", Backup: true}
 
 	before := statFile(t, path)
 	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &cfg, Host: h})
@@ -81,11 +81,11 @@ func TestSpecialModeOverSSH(t *testing.T) {
 	dir := t.TempDir()
 	tool := filepath.Join(dir, "tool")
 	writeFile(t, tool, "x\n", 0o755|os.ModeSetuid)
-	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &Config{Path: tool, Content: "x\n", Mode: "0755"}, Host: h})
+	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &Config{Path: tool, Content: ptr("x\n"), Mode: "0755"}, Host: h})
 	if err != nil || plan.Action != steps.Change || !slices.Contains(plan.Preview.Changes, "mode 4755 -> 0755") {
 		t.Errorf("Plan(0755) of a 4755 file = %v %q, %v; want the change mode 4755 -> 0755", plan.Action, plan.Preview.Changes, err)
 	}
-	cfg := Config{Path: filepath.Join(dir, "new"), Content: "y\n", Mode: "4755"}
+	cfg := Config{Path: filepath.Join(dir, "new"), Content: ptr("y\n"), Mode: "4755"}
 	if _, err := (Repair{}).Apply(ctx, steps.ApplyRequest{Config: &cfg, Host: h}); err != nil {
 		t.Fatalf("Apply(4755): %v", err)
 	}
@@ -113,7 +113,7 @@ func TestNumericOwnerOverSSH(t *testing.T) {
 	if err := os.Chown(path, 4242, 4242); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Path: path, Content: "x\n", Owner: "4242", Group: "4242"}
+	cfg := Config{Path: path, Content: ptr("x\n"), Owner: "4242", Group: "4242"}
 	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &cfg, Host: h})
 	if err != nil || plan.Action != steps.NoOp {
 		t.Errorf("Plan = %v %q, %v; want no-op", plan.Action, plan.Preview.Changes, err)

@@ -42,7 +42,10 @@ type settings struct {
 	timeout   time.Duration
 }
 
-func (c *Config) settings() (settings, error) {
+// Check validates the arguments and returns the settings the step
+// runs with; ValidateConfig and Diagnose both call it through
+// hostscript.Check.
+func (c *Config) Check() (settings, error) {
 	s := settings{path: c.Path, ref: c.RemoteRef, fetch: c.Fetch, maxFiles: c.MaxFiles, timeout: defaultTimeout}
 	if !path.IsAbs(c.Path) || path.Clean(c.Path) != c.Path {
 		return s, steps.ArgErrorf("path", "git_status: path must be an absolute, clean path to a directory of the checkout, got %q", c.Path)

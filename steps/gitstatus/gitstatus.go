@@ -56,22 +56,14 @@ func (Type) Output() cty.Type {
 
 // ValidateConfig checks the path, the ref's form and the bounds.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.settings()
+	_, err := hostscript.Check[settings, *Config](config)
 	return err
 }
 
 // Diagnose reads the checkout. A ref that does not resolve is not an
 // error: ahead and behind are -1 and the details say why.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	s, err := c.settings()
+	s, err := hostscript.Check[settings, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -36,9 +36,9 @@ type check struct {
 	allowWorld bool
 }
 
-// check validates c. Values not known yet (during validate) are left for
+// Check validates c. Values not known yet (during validate) are left for
 // Diagnose.
-func (c *Config) check() (check, error) {
+func (c *Config) Check() (check, error) {
 	k := check{key: c.Key, passphrase: c.Passphrase, allowWorld: c.AllowWorldReadable}
 	if !path.IsAbs(c.Key) || path.Clean(c.Key) != c.Key {
 		return k, steps.ArgErrorf("key", "key_match: key must be an absolute, clean path to the private key on the host, got %q", c.Key)

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"fmt"
 
+	"github.com/mend-sh/mend/internal/hostscript"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -61,22 +62,14 @@ func (Type) Output() cty.Type {
 // ValidateConfig checks the key path, that exactly one of cert and csr
 // is given, and that it names a source.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.check()
+	_, err := hostscript.Check[check, *Config](config)
 	return err
 }
 
 // Diagnose reads the certificate (public, read into mend), then has the
 // host derive the key's public key, and compares the two here.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	k, err := c.check()
+	k, err := hostscript.Check[check, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -100,7 +100,10 @@ func parseBound(name, s string) (bound, error) {
 	return bound{}, steps.Errorf(steps.ClassConfig, "log_search: %s must be a duration back from now (\"1h\") or an RFC 3339 time (\"2026-12-05T09:00:00Z\"), got %q", name, s)
 }
 
-func (c *Config) search() (search, error) {
+// Check validates the arguments and returns the settings the step
+// runs with; ValidateConfig and Diagnose both call it through
+// hostscript.Check.
+func (c *Config) Check() (search, error) {
 	s := search{pattern: c.Pattern, path: c.Path, glob: c.Rotated, unit: c.Unit, jfile: c.JournalFile,
 		top: defaultTop, maxBytes: defaultMaxBytes, timeout: defaultScanTime}
 	fail := func(format string, args ...any) (search, error) {

@@ -51,21 +51,13 @@ func (Type) Output() cty.Type {
 // ValidateConfig checks the pattern compiles as POSIX ERE, one source,
 // absolute paths, the window and the bounds.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.search()
+	_, err := hostscript.Check[search, *Config](config)
 	return err
 }
 
 // Diagnose searches the file (and its rotated siblings) or the journal.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	s, err := c.search()
+	s, err := hostscript.Check[search, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

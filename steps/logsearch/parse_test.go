@@ -79,11 +79,11 @@ func TestValidateConfig(t *testing.T) {
 func TestAnalyseUnseen(t *testing.T) {
 	r := raw{first: "2026-12-05T08:00:00Z m", lines: []string{"2026-12-05T09:00:00Z m", "2026-12-05T09:01:00Z m"}, count: 10,
 		now: time.Date(2026, 12, 5, 9, 2, 0, 0, time.UTC).Unix()}
-	s, _ := (&Config{Pattern: "m", Path: "/a"}).search()
+	s, _ := (&Config{Pattern: "m", Path: "/a"}).Check()
 	if a := analyse(r, s, true); a.count != 10 || a.first.line != r.first || !strings.Contains(strings.Join(a.notes, ""), "last 2 of 10") {
 		t.Errorf("no window: count %d first %q notes %q", a.count, a.first.line, a.notes)
 	}
-	s, _ = (&Config{Pattern: "m", Path: "/a", Since: "90s"}).search()
+	s, _ = (&Config{Pattern: "m", Path: "/a", Since: "90s"}).Check()
 	if a := analyse(r, s, true); a.count != 1 || a.first.line != r.lines[1] {
 		t.Errorf("since 90s: count %d first %q", a.count, a.first.line)
 	}

@@ -34,7 +34,10 @@ type matcher struct {
 	max  int
 }
 
-func (c *Config) matcher() (matcher, error) {
+// Check validates the arguments and returns the settings the step
+// runs with; ValidateConfig and Diagnose both call it through
+// hostscript.Check.
+func (c *Config) Check() (matcher, error) {
 	m := matcher{name: c.Name, max: c.Max}
 	switch {
 	case c.Name == "" && c.Pattern == "":

@@ -45,22 +45,14 @@ func (Type) Output() cty.Type {
 
 // ValidateConfig requires name or pattern (not both) and a pattern that compiles.
 func (Type) ValidateConfig(config any) error {
-	c, err := steps.ConfigAs[*Config](config)
-	if err != nil {
-		return err
-	}
-	_, err = c.matcher()
+	_, err := hostscript.Check[matcher, *Config](config)
 	return err
 }
 
 // Diagnose lists the host's processes, matches them here, and describes
 // up to max of the matches.
 func (Type) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
-	c, err := steps.ConfigAs[*Config](req.Config)
-	if err != nil {
-		return steps.DiagnoseResponse{}, err
-	}
-	m, err := c.matcher()
+	m, err := hostscript.Check[matcher, *Config](req.Config)
 	if err != nil {
 		return steps.DiagnoseResponse{}, err
 	}

@@ -3,6 +3,7 @@ package stepstest
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,6 +125,9 @@ func Decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Dia
 	}
 	if diags := gohcl.DecodeBody(f.Body, ctx, cfg); diags.HasErrors() {
 		return cfg, diags
+	}
+	if c, ok := cfg.(steps.LocalFileConfig); ok {
+		c.SetRunbookDir(filepath.Dir(SrcFile)) // as the engine does, for the runbook SrcFile
 	}
 	v, ok := typ.(steps.Validator)
 	if !ok {

@@ -15,7 +15,7 @@
 // says who issued the server's certificate, and it can try candidate CA
 // files to say which one would have worked. Under TLS 1.3 a server rejects
 // a client certificate only after the client's handshake has completed, so
-// the probe reads once, briefly, to see the rejection (see firstRead).
+// the probe reads once, briefly, to see the rejection (see internal/tlsread).
 //
 // Certificate parsing and chain classification come from internal/certs. Key material is read into memory for the handshake
 // only; it never appears in outputs, summaries, details or errors.

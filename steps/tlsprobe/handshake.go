@@ -6,15 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"time"
 
 	"github.com/mend-sh/mend/internal/certs"
+	"github.com/mend-sh/mend/internal/tlsread"
 	"github.com/mend-sh/mend/steps"
 )
 
-// Bounds of the window firstRead waits for a TLS 1.3 client-certificate
+// Bounds of the window tlsread.First waits for a TLS 1.3 client-certificate
 // rejection: three handshake durations (the alert arrives about one round
 // trip after the handshake), but at least readWindowMin and at most
 // readWindowMax.
@@ -103,7 +102,7 @@ func (s *session) run(ctx context.Context, h steps.Host, endpoint string) outcom
 	}
 	o.version = tc.ConnectionState().Version
 	if o.version == tls.VersionTLS13 && s.certRequested {
-		if err := firstRead(ctx, tc, conn, readWindow(o.elapsed)); err != nil {
+		if err := tlsread.First(ctx, tc, conn, nil, readWindow(o.elapsed)); err != nil {
 			o.verdict, o.err = handshakeVerdict(ctx, err, nil, true), err
 			return o.phase("first read")
 		}
@@ -123,38 +122,4 @@ func (o outcome) phase(what string) outcome {
 
 func readWindow(handshake time.Duration) time.Duration {
 	return min(max(3*handshake, readWindowMin), readWindowMax)
-}
-
-// firstRead reads once from c for at most window, to catch a TLS 1.3
-// server's rejection of the client certificate: the client's handshake
-// completes before the server has looked at the certificate, and the
-// server's alert only surfaces on the first Read. Data, a clean close or
-// silence within the window mean "not rejected" (nil). A read still
-// blocked when the window ends is ended by closing raw, because an SSH
-// channel (x/crypto/ssh) supports no deadlines. When ctx ends first, its
-// error is returned.
-func firstRead(ctx context.Context, c *tls.Conn, raw net.Conn, window time.Duration) error {
-	done := make(chan error, 1)
-	go func() {
-		var b [1]byte
-		_, err := c.Read(b[:])
-		done <- err
-	}()
-	timer := time.NewTimer(window)
-	defer timer.Stop()
-	select {
-	case err := <-done:
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		return err
-	case <-timer.C:
-		raw.Close()
-		<-done
-		return nil
-	case <-ctx.Done():
-		raw.Close()
-		<-done
-		return ctx.Err()
-	}
 }

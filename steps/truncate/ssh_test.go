@@ -7,85 +7,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mend-sh/mend/internal/disktest"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
 )
-
-// fullFS mounts a 2 MiB tmpfs (root only; skipped without, failed in
-// CI) and unmounts it in t.Cleanup.
-func fullFS(t *testing.T) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatal("mounting a test filesystem needs root, and CI runs as root")
-		}
-		t.Skip("mounting a test filesystem needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "mend-test", dir).CombinedOutput(); err != nil {
-		t.Fatalf("mount: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
-}
-
-// holdOpen starts a process (a sleep renamed name) holding path open for
-// appending, as a log writer does, and returns its pid.
-func holdOpen(t *testing.T, path, name string) int {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), name)
-	data, err := os.ReadFile("/bin/sleep")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := exec.Command(bin, "300")
-	cmd.ExtraFiles = []*os.File{f}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd.Process.Pid
-}
-
-// fillUp writes to path until the filesystem is full.
-func fillUp(t *testing.T, path string) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for range 10000 {
-		if _, err := f.Write(make([]byte, 32<<10)); errors.Is(err, syscall.ENOSPC) {
-			return
-		} else if err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Fatal("never filled")
-}
-
-func freeBytes(t *testing.T, dir string) int64 {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		t.Fatal(err)
-	}
-	return int64(st.Bavail) * st.Bsize
-}
 
 // TestTruncateOverSSH empties a log held open by a writer on a full
 // tmpfs through a real sshd: plan changes nothing and says who holds it;
@@ -93,7 +23,7 @@ func freeBytes(t *testing.T, dir string) int64 {
 // place (the writer still holds the same, now empty, file), and the
 // space comes back; the next plan is a no-op.
 func TestTruncateOverSSH(t *testing.T) {
-	mnt := fullFS(t)
+	mnt := disktest.TmpFS(t, 2<<20)
 	dir := filepath.Join(mnt, "app")
 	os.Mkdir(dir, 0o755)
 	log := filepath.Join(dir, "app.log")
@@ -102,9 +32,9 @@ func TestTruncateOverSSH(t *testing.T) {
 	if err := os.WriteFile(log, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pid := holdOpen(t, log, "mendwriter")
-	fillUp(t, filepath.Join(mnt, "fill"))
-	if free := freeBytes(t, mnt); free != 0 {
+	pid := disktest.Writer(t, "mendwriter", disktest.Files{Append: []string{log}})
+	disktest.Fill(t, filepath.Join(mnt, "fill"))
+	if free := disktest.FreeBytes(t, mnt); free != 0 {
 		t.Fatalf("free = %d, want a full filesystem", free)
 	}
 	h := sshtest.Start(t).Host(t)
@@ -140,11 +70,10 @@ func TestTruncateOverSSH(t *testing.T) {
 	if st, _ := os.Stat(log); st.Size() != 0 {
 		t.Errorf("size after = %d, want 0", st.Size())
 	}
-	held, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/3", pid))
-	if err != nil || held != log {
-		t.Errorf("writer's fd 3 -> %q (%v), want the same file, not deleted", held, err)
+	if !disktest.Holds(pid, log) {
+		t.Errorf("the writer no longer holds %s: it must be emptied in place, not replaced", log)
 	}
-	if free := freeBytes(t, mnt); free < 1000<<10 {
+	if free := disktest.FreeBytes(t, mnt); free < 1000<<10 {
 		t.Errorf("free after = %d, want about 1 MiB back", free)
 	}
 	if !strings.HasPrefix(resp.Summary, "emptied "+log+" (1.0 MiB -> 0 B); kept its last 4.0 KiB") {

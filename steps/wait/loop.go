@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
@@ -50,10 +51,10 @@ func (l *loop) run(ctx context.Context) (steps.DiagnoseResponse, error) {
 			l.redial = true // until reconnect succeeds
 		}
 		if ff := l.failFast(a); ff != nil {
-			return l.response(fmt.Sprintf("gave up after %d attempts: %v", l.attempts, ff), false), ff
+			return l.response(fmt.Sprintf("gave up after %s: %v", attemptsText(l.attempts), ff), false), ff
 		}
 		if a.holds && time.Since(l.holdSince) >= l.stableFor {
-			return l.response(fmt.Sprintf("satisfied after %d attempts (%s)", l.attempts, l.elapsed()), true), nil
+			return l.response(fmt.Sprintf("satisfied after %s (%s); last check: %s", attemptsText(l.attempts), l.elapsed(), lastCheck(a.describe())), true), nil
 		}
 		if err := l.pause(ctx); err != nil {
 			return l.response(err.Error(), false), err
@@ -150,7 +151,7 @@ func verdict(out cty.Value) string {
 func (l *loop) pause(ctx context.Context) error {
 	dl, _ := ctx.Deadline()
 	if time.Now().Add(l.interval).After(dl) {
-		return steps.Errorf(steps.ClassTimeout, "wait_until: not satisfied within %s after %d attempts; last: %s", l.timeout, l.attempts, l.last.describe())
+		return steps.Errorf(steps.ClassTimeout, "wait_until: not satisfied within %s after %s; last check: %s", l.timeout, attemptsText(l.attempts), lastCheck(l.last.describe()))
 	}
 	t := time.NewTimer(l.interval)
 	defer t.Stop()
@@ -159,10 +160,28 @@ func (l *loop) pause(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return steps.Errorf(steps.ClassTimeout, "wait_until: not satisfied within %s after %d attempts; last: %s", l.timeout, l.attempts, l.last.describe())
+			return steps.Errorf(steps.ClassTimeout, "wait_until: not satisfied within %s after %s; last check: %s", l.timeout, attemptsText(l.attempts), lastCheck(l.last.describe()))
 		}
 		return fmt.Errorf("wait_until: %w", ctx.Err())
 	}
+}
+
+// attemptsText is "1 attempt" or "N attempts".
+func attemptsText(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
+// lastCheck bounds what the summary quotes of the last check's result
+// (the views escape its control bytes; the engine redacts secrets).
+func lastCheck(s string) string {
+	const max = 300
+	if len(s) > max {
+		return strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return s
 }
 
 func (l *loop) elapsed() time.Duration { return time.Since(l.start).Round(time.Millisecond) }

@@ -143,7 +143,7 @@ func TestDeadline(t *testing.T) {
 			if took := time.Since(start); took > time.Second {
 				t.Errorf("took %s, more than the 700ms timeout allows", took)
 			}
-			if !strings.Contains(err.Error(), "last: GET "+srv.URL) || !strings.Contains(resp.Summary, "not satisfied within 700ms") {
+			if !strings.Contains(err.Error(), "last check: GET "+srv.URL) || !strings.Contains(resp.Summary, "not satisfied within 700ms") {
 				t.Errorf("error %q / summary %q lack the last observation", err, resp.Summary)
 			}
 		})

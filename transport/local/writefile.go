@@ -36,6 +36,9 @@ func (h Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps.
 	if err != nil {
 		return steps.WriteFileResult{}, err
 	}
+	if err := checkUnchanged(req, target, old); err != nil {
+		return steps.WriteFileResult{}, err
+	}
 	uid, gid, err := desiredIDs(req, old)
 	if err != nil {
 		return steps.WriteFileResult{}, err
@@ -51,8 +54,35 @@ func (h Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps.
 	if err := syncDir(filepath.Dir(target)); err != nil {
 		return res, fmt.Errorf("local: replaced %s but could not fsync its directory: %w", target, err)
 	}
-	res.SHA256, err = hashFile(target)
-	return res, err
+	if res.SHA256, err = hashFile(target); err != nil {
+		return res, err
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return res, fmt.Errorf("local: replaced %s but cannot stat it: %w", target, err)
+	}
+	res.Mode = permBits(fi.Mode())
+	res.Owner, res.Group = ownerNames(fi)
+	return res, nil
+}
+
+// checkUnchanged enforces req.IfContent: the target still has the content
+// (or absence) the caller saw.
+func checkUnchanged(req steps.WriteFileRequest, target string, old fs.FileInfo) error {
+	if req.IfContent == "" {
+		return nil
+	}
+	now := steps.Absent
+	if old != nil {
+		var err error
+		if now, err = hashFile(target); err != nil {
+			return err
+		}
+	}
+	if now != req.IfContent {
+		return fmt.Errorf("local: write %s: %w (sha256 now %s, was %s); the file was not changed", req.Path, steps.ErrChangedSince, now, req.IfContent)
+	}
+	return nil
 }
 
 // commit makes the backup if asked, then renames tmp over target unless ctx

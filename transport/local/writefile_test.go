@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -65,10 +66,13 @@ func TestWriteFile(t *testing.T) {
 			if err != nil {
 				t.Fatalf("WriteFile: %v", err)
 			}
-			if diff := cmp.Diff(tt.want, stateOf(t, path)); diff != "" {
+			after := stateOf(t, path)
+			if diff := cmp.Diff(tt.want, after); diff != "" {
 				t.Errorf("file after WriteFile (-want +got):\n%s", diff)
 			}
-			want := steps.WriteFileResult{SHA256: sha256Hex(tt.want.Content)}
+			// The result reports the metadata the file has, for a caller
+			// that verifies without reading it back.
+			want := steps.WriteFileResult{SHA256: sha256Hex(tt.want.Content), Mode: after.Mode, Owner: after.Owner, Group: after.Group}
 			if diff := cmp.Diff(want, res); diff != "" {
 				t.Errorf("WriteFileResult (-want +got):\n%s", diff)
 			}
@@ -146,4 +150,31 @@ func listDir(t *testing.T, dir string) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// TestWriteFileIfContent: a conditional write happens when the file still
+// has the content (or absence) the caller saw, and otherwise changes
+// nothing and says so (steps.ErrChangedSince).
+func TestWriteFileIfContent(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	ctx := context.Background()
+	if _, err := (Host{}).WriteFile(ctx, steps.WriteFileRequest{Path: path, Content: []byte("one\n"), IfContent: sha256Hex("")}); !errors.Is(err, steps.ErrChangedSince) {
+		t.Fatalf("write over a missing file expected to have content: %v, want ErrChangedSince", err)
+	}
+	if _, err := (Host{}).WriteFile(ctx, steps.WriteFileRequest{Path: path, Content: []byte("one\n"), IfContent: steps.Absent}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (Host{}).WriteFile(ctx, steps.WriteFileRequest{Path: path, Content: []byte("two\n"), IfContent: steps.Absent}); !errors.Is(err, steps.ErrChangedSince) {
+		t.Fatalf("write expecting no file over an existing one: %v, want ErrChangedSince", err)
+	}
+	if _, err := (Host{}).WriteFile(ctx, steps.WriteFileRequest{Path: path, Content: []byte("two\n"), IfContent: sha256Hex("one\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stateOf(t, path).Content; got != "two\n" {
+		t.Errorf("content %q, want two", got)
+	}
+	if diff := cmp.Diff([]string{"f"}, listDir(t, dir)); diff != "" {
+		t.Errorf("directory (-want +got):\n%s", diff)
+	}
 }

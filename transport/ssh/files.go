@@ -67,11 +67,19 @@ func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps
 	if req.Backup {
 		backup = "1"
 	}
-	vars := fmt.Sprintf("p=%s want=%s mode=%s owner=%s group=%s backup=%s r=%s\n",
-		shell.Quote(req.Path), want, shell.Quote(mode), shell.Quote(req.Owner), shell.Quote(req.Group), backup, rand.Text()[:12])
+	vars := fmt.Sprintf("p=%s want=%s mode=%s owner=%s group=%s backup=%s r=%s ifc=%s\n",
+		shell.Quote(req.Path), want, shell.Quote(mode), shell.Quote(req.Owner), shell.Quote(req.Group), backup, rand.Text()[:12], shell.Quote(req.IfContent))
 	r, err := h.run(ctx, runRequest{op: "write " + req.Path, command: vars + writeScript, stdin: req.Content, sudo: h.sudo})
 	if err != nil {
 		return steps.WriteFileResult{}, err
+	}
+	if r.exitCode == 8 && req.IfContent != "" {
+		return steps.WriteFileResult{}, fmt.Errorf("write %s on %s: %w: %s; the file was not changed",
+			req.Path, h.info.Name, steps.ErrChangedSince, strings.TrimSpace(string(r.stderr)))
+	}
+	if r.exitCode == 7 {
+		return steps.WriteFileResult{}, steps.Errorf(steps.ClassStep, "write %s on %s: the file was replaced, but reading its metadata back failed: %s",
+			req.Path, h.info.Name, strings.TrimSpace(string(r.stderr)))
 	}
 	if r.exitCode != 0 {
 		return steps.WriteFileResult{}, steps.Errorf(steps.ClassStep, "write %s on %s: %s (exit status %d); the file was not changed",
@@ -94,6 +102,13 @@ func parseWrite(path, want string, out []byte) (steps.WriteFileResult, error) {
 		}
 		if s, ok := strings.CutPrefix(line, "sha256 "); ok {
 			res.SHA256 = s
+		}
+		if s, ok := strings.CutPrefix(line, "stat "); ok {
+			f, err := parseStat(path, s)
+			if err != nil {
+				return res, err
+			}
+			res.Mode, res.Owner, res.Group = f.Mode, f.Owner, f.Group
 		}
 	}
 	if res.SHA256 != want {

@@ -3,6 +3,7 @@ package ssh_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -97,6 +98,10 @@ func TestWriteFile(t *testing.T) {
 			}
 			if want := sha256Hex(tt.req.Content); res.SHA256 != want {
 				t.Errorf("SHA256 = %s, want %s", res.SHA256, want)
+			}
+			// The metadata reported is the file's, so callers need not read it back.
+			if res.Mode != got.Mode || res.Owner != got.Owner || res.Group != got.Group {
+				t.Errorf("reported mode %o owner %s group %s; the file has %o %s %s", res.Mode, res.Owner, res.Group, got.Mode, got.Owner, got.Group)
 			}
 			if diff := cmp.Diff([]string{"target.conf"}, dirNames(t, dir)); diff != "" {
 				t.Errorf("files left in the directory (-want +got):\n%s", diff)
@@ -193,3 +198,34 @@ func sha256Hex(b []byte) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestWriteFileIfContent: a conditional write happens only while the file
+// has the content (or absence) the caller saw; otherwise it changes
+// nothing, leaves no temporary file and says so (steps.ErrChangedSince).
+func TestWriteFileIfContent(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	write := func(content, ifContent string) error {
+		_, err := h.WriteFile(testCtx(t, 10*time.Second), steps.WriteFileRequest{Path: path, Content: []byte(content), IfContent: ifContent})
+		return err
+	}
+	if err := write("one\n", sha256Hex(nil)); !errors.Is(err, steps.ErrChangedSince) {
+		t.Fatalf("write over a missing file expected to exist: %v, want ErrChangedSince", err)
+	}
+	if err := write("one\n", steps.Absent); err != nil {
+		t.Fatal(err)
+	}
+	if err := write("two\n", steps.Absent); !errors.Is(err, steps.ErrChangedSince) {
+		t.Fatalf("write expecting no file over an existing one: %v, want ErrChangedSince", err)
+	}
+	if err := write("two\n", sha256Hex([]byte("one\n"))); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "two\n" {
+		t.Errorf("content %q, want two", b)
+	}
+	if diff := cmp.Diff([]string{"f"}, dirNames(t, dir)); diff != "" {
+		t.Errorf("files in the directory (-want +got):\n%s", diff)
+	}
+}

@@ -29,7 +29,8 @@ type hostKeyCheck struct {
 }
 
 // newHostKeyCheck reads the known_hosts file. A missing file counts as
-// empty; a malformed line is an error naming file:line.
+// empty; a malformed line, or one with an unknown marker, is an error
+// naming file:line.
 func newHostKeyCheck(file string, acceptNew bool) (*hostKeyCheck, error) {
 	db, err := loadKnownHosts(file)
 	if err != nil {
@@ -52,8 +53,15 @@ func loadKnownHosts(file string) (ssh.HostKeyCallback, error) {
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		if _, _, _, _, _, err := ssh.ParseKnownHosts(line); err != nil {
+		marker, _, _, _, _, err := ssh.ParseKnownHosts(line)
+		if err != nil {
 			return nil, steps.Errorf(steps.ClassConfig, "known_hosts %s:%d: malformed line: %v", file, i+1, err)
+		}
+		// x/crypto takes any @word as a marker and then skips the line: a
+		// mistyped @revoked would silently revoke nothing.
+		if marker != "" && marker != "revoked" && marker != "cert-authority" {
+			return nil, steps.Errorf(steps.ClassConfig, "known_hosts %s:%d: unknown marker %q: OpenSSH knows only @revoked and @cert-authority; fix or remove the line (mend connects to no host while it is there)",
+				file, i+1, "@"+marker)
 		}
 		valid++
 	}

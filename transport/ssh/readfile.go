@@ -82,13 +82,25 @@ func parseRead(path string, out []byte) (steps.File, error) {
 	if !ok || len(fields) != 6 || fields[0] != "present" {
 		return steps.File{}, steps.Errorf(steps.ClassInternal, "read %s: unexpected reply %q", path, head)
 	}
-	mode, err := strconv.ParseUint(fields[1], 8, 32)
+	f, err := parseStat(path, strings.Join(fields[1:], " "))
+	f.Content = content
+	return f, err
+}
+
+// parseStat decodes "<octal mode> <uid> <gid> <user> <group>" (stat -c
+// '%a %u %g %U %G') into an existing File without content.
+func parseStat(path, s string) (steps.File, error) {
+	fields := strings.Fields(s)
+	if len(fields) != 5 {
+		return steps.File{}, steps.Errorf(steps.ClassInternal, "read %s: unexpected stat %q", path, s)
+	}
+	mode, err := strconv.ParseUint(fields[0], 8, 32)
 	if err != nil || mode > 0o7777 {
-		return steps.File{}, steps.Errorf(steps.ClassInternal, "read %s: unexpected mode %q", path, fields[1])
+		return steps.File{}, steps.Errorf(steps.ClassInternal, "read %s: unexpected mode %q", path, fields[0])
 	}
 	return steps.File{
-		Path: path, Exists: true, Content: content, Mode: fileMode(uint32(mode)),
-		Owner: nameOrID(fields[4], fields[2]), Group: nameOrID(fields[5], fields[3]),
+		Path: path, Exists: true, Mode: fileMode(uint32(mode)),
+		Owner: nameOrID(fields[3], fields[1]), Group: nameOrID(fields[4], fields[2]),
 	}, nil
 }
 

@@ -3,7 +3,12 @@ package ssh
 // writeScript replaces $p atomically with stdin. The caller sets p, want
 // (hex sha256 of the content), mode (octal, setuid/setgid/sticky included,
 // or empty: keep, or 644), owner, group (empty: keep an existing file's),
-// backup (1 or 0) and r (a random token, [A-Z2-7]). A chown that fails is
+// backup (1 or 0), r (a random token, [A-Z2-7]) and ifc (empty, or the
+// hex sha256 the file must still have, or "absent": else exit 8 before
+// the rename, nothing changed). It prints "sha256 <hex>", the digest of
+// the bytes written (computed here, of the temporary file that was
+// renamed), and "stat <octal mode> <uid> <gid> <user> <group>" of the file
+// after the rename, so the caller verifies without reading it back. A chown that fails is
 // fatal, also when only keeping the replaced file's owner and group: a
 // login user without the right to chown would otherwise silently hand the
 // file to itself. chmod comes after chown, which clears setuid and setgid.
@@ -30,10 +35,12 @@ package ssh
 // has been untouched for an hour.
 const writeScript = `set -u
 if [ -L "$p" ]; then p=$(readlink -f -- "$p") || { echo "cannot resolve symlink $p" >&2; exit 3; }; fi
-d=$(dirname -- "$p")
+case $p in
+  */|*//*|*/./*|*/../*|*/.|*/..) d=$(dirname -- "$p"); b=$(basename -- "$p") ;;
+  *) d=${p%/*}; d=${d:-/}; b=${p##*/} ;;
+esac
 if [ ! -d "$d" ]; then echo "directory $d does not exist" >&2; exit 3; fi
 if [ -d "$p" ]; then echo "$p is a directory" >&2; exit 3; fi
-b=$(basename -- "$p")
 t="$d/.$b.mend-$$-$r"
 c=
 trap 'if [ -n "$c" ]; then kill -s KILL "$c" 2>/dev/null; wait "$c"; fi; rm -f -- "$t"' EXIT
@@ -60,11 +67,18 @@ c=; exec 3<&- 4>&-
 got=$(sha256sum < "$t") || exit 4
 got=${got%% *}
 if [ "$got" != "$want" ]; then echo "temporary file has sha256 $got, want $want: content was cut short" >&2; exit 4; fi
-if [ -z "$mode" ]; then
-  if [ -e "$p" ]; then mode=$(stat -c %a -- "$p") || exit 4; else mode=644; fi
+if [ -n "${ifc:-}" ]; then
+  if [ -e "$p" ]; then now=$(sha256sum < "$p") || exit 4; now=${now%% *}; else now=absent; fi
+  if [ "$now" != "$ifc" ]; then echo "$p changed since it was read (sha256 now $now, was $ifc)" >&2; exit 8; fi
 fi
 spec=; why=requested
-if [ -e "$p" ]; then spec=$(stat -c '%u:%g' -- "$p") && why="kept from the file it replaces: $(stat -c '%U:%G' -- "$p")" || exit 4; fi
+if [ -e "$p" ]; then
+  old=$(stat -c '%a %u:%g %U:%G' -- "$p") || exit 4
+  set -- $old
+  spec=$2; why="kept from the file it replaces: $3"
+  if [ -z "$mode" ]; then mode=$1; fi
+elif [ -z "$mode" ]; then mode=644
+fi
 if [ -n "$owner" ] && [ -n "$group" ]; then spec="$owner:$group"; why=requested
 elif [ -n "$owner" ]; then spec="$owner${spec:+:${spec#*:}}"; why=requested
 elif [ -n "$group" ]; then spec="${spec%%:*}:$group"; why=requested
@@ -86,6 +100,7 @@ fi
 mv -f -- "$t" "$p" || exit 6
 trap - EXIT
 sync -- "$d" 2>/dev/null || sync
-got=$(sha256sum < "$p") || exit 7
-echo "sha256 ${got%% *}"
+echo "sha256 $got"
+st=$(stat -L -c '%a %u %g %U %G' -- "$p") || exit 7
+echo "stat $st"
 `

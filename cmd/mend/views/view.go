@@ -40,7 +40,7 @@ func New(format string, o Options) (View, error) {
 	case "text":
 		return Text{W: o.Out, Color: o.Color, Progress: o.Progress}, nil
 	case "markdown":
-		return Markdown{W: o.Out}, nil
+		return FoldedMarkdown{W: o.Out, Limit: CommentLimit}, nil
 	case "json":
 		return JSON{W: o.Out}, nil
 	}

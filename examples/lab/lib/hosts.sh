@@ -89,11 +89,16 @@ make_etcd_files() {
 	cp "$LAB/pki/$h.pem" "$d/etc-etcd/ssl/server.pem"
 	install -m 600 "$LAB/pki/$h.key" "$d/etc-etcd/ssl/server.key"
 	for e in "${ETCD_HOSTS[@]}"; do peers+="${peers:+,}$e=https://$(addr_of "$e"):2380"; done
-	write_service "$h" etcd "exec /usr/bin/etcd --name $h --data-dir /var/lib/etcd/default \\" \
+	# /etc/etcd/etcd.env, if present, may override ETCD_INITIAL_CLUSTER and
+	# ETCD_INITIAL_CLUSTER_STATE (as Debian's /etc/default/etcd does): a
+	# replacement member joins the running cluster with state "existing".
+	write_service "$h" etcd "ETCD_INITIAL_CLUSTER=$peers ETCD_INITIAL_CLUSTER_STATE=new" \
+		'if [ -r /etc/etcd/etcd.env ]; then . /etc/etcd/etcd.env; fi' \
+		"exec /usr/bin/etcd --name $h --data-dir /var/lib/etcd/default \\" \
 		"  --listen-client-urls https://$a:2379 --advertise-client-urls https://$a:2379 \\" \
 		"  --listen-peer-urls https://$a:2380 --initial-advertise-peer-urls https://$a:2380 \\" \
-		"  --initial-cluster $peers \\" \
-		"  --initial-cluster-token mend-lab --initial-cluster-state new \\" \
+		'  --initial-cluster "$ETCD_INITIAL_CLUSTER" --initial-cluster-state "$ETCD_INITIAL_CLUSTER_STATE" \' \
+		"  --initial-cluster-token mend-lab \\" \
 		"  --cert-file /etc/etcd/ssl/server.pem --key-file /etc/etcd/ssl/server.key \\" \
 		"  --trusted-ca-file /etc/etcd/ssl/ca.pem --client-cert-auth \\" \
 		"  --peer-cert-file /etc/etcd/ssl/server.pem --peer-key-file /etc/etcd/ssl/server.key \\" \

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# bench.sh: mend against OpenSSH on the same work, the same loopback sshd,
+# in one hyperfine run per workload (issue 12). Not run in CI. Prints
+# hyperfine's tables (mean, min, max, relative); compare ratios within a
+# table, never absolute times across runs or machines.
+#
+#   ./scripts/bench.sh [-r RUNS] [-o OUT.md]
+#
+# Needs: go, hyperfine (apt-get install hyperfine), OpenSSH client and
+# server (sshd is started here on 127.0.0.1 with its own config and keys;
+# every "host" is an alias of it, as in /work/shared/BASELINES.md).
+# Workloads:
+#   fanout  one command on 50 hosts: mend plan (one diagnose) vs
+#           xargs -P 50 ssh (curve25519), a new connection per host
+#   steps   20 steps on 10 hosts: mend apply vs ssh with one ControlMaster
+#           per host (hosts in parallel, steps in sequence)
+#   file    1 MiB file replacing an older version on 10 hosts: mend apply
+#           (file repair with source) vs ssh 'cat > f && sha256sum -c'
+# mend writes a fsynced audit log in each run, as in production.
+# CPU profile of any mend run: add --cpuprofile FILE (hidden flag).
+set -euo pipefail
+
+runs=5
+out=
+while getopts r:o: opt; do
+  case $opt in
+    r) runs=$OPTARG ;;
+    o) out=$OPTARG ;;
+    *) echo "usage: $0 [-r RUNS] [-o OUT.md]" >&2; exit 2 ;;
+  esac
+done
+
+for bin in go hyperfine ssh ssh-keygen /usr/sbin/sshd xargs sha256sum; do
+  command -v "$bin" >/dev/null || { echo "bench.sh: $bin is missing (hyperfine: apt-get install hyperfine)" >&2; exit 1; }
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+w=$(mktemp -d /tmp/mend-bench.XXXXXX)
+sshd_pid=
+cleanup() {
+  if [ -n "$sshd_pid" ]; then kill "$sshd_pid" 2>/dev/null || true; fi
+  rm -rf -- "$w"
+}
+trap cleanup EXIT
+
+echo "bench.sh: building mend" >&2
+(cd "$root" && go build -o "$w/mend" ./cmd/mend)
+
+# sshd on a free loopback port, its own keys and config.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ssh-keygen -q -t ed25519 -N '' -f "$w/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$w/id"
+cp "$w/id.pub" "$w/authorized_keys"
+user=$(id -un)
+cat > "$w/sshd_config" <<EOF
+ListenAddress 127.0.0.1:$port
+HostKey $w/host_key
+PidFile $w/sshd.pid
+AuthorizedKeysFile $w/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PrintMotd no
+PrintLastLog no
+UseDNS no
+SetEnv SHLVL=1
+MaxSessions 100
+MaxStartups 200:30:400
+EOF
+/usr/sbin/sshd -D -f "$w/sshd_config" -E "$w/sshd.log" &
+sshd_pid=$!
+for _ in $(seq 100); do
+  grep -q "Server listening" "$w/sshd.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q "Server listening" "$w/sshd.log" || { echo "bench.sh: sshd did not start: $(cat "$w/sshd.log")" >&2; exit 1; }
+echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$w/host_key.pub")" > "$w/known_hosts"
+
+# OpenSSH: every host alias h0..h49 is that sshd.
+cat > "$w/ssh_config" <<EOF
+Host h*
+  HostName 127.0.0.1
+  Port $port
+  User $user
+  IdentityFile $w/id
+  IdentitiesOnly yes
+  UserKnownHostsFile $w/known_hosts
+  StrictHostKeyChecking yes
+  BatchMode yes
+  KexAlgorithms curve25519-sha256
+  ControlPath $w/cm-%n
+EOF
+
+# mend: the same aliases in an inventory.
+inventory() { # N
+  printf 'defaults {\n  user          = "%s"\n  port          = %d\n  identity_file = "%s"\n  known_hosts   = "%s"\n}\n' "$user" "$port" "$w/id" "$w/known_hosts"
+  for i in $(seq 0 $(($1 - 1))); do
+    printf 'host "h%d" {\n  address = "127.0.0.1"\n  groups  = ["all"]\n}\n' "$i"
+  done
+}
+inventory 50 > "$w/inv50.mend.hcl"
+inventory 10 > "$w/inv10.mend.hcl"
+seq 0 49 | sed 's/^/h/' > "$w/hosts50"
+seq 0 9 | sed 's/^/h/' > "$w/hosts10"
+
+printf 'diagnose "command" "uptime" {\n  on      = "all"\n  command = "uptime"\n}\n' > "$w/fanout.mend.hcl"
+: > "$w/steps.mend.hcl"
+for s in $(seq 1 20); do
+  printf 'diagnose "command" "s%d" {\n  on      = "all"\n  command = "true"\n}\n' "$s" >> "$w/steps.mend.hcl"
+done
+cat > "$w/steps_openssh.sh" <<EOF
+#!/bin/sh
+# one host: a master connection, twenty multiplexed steps, exit
+h=\$1
+ssh -F $w/ssh_config -o ControlMaster=yes -o ControlPersist=30 -fN "\$h"
+for s in \$(seq 1 20); do ssh -F $w/ssh_config "\$h" true; done
+ssh -F $w/ssh_config -O exit "\$h" 2>/dev/null
+EOF
+chmod +x "$w/steps_openssh.sh"
+
+# 1 MiB of configuration-like text, and an older version (line 1000 differs).
+mkdir -p "$w/files" "$w/targets"
+awk 'BEGIN { for (i = 0; n < 1048576; i++) { l = sprintf("server_name host-%06d.example.org; # upstream %d", i, i % 7); print l; n += length(l) + 1 } }' > "$w/files/big.conf"
+sed 's/host-000999\.example\.org/host-000999.example.com/' "$w/files/big.conf" > "$w/old.conf"
+sum=$(sha256sum < "$w/files/big.conf" | cut -d' ' -f1)
+cat > "$w/file.mend.hcl" <<EOF
+repair "file" "big" {
+  on     = "all"
+  path   = "$w/targets/\${host.name}.conf"
+  source = "files/big.conf"
+}
+EOF
+reset_files="for i in \$(seq 0 9); do cp $w/old.conf $w/targets/h\$i.conf; done"
+cat > "$w/file_openssh.sh" <<EOF
+#!/bin/sh
+h=\$1
+ssh -F $w/ssh_config "\$h" "cat > $w/targets/\$h.conf && echo '$sum  $w/targets/\$h.conf' | sha256sum -c --quiet" < $w/files/big.conf
+EOF
+chmod +x "$w/file_openssh.sh"
+
+mend="$w/mend"
+audit="--audit-log $w/audit.jsonl"
+md=$w/results.md
+load() { uptime | sed 's/.*load average: //'; }
+{
+  echo "mend bench.sh, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(ssh -V 2>&1), load average before: $(load)"
+  echo
+} > "$md"
+
+hf() { # title, hyperfine args...
+  local title=$1; shift
+  echo "### $title" >> "$md"
+  hyperfine -N -w 1 -r "$runs" --export-markdown "$w/part.md" "$@" >&2
+  cat "$w/part.md" >> "$md"
+  echo "(load average after: $(load))" >> "$md"
+  echo >> "$md"
+}
+
+hf "one command on 50 hosts" \
+  -n "mend plan (parallelism 50)" "$mend plan $audit -parallelism 50 -i $w/inv50.mend.hcl $w/fanout.mend.hcl" \
+  -n "ssh, xargs -P 50, curve25519" "sh -c 'xargs -P 50 -I{} ssh -F $w/ssh_config {} uptime < $w/hosts50 > /dev/null'"
+hf "20 steps on 10 hosts" \
+  -n "mend apply" "$mend apply $audit -i $w/inv10.mend.hcl $w/steps.mend.hcl" \
+  -n "ssh, ControlMaster per host, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/steps_openssh.sh < $w/hosts10'"
+hf "1 MiB file replacing an older one on 10 hosts" --prepare "sh -c '$reset_files'" \
+  -n "mend apply (file repair, source)" "$mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
+  -n "ssh pipe, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh.sh < $w/hosts10'"
+
+cmp "$w/files/big.conf" "$w/targets/h9.conf"
+cat "$md"
+if [ -n "$out" ]; then cp "$md" "$out"; fi
