@@ -123,24 +123,6 @@ func TestWriteFileBackupOfNewFileIsNone(t *testing.T) {
 	}
 }
 
-func TestWriteFileFollowsSymlink(t *testing.T) {
-	dir := t.TempDir()
-	target := writeTestFile(t, filepath.Join(dir, "real"), "old\n", 0o644)
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink("real", link); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (Host{}).WriteFile(context.Background(), steps.WriteFileRequest{Path: link, Content: []byte("new\n")}); err != nil {
-		t.Fatalf("WriteFile: %v", err)
-	}
-	if dest, err := os.Readlink(link); err != nil || dest != "real" {
-		t.Errorf("symlink now points to %q (%v), want it kept", dest, err)
-	}
-	if got := stateOf(t, target).Content; got != "new\n" {
-		t.Errorf("link target content = %q, want %q", got, "new\n")
-	}
-}
-
 func stateOf(t *testing.T, path string) fileState {
 	t.Helper()
 	f, err := Host{}.ReadFile(context.Background(), path)

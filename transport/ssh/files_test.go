@@ -178,23 +178,6 @@ func TestWriteFileFailuresLeaveNothing(t *testing.T) {
 	}
 }
 
-func TestWriteFileThroughSymlink(t *testing.T) {
-	h := sshtest.Start(t).Host(t)
-	dir := t.TempDir()
-	real := filepath.Join(dir, "real")
-	os.WriteFile(real, []byte("old"), 0o644)
-	os.Symlink(real, filepath.Join(dir, "link"))
-	if _, err := h.WriteFile(testCtx(t, 10*time.Second), steps.WriteFileRequest{Path: filepath.Join(dir, "link"), Content: []byte("new")}); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Lstat(filepath.Join(dir, "link")); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		t.Errorf("link was replaced by a file: %v %v", fi, err)
-	}
-	if got := string(mustRead(t, real)); got != "new" {
-		t.Errorf("real file holds %q", got)
-	}
-}
-
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
