@@ -101,8 +101,15 @@ func (writeRepair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.App
 }
 
 func testRegistry() *steps.Registry {
-	return steps.NewRegistry([]steps.Diagnoser{shDiag{}}, []steps.Repairer{writeRepair{}, writeRepair{dangerous: true}})
+	return steps.NewRegistry([]steps.Diagnoser{shDiag{}}, []steps.Repairer{writeRepair{}, writeRepair{dangerous: true}, clusterWrite{}})
 }
+
+// clusterWrite is writeRepair declared steps.ClusterWide, as the etcd
+// repairs are: its change is seen from every host.
+type clusterWrite struct{ writeRepair }
+
+func (clusterWrite) Name() string      { return "cluster_write" }
+func (clusterWrite) ClusterWide() bool { return true }
 
 // localConnector hands out local hosts named after the inventory host.
 type localConnector struct{}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
@@ -87,9 +86,4 @@ func instancesValue(insts map[string]cty.Value) cty.Value {
 		return cty.EmptyObjectVal
 	}
 	return cty.MapVal(insts)
-}
-
-// describeKey is an instance key as messages show it.
-func describeKey(key string) string {
-	return fmt.Sprintf("%q", key)
 }

@@ -21,6 +21,7 @@ type pendingChanges struct {
 	blocks   map[string]string // pending repair block -> its first pending instance
 	hosts    map[string]string // host -> the first repair pending on it
 	anywhere string            // the first pending repair without `on`
+	cluster  string            // the first pending repair of a steps.ClusterWide type
 	deferred map[string]bool   // diagnosis blocks deferred in part or in whole
 }
 
@@ -29,8 +30,9 @@ func newPendingChanges() *pendingChanges {
 }
 
 // record notes what a step of a plan leaves pending: a repair's changes,
-// a diagnosis that was deferred.
-func (p *pendingChanges) record(st *runbooks.Step, sr *StepRun) {
+// a diagnosis that was deferred. cluster says the repair's type changes
+// what every host sees (steps.ClusterWide).
+func (p *pendingChanges) record(st *runbooks.Step, sr *StepRun, cluster bool) {
 	block := st.BlockAddress()
 	if st.Phase == runbooks.Diagnose {
 		if sr.Status == StatusDeferred {
@@ -51,6 +53,9 @@ func (p *pendingChanges) record(st *runbooks.Step, sr *StepRun) {
 	}
 	if p.blocks[block] == "" {
 		p.blocks[block] = sr.Address
+	}
+	if cluster && p.cluster == "" {
+		p.cluster = sr.Address
 	}
 	if len(sr.Hosts) == 0 && p.anywhere == "" {
 		p.anywhere = sr.Address // its `on` is known only at apply
@@ -87,6 +92,8 @@ func (p *pendingChanges) stepDeferral(st *runbooks.Step, trs []hcl.Traversal) st
 	switch {
 	case p.anywhere != "":
 		return fmt.Sprintf("runs after %s, which would change something on hosts a plan cannot name", p.anywhere)
+	case p.cluster != "":
+		return fmt.Sprintf("runs after %s, which would change what every host of the cluster sees", p.cluster)
 	case st.On == nil && p.first != "":
 		return fmt.Sprintf("runs after %s, which would change something, and has no `on` to say which hosts it reads", p.first)
 	}

@@ -137,3 +137,39 @@ repair "write" "second" {
 		t.Errorf("the first repair has a caveat: %q", run.Steps[0].Hosts[0].Details)
 	}
 }
+
+// A pending repair of a cluster-wide type (etcd_maintain runs on one host
+// and changes the cluster every member sees) defers every later diagnosis
+// on every host, not only on its own: the lab's NOSPACE runbook checked
+// etcd's health from the other members in plan, before the maintenance,
+// and stopped on the alarm the maintenance clears.
+func TestPlanDefersEverythingAfterAClusterWideChange(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "sh" "before" {
+  on      = ["b"]
+  command = "echo before"
+}
+
+repair "cluster_write" "fix" {
+  on      = ["a"]
+  path    = "%DIR%/cluster"
+  content = "fixed"
+}
+
+diagnose "sh" "after" {
+  on      = ["a", "b"]
+  command = "false"
+}
+`, nil)
+	run, err := newEngine(&memAudit{}).Plan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"diagnose.sh.before ok", "repair.cluster_write.fix change", "diagnose.sh.after deferred"}
+	if d := cmp.Diff(want, statuses(run)); d != "" {
+		t.Fatalf("statuses (-want +got):\n%s", d)
+	}
+	if got, want := run.Steps[2].Reason, "runs after repair.cluster_write.fix, which would change what every host of the cluster sees; known at apply"; got != want {
+		t.Errorf("reason %q, want %q", got, want)
+	}
+}

@@ -140,7 +140,7 @@ func (r *runner) runStep(ctx context.Context, st *runbooks.Step) *StepRun {
 			if targets, known, err := r.targets(st); err == nil && known {
 				r.targetsOf[st.Address()] = hostNames(targets)
 			}
-			r.pending.record(st, sr)
+			r.pending.record(st, sr, r.clusterWide(st))
 			return sr
 		}
 	}
@@ -205,6 +205,13 @@ func (r *runner) planDeferral(st *runbooks.Step, trs []hcl.Traversal) string {
 // stepType is the step's type in the engine's registry.
 func (r *runner) stepType(st *runbooks.Step) steps.Type {
 	return stepType(r.e.opts.Registry, st)
+}
+
+// clusterWide reports whether the step is a repair whose change every
+// host sees (steps.ClusterWide).
+func (r *runner) clusterWide(st *runbooks.Step) bool {
+	c, ok := r.stepType(st).(steps.ClusterWide)
+	return ok && st.Phase == runbooks.Repair && c.ClusterWide()
 }
 
 // valueType is the type of the step's value as expressions see it: for
@@ -277,7 +284,7 @@ func (r *runner) afterStep(st *runbooks.Step, sr *StepRun) {
 		r.stopped = fmt.Sprintf("outcome of %s is unknown", sr.Address)
 	}
 	if r.mode == ModePlan {
-		r.pending.record(st, sr)
+		r.pending.record(st, sr, r.clusterWide(st))
 	}
 }
 

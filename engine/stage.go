@@ -220,7 +220,7 @@ func (r *runner) runStageBatch(ctx context.Context, s *stageRun, b *BatchRun) {
 		}
 		r.storeValue(st, s.orderedTasks(i, func(int) string { return "not run yet" }))
 		if r.mode == ModePlan && st.Phase == runbooks.Repair {
-			r.pending.record(st, &StepRun{Address: st.Address(), Phase: steps.Repair, Hosts: taskResults(group)})
+			r.pending.record(st, &StepRun{Address: st.Address(), Phase: steps.Repair, Hosts: taskResults(group)}, r.clusterWide(st))
 		}
 		s.count(st, group)
 		if why := r.stageStop(s, st, group); why != "" {

@@ -94,7 +94,7 @@ func ParseAddr(s string) (Addr, error) {
 	case "repair":
 		a.Phase = Repair
 	default:
-		return Addr{}, fmt.Errorf("%q is not a step address: it must start with diagnose. or repair.", s)
+		return Addr{}, fmt.Errorf(`%q is not a step address: it must start with "diagnose." or "repair."`, s)
 	}
 	typ, ok1 := attrName(tr, 1)
 	name, ok2 := attrName(tr, 2)

@@ -77,6 +77,16 @@ type Hostless interface {
 	Hostless() bool
 }
 
+// ClusterWide is implemented by a repair type whose change every host
+// sees, not only the one it runs on: a consensus store's members, keys or
+// alarms (etcd_maintain runs on one host and changes the whole cluster).
+// In a plan, a pending change of such a type defers every later diagnosis
+// on every host, as a repair with no known hosts does: what the diagnosis
+// would read from any host is about to change.
+type ClusterWide interface {
+	ClusterWide() bool
+}
+
 // Validator is optionally implemented by a step type whose arguments have
 // rules beyond their types (one of two arguments required, a mode string
 // that must parse). The engine calls it after decoding, with the block's

@@ -30,7 +30,7 @@ func TestMemberReplaceInLab(t *testing.T) {
 			oldID = m.ID
 		}
 	}
-	lab.ssh(t, "etcd-03", `sv -w 30 stop etcd && head -c 65536 /dev/urandom > /var/lib/etcd/default/member/snap/db && sv start etcd`)
+	lab.ssh(t, "etcd-03", `sv -w 30 stop etcd && head -c 65536 /dev/urandom > /var/lib/etcd/default/member/snap/db && sv up etcd`)
 
 	vars := []string{"-var", "dead_member=etcd-03", "-var", "replace_id=r1", "-var", "etcd_env_file=/etc/etcd/etcd.env",
 		"-var", "etcd_stop_command=sv -w 30 stop etcd", "-var", "etcd_start_command=sv -w 60 start etcd"}

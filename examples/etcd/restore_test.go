@@ -24,7 +24,7 @@ func TestRestoreInLab(t *testing.T) {
 	lab.ssh(t, "etcd-01", etcdctl(eps, "put /dr/after-snapshot lost"))
 
 	for _, h := range etcdHosts {
-		lab.ssh(t, h, `sv -w 30 stop etcd && for f in /var/lib/etcd/default/member/wal/*.wal /var/lib/etcd/default/member/snap/db; do head -c 65536 /dev/urandom > "$f"; done && sha256sum < /var/lib/etcd/default/member/snap/db > /tmp/`+lab.Net+`-`+h+`-wrecked && sv start etcd`)
+		lab.ssh(t, h, `sv -w 30 stop etcd && for f in /var/lib/etcd/default/member/wal/*.wal /var/lib/etcd/default/member/snap/db; do head -c 65536 /dev/urandom > "$f"; done && sha256sum < /var/lib/etcd/default/member/snap/db > /tmp/`+lab.Net+`-`+h+`-wrecked && sv up etcd`)
 	}
 	if out, err := lab.Run(2*time.Minute, "ssh", "etcd-01", etcdctl(eps, "endpoint health")); err == nil {
 		t.Fatalf("the wrecked cluster is healthy:\n%s", out)

@@ -62,6 +62,10 @@ func (Force) NewConfig() any { return &Config{} }
 // Dangerous is true: it rewrites the cluster's membership.
 func (Force) Dangerous() bool { return true }
 
+// ClusterWide: the change is to the etcd cluster, which every member's
+// host sees; a plan defers the diagnoses after it on every host.
+func (Force) ClusterWide() bool { return true }
+
 // ValidateConfig checks the arguments.
 func (Force) ValidateConfig(config any) error {
 	cfg, err := steps.ConfigAs[*Config](config)

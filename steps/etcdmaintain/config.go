@@ -64,6 +64,10 @@ func (Maintain) NewConfig() any { return &Config{} }
 // blocks reads and writes on its member while it runs.
 func (Maintain) Dangerous() bool { return true }
 
+// ClusterWide: the change is to the etcd cluster, which every member's
+// host sees; a plan defers the diagnoses after it on every host.
+func (Maintain) ClusterWide() bool { return true }
+
 // ValidateConfig checks the arguments.
 func (Maintain) ValidateConfig(config any) error {
 	cfg, err := steps.ConfigAs[*Config](config)

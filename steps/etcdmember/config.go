@@ -69,6 +69,10 @@ func (Member) NewConfig() any { return &Config{} }
 // Dangerous is true: a membership change can cost the cluster its quorum.
 func (Member) Dangerous() bool { return true }
 
+// ClusterWide: the change is to the etcd cluster, which every member's
+// host sees; a plan defers the diagnoses after it on every host.
+func (Member) ClusterWide() bool { return true }
+
 // ValidateConfig checks the connection arguments and that the action has
 // what it needs: peer_urls (https, with a port) and name for adds, member
 // for promote and remove.

@@ -102,6 +102,10 @@ func (Restore) NewConfig() any { return &Config{} }
 // Dangerous is true: a restore replaces the cluster.
 func (Restore) Dangerous() bool { return true }
 
+// ClusterWide: the change is to the etcd cluster, which every member's
+// host sees; a plan defers the diagnoses after it on every host.
+func (Restore) ClusterWide() bool { return true }
+
 // Hostless is true: the step reaches every member's host itself, in a
 // fixed order (stop all before restoring any), so it takes no `on`.
 func (Restore) Hostless() bool { return true }
