@@ -13,13 +13,16 @@ import (
 func (a *app) auditCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Verify and read the audit log"}
 	verify := &cobra.Command{
-		Use:   "verify [LOG]",
+		Use:   "verify [LOG|SEGMENT]",
 		Short: "Check the hash chain: any edited, deleted, reordered or truncated record is named by its seq",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, err := logArg(args)
 			if err != nil {
 				return err
+			}
+			if audit.IsSegment(path) {
+				return a.verifySegment(path)
 			}
 			rep, err := audit.Verify(path)
 			for _, w := range rep.Warnings {
@@ -33,20 +36,7 @@ func (a *app) auditCommand() *cobra.Command {
 			return nil
 		},
 	}
-	var runID string
-	show := &cobra.Command{
-		Use:   "show [LOG]",
-		Short: "Print a run (default: the last one) for humans",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			recs, err := readLog(args)
-			if err != nil {
-				return err
-			}
-			return views.AuditRun(a.stdout, recs, runID)
-		},
-	}
-	show.Flags().StringVar(&runID, "run", "", "run id to show (default: the last run; see `mend audit runs`)")
+	show := a.auditShowCommand()
 	runs := &cobra.Command{
 		Use:   "runs [LOG]",
 		Short: "List the runs in the log: id, mode, start, operator, outcome, runbook",
@@ -60,7 +50,7 @@ func (a *app) auditCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(verify, show, runs, a.auditRepairCommand())
+	cmd.AddCommand(verify, show, runs, a.auditExportCommand(), a.auditRepairCommand())
 	return cmd
 }
 
