@@ -99,7 +99,7 @@ func (ev *outlineEval) targets(st *runbooks.Step) OutlineTargets {
 		return OutlineTargets{Known: true}
 	}
 	tg := OutlineTargets{Expr: ev.source(on)}
-	names, known, err := evalTargets(on, ev.ctx)
+	names, known, err := ev.targetNames(st, on)
 	if err != nil {
 		tg.Problem = withoutSource(err).Error()
 		return tg
@@ -121,6 +121,37 @@ func (ev *outlineEval) targets(st *runbooks.Step) OutlineTargets {
 		tg.Hosts = append(tg.Hosts, hostText(h))
 	}
 	return tg
+}
+
+// targetNames evaluates on; for a step with for_each whose keys are
+// known now, once per instance (on may use each), the names of all
+// instances in order, each once.
+func (ev *outlineEval) targetNames(st *runbooks.Step, on hcl.Expression) ([]string, bool, error) {
+	if st.ForEach == nil {
+		return evalTargets(on, ev.ctx)
+	}
+	v, _ := ev.value(st.ForEach)
+	insts, known, diags := runbooks.ForEachInstances(v, st.ForEach.Range())
+	if !known || diags.HasErrors() {
+		return evalTargets(on, ev.ctx)
+	}
+	defer func() { ev.ctx.Variables["each"] = cty.DynamicVal }()
+	var names []string
+	seen := map[string]bool{}
+	for _, in := range insts {
+		ev.ctx.Variables["each"] = runbooks.EachValue(in)
+		ns, known, err := evalTargets(on, ev.ctx)
+		if err != nil || !known {
+			return nil, known, err
+		}
+		for _, n := range ns {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	return names, true, nil
 }
 
 // hostText is an inventory host as "name (user@address:port)".
