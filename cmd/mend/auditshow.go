@@ -118,8 +118,8 @@ func (a *app) auditExport(runID, out string, args []string) error {
 		os.Remove(out)
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s: run %s, records %d to %d (%d of the run, %d of other runs), chained to record %d (sha256 %s); last record sha256 %s\n",
-		out, views.Clean(runID), h.FirstSeq, h.LastSeq, h.Records, h.Others, h.FirstSeq-1, prevText(h.Prev), h.LastSHA256)
+	fmt.Fprintf(a.stdout, "%s: run %s, records %d to %d (%d of the run, %d of other runs), %s; last record sha256 %s\n",
+		out, views.Clean(runID), h.FirstSeq, h.LastSeq, h.Records, h.Others, chainText(h), h.LastSHA256)
 	return nil
 }
 
@@ -132,14 +132,15 @@ func (a *app) verifySegment(path string) error {
 	}
 	fmt.Fprintf(a.stdout, "%s: ok: segment of run %s from %s, records %d to %d (%d of the run, %d of other runs), hash chain intact\n",
 		path, views.Clean(h.RunID), views.Clean(h.Log), h.FirstSeq, h.LastSeq, h.Records, h.Others)
-	fmt.Fprintf(a.stdout, "chained to record %d with sha256 %s; record %d has sha256 %s: compare them with the log or a signed checkpoint\n",
-		h.FirstSeq-1, prevText(h.Prev), h.LastSeq, h.LastSHA256)
+	fmt.Fprintf(a.stdout, "%s; record %d has sha256 %s: compare them with the log or a signed checkpoint\n",
+		chainText(h), h.LastSeq, h.LastSHA256)
 	return nil
 }
 
-func prevText(prev string) string {
-	if prev == "" {
-		return "(none: the segment starts the log)"
+// chainText says what a segment chains to: "chained to record 6 (sha256 …)".
+func chainText(h audit.SegmentHeader) string {
+	if h.Prev == "" {
+		return "starting the log (record 1 has no prev)"
 	}
-	return prev
+	return fmt.Sprintf("chained to record %d (sha256 %s)", h.FirstSeq-1, h.Prev)
 }
