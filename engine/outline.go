@@ -58,9 +58,13 @@ type OutlineStep struct {
 	// Settings are the other meta-arguments in a few words each
 	// ("timeout 2m", "retry 3 times, 5s apart", "on_failure continue").
 	Settings []string
-	// Expects are the expect blocks' messages as written.
-	Expects []string
+	// Expects are the step's expect blocks.
+	Expects []OutlineExpect
 }
+
+// OutlineExpect is an expect block: the condition as written and its
+// message (its value when known now, else as written).
+type OutlineExpect struct{ Condition, Message string }
 
 // OutlineTargets are the hosts a step runs on.
 type OutlineTargets struct {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -45,11 +46,16 @@ func (ev *outlineEval) value(expr hcl.Expression) (cty.Value, bool) {
 }
 
 // text is a string expression's value when known now and not secret,
-// else the expression as written.
+// else the expression as written (a quoted template without its quotes:
+// "${host.name} is down" reads as ${host.name} is down).
 func (ev *outlineEval) text(expr hcl.Expression) string {
 	v, sensitive := ev.value(expr)
 	if sensitive || !v.IsWhollyKnown() || v.IsNull() || v.Type() != cty.String {
-		return ev.source(expr)
+		src := ev.source(expr)
+		if _, ok := expr.(*hclsyntax.TemplateExpr); ok && len(src) >= 2 && src[0] == '"' && src[len(src)-1] == '"' {
+			src = src[1 : len(src)-1] // a message template reads better without its quotes
+		}
+		return src
 	}
 	return v.AsString()
 }
@@ -84,7 +90,7 @@ func (ev *outlineEval) step(st *runbooks.Step, reg *steps.Registry) *OutlineStep
 	out.Gate = ev.gate(st, t)
 	out.Settings = settings(st)
 	for _, e := range st.Expects {
-		out.Expects = append(out.Expects, ev.text(e.Message))
+		out.Expects = append(out.Expects, OutlineExpect{Condition: ev.source(e.Condition), Message: ev.text(e.Message)})
 	}
 	return out
 }

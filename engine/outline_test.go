@@ -38,6 +38,11 @@ variable "later" {
 diagnose "sh" "look" {
   on      = var.hosts
   command = "cat /etc/x"
+
+  expect {
+    condition = self.exit_code == 0
+    message   = "x unreadable on ${host.name}"
+  }
 }
 
 repair "write" "w" {
@@ -80,13 +85,14 @@ repair "danger_write" "each" {
 	want := []*engine.OutlineStep{
 		{Address: "diagnose.sh.look", Type: "sh", Phase: steps.Diagnose, Line: 23, Comment: "Look first.",
 			Targets: engine.OutlineTargets{Expr: "var.hosts", Known: true, Hosts: []string{"a (local)", "b (local)"}},
-			Does:    steps.Description{Summary: "command = cat /etc/x"}},
-		{Address: "repair.write.w", Type: "write", Phase: steps.Repair, Line: 28,
+			Does:    steps.Description{Summary: "command = cat /etc/x"},
+			Expects: []engine.OutlineExpect{{Condition: "self.exit_code == 0", Message: "x unreadable on ${host.name}"}}},
+		{Address: "repair.write.w", Type: "write", Phase: steps.Repair, Line: 33,
 			Targets: engine.OutlineTargets{Expr: `[diagnose.sh.look.hosts["a"].stdout]`},
 			When:    "diagnose.sh.look.exit_code == 0",
 			Does:    steps.Description{Summary: "content = (sensitive); path = /etc/x"},
 			Gate:    &engine.OutlineGate{Reason: "Writes x", Required: 2, NoSelfApproval: true}},
-		{Address: "repair.danger_write.each", Type: "danger_write", Phase: steps.Repair, Line: 41,
+		{Address: "repair.danger_write.each", Type: "danger_write", Phase: steps.Repair, Line: 46,
 			Targets: engine.OutlineTargets{Expr: "[each.key]", Known: true, Hosts: []string{"a (local)", "b (local)"}},
 			ForEach: "a, b",
 			Does:    steps.Description{Summary: `content = var.later (known at run time); path = "/etc/${each.key}" (known at run time)`},

@@ -120,7 +120,7 @@ func stepFacts(s *engine.OutlineStep) []fact {
 		out = append(out, fact{"note", st})
 	}
 	for _, e := range s.Expects {
-		out = append(out, fact{"stops unless", e})
+		out = append(out, fact{"expects", e.Condition + "; else stops: " + e.Message})
 	}
 	return out
 }
