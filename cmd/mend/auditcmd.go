@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"time"
 
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/cmd/mend/views"
@@ -46,7 +44,7 @@ func (a *app) auditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			listRuns(a.stdout, recs)
+			views.AuditRuns(a.stdout, recs)
 			return nil
 		},
 	}
@@ -79,36 +77,6 @@ func (a *app) auditRepairCommand() *cobra.Command {
 			fmt.Fprintf(a.stdout, "recorded as note seq %d; the cut bytes were %q\n", rep.Note.Seq, rep.Note.OutputExcerpt)
 			return nil
 		},
-	}
-}
-
-// listRuns prints one line per run, oldest first.
-func listRuns(w io.Writer, recs []audit.Record) {
-	type run struct {
-		start, end audit.Record
-	}
-	var order []string
-	runs := map[string]*run{}
-	for _, r := range recs {
-		switch r.Event {
-		case audit.EventRunStart:
-			runs[r.RunID] = &run{start: r}
-			order = append(order, r.RunID)
-		case audit.EventRunEnd:
-			if x := runs[r.RunID]; x != nil {
-				x.end = r
-			}
-		}
-	}
-	fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", "RUN", "MODE", "STARTED", "OPERATOR", "OUTCOME", "RUNBOOK")
-	for _, id := range order {
-		x := runs[id]
-		outcome := string(x.end.Outcome)
-		if x.end.Event == "" {
-			outcome = "unfinished"
-		}
-		fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", views.Clean(id), views.Clean(string(x.start.Mode)),
-			x.start.Time.UTC().Format(time.RFC3339), views.Clean(x.start.Operator), views.Clean(outcome), views.Clean(x.start.Runbook))
 	}
 }
 
