@@ -87,3 +87,10 @@ func TestSplitConfigLine(t *testing.T) {
 		}
 	}
 }
+
+func TestExpandPath(t *testing.T) {
+	t.Setenv("MEND_X", "v")
+	if got := expandPath("/a/${MEND_X}/$MEND_X/%h%%", map[byte]string{'h': "H", '%': "%"}); got != "/a/v/$MEND_X/H%" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -26,7 +26,7 @@ func (e *endpoint) tokens(alias string) map[byte]string {
 // is kept as written.
 func expandPath(s string, tok map[byte]string) string {
 	s = expandTilde(s)
-	s = os.Expand(s, func(v string) string { return os.Getenv(v) })
+	s = expandEnv(s)
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+1 < len(s) {
@@ -39,4 +39,20 @@ func expandPath(s string, tok map[byte]string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// expandEnv replaces ${VAR} (only the braced form, as OpenSSH) with the
+// environment variable's value.
+func expandEnv(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		j := strings.IndexByte(s[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			return b.String() + s
+		}
+		b.WriteString(s[:i])
+		b.WriteString(os.Getenv(s[i+2 : i+j]))
+		s = s[i+j+1:]
+	}
 }
