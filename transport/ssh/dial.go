@@ -44,6 +44,7 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 		HostKeyCallback:   hk.callback,
 		HostKeyAlgorithms: hk.algorithms(e.addr()),
 		Timeout:           timeout,
+		Config:            ssh.Config{KeyExchanges: e.algos.kex, Ciphers: e.algos.ciphers, MACs: e.algos.macs},
 	})
 	if !stop() && err == nil {
 		sc.Close()

@@ -28,6 +28,7 @@ type endpoint struct {
 	// is its StrictHostKeyChecking accept-new.
 	userKnownHosts []string
 	acceptNew      bool
+	algos          algorithms // ssh_config's KexAlgorithms, Ciphers, MACs
 }
 
 func (e endpoint) addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
@@ -118,6 +119,9 @@ func (e *endpoint) applyOptions(o *sshOptions, alias string) error {
 		for _, v := range o.all["identityfile"] {
 			e.IdentityFiles = append(e.IdentityFiles, expandPath(v.args[0], tok))
 		}
+	}
+	if err := e.applyAlgorithms(o); err != nil {
+		return err
 	}
 	return e.applyHostKeyOptions(o, tok)
 }

@@ -24,7 +24,7 @@ func TestSSHConfigRefuses(t *testing.T) {
 		{"ProxyCommand", "Host *\n  ProxyCommand nc %h %p\n", "a", "config:2: ProxyCommand nc %h %p applies"},
 		{"HostKeyAlias", "HostKeyAlias k\n", "a", "config:1: HostKeyAlias k applies"},
 		{"CertificateFile", "Host a\n  CertificateFile ~/.ssh/c\n", "a", "config:2: CertificateFile ~/.ssh/c applies"},
-		{"KexAlgorithms", "KexAlgorithms curve25519-sha256\n", "a", "config:1: KexAlgorithms"},
+		{"HostKeyAlgorithms", "HostKeyAlgorithms ssh-ed25519\n", "a", "config:1: HostKeyAlgorithms ssh-ed25519 applies"},
 		{"StrictHostKeyChecking no", "StrictHostKeyChecking no\n", "a", "config:1: StrictHostKeyChecking no applies to this host, but mend always checks"},
 		{"StrictHostKeyChecking accept-new", "StrictHostKeyChecking accept-new\n", "a", ""},
 		{"harmless ControlPath", "ControlPath /tmp/%C\nControlMaster auto\nServerAliveInterval 5\n", "a", ""},
@@ -92,5 +92,17 @@ func TestExpandPath(t *testing.T) {
 	t.Setenv("MEND_X", "v")
 	if got := expandPath("/a/${MEND_X}/$MEND_X/%h%%", map[byte]string{'h': "H", '%': "%"}); got != "/a/v/$MEND_X/H%" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestAlgorithmList(t *testing.T) {
+	def := []string{"a", "b-1", "b-2", "c"}
+	for arg, want := range map[string]string{
+		"x,a": "x,a", "+x": "a,b-1,b-2,c,x", "^c,x": "c,x,a,b-1,b-2", "-b-*,c": "a",
+	} {
+		got, err := algorithmList(sshValue{args: []string{arg}}, def)
+		if err != nil || strings.Join(got, ",") != want {
+			t.Errorf("%s: got %v, %v; want %s", arg, got, err, want)
+		}
 	}
 }
