@@ -34,7 +34,7 @@ var directiveClass = map[string]directiveUse{
 	"identitiesonly": honoured, "userknownhostsfile": honoured, "stricthostkeychecking": honoured,
 	"ignoreunknown": honoured,
 
-	"proxyjump": refused, "proxycommand": refused, "hostkeyalias": refused, "certificatefile": refused,
+	"proxyjump": honoured, "proxycommand": refused, "hostkeyalias": refused, "certificatefile": refused,
 	"pkcs11provider": refused, "securitykeyprovider": refused, "canonicalizehostname": refused,
 	"addressfamily": refused, "bindaddress": refused, "bindinterface": refused, "knownhostscommand": refused,
 	"revokedhostkeys": refused, "kexalgorithms": honoured, "ciphers": honoured, "macs": honoured,
@@ -78,8 +78,7 @@ var neutral = map[string][]string{
 
 // why explains, per refused keyword, what mend would have to do.
 var why = map[string]string{
-	"proxyjump":         "mend does not connect through jump hosts yet",
-	"proxycommand":      "mend does not run local commands to reach hosts",
+	"proxycommand":      "mend does not run local commands to reach hosts (ProxyJump, or the inventory's jump, is supported)",
 	"hostkeyalias":      "mend looks host keys up under the host's address",
 	"certificatefile":   "mend does not present SSH certificates",
 	"hostkeyalgorithms": "mend offers the host key algorithms known_hosts holds for the host",

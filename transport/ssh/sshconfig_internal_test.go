@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,8 +19,9 @@ func TestSSHConfigRefuses(t *testing.T) {
 		name, config, host string
 		want               string // "" for no error
 	}{
-		{"ProxyJump in effect", "Host a\n  ProxyJump b\n", "a", "config:2: ProxyJump b applies to this host"},
-		{"ProxyJump of another host", "Host b\n  ProxyJump c\n", "a", ""},
+		{"ProxyJump bad", "Host a\n  ProxyJump b:99999\n", "a", "config:2: jump host \"b:99999\""},
+		{"ProxyCommand of another host", "Host b\n  ProxyCommand nc %h %p\n", "a", ""},
+
 		{"ProxyCommand none shadows", "Host a\n  ProxyCommand none\nHost *\n  ProxyCommand nc %h %p\n", "a", ""},
 		{"ProxyCommand", "Host *\n  ProxyCommand nc %h %p\n", "a", "config:2: ProxyCommand nc %h %p applies"},
 		{"HostKeyAlias", "HostKeyAlias k\n", "a", "config:1: HostKeyAlias k applies"},
@@ -103,6 +105,22 @@ func TestAlgorithmList(t *testing.T) {
 		got, err := algorithmList(sshValue{args: []string{arg}}, def)
 		if err != nil || strings.Join(got, ",") != want {
 			t.Errorf("%s: got %v, %v; want %s", arg, got, err, want)
+		}
+	}
+}
+
+func TestParseJump(t *testing.T) {
+	got, err := ParseJump("ops@b1:2222,ssh://b2,[::1]:23")
+	want := []Target{{Name: "b1", User: "ops", Port: 2222}, {Name: "b2"}, {Name: "::1", Port: 23}}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	if got, err := ParseJump("none"); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("none: %v, %v; want an empty non-nil chain", got, err)
+	}
+	for _, bad := range []string{"", "a,,b", "u@", "h:0", "a b"} {
+		if _, err := ParseJump(bad); err == nil {
+			t.Errorf("%q: no error", bad)
 		}
 	}
 }
