@@ -67,13 +67,16 @@ func (e endpoint) key() string {
 // one, else a direct-tcpip channel through e's last jump host, whose
 // connection the pool shares with every target behind it. The last hop
 // is itself reached through the hops before it (explicitly, overriding
-// its own ssh_config ProxyJump, as ssh -J a,b does).
+// its own ssh_config ProxyJump, as ssh -J a,b does); a single hop is
+// reached as its own Target and ssh_config say.
 func (p *Pool) jumpDialer(e endpoint) func(context.Context, string) (net.Conn, error) {
 	if len(e.jump) == 0 {
 		return nil
 	}
 	last := e.jump[len(e.jump)-1]
-	last.Jump = append([]Target{}, e.jump[:len(e.jump)-1]...)
+	if len(e.jump) > 1 { // else the hop's own jump (ssh_config's ProxyJump) applies, as with ssh -J b
+		last.Jump = append([]Target{}, e.jump[:len(e.jump)-1]...)
+	}
 	last.depth = e.depth + 1
 	return func(ctx context.Context, addr string) (net.Conn, error) {
 		b, err := p.Host(ctx, last)

@@ -10,6 +10,7 @@ import (
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
 	mendssh "github.com/mend-sh/mend/transport/ssh"
+	"golang.org/x/crypto/ssh"
 )
 
 // jumpLab is a target sshd and a bastion sshd in a network namespace of
@@ -108,19 +109,23 @@ Host jump
 // as well as the target's behind it.
 func TestJumpHostKeysChecked(t *testing.T) {
 	l := newJumpLab(t)
-	l.bastion.RegenerateHostKey(t)
+	write := func(targetKey, bastionKey ssh.PublicKey) {
+		lines := sshtest.KnownHostsLine("127.0.0.1", l.target.Port, targetKey) + "\n" +
+			sshtest.KnownHostsLine("127.0.0.1", l.bastionPort, bastionKey) + "\n"
+		if err := os.WriteFile(l.cfg.KnownHostsFile, []byte(lines), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(l.target.HostKey, l.target.HostKey) // the bastion's key "changed"
 	_, err := newPool(t, l.cfg).Host(testCtx(t, 10*time.Second), l.targetVia("t1"))
 	wantClass(t, err, steps.ClassHostKey)
 
-	// With the bastion's new key trusted, a target whose key is not the
-	// one known_hosts holds is refused behind it.
-	l.writeKnownHosts(t)
+	write(l.bastion.HostKey, l.bastion.HostKey) // the target's key "changed"
+	_, err = newPool(t, l.cfg).Host(testCtx(t, 10*time.Second), l.targetVia("t1"))
+	wantClass(t, err, steps.ClassHostKey)
+
+	write(l.target.HostKey, l.bastion.HostKey)
 	if _, err := newPool(t, l.cfg).Host(testCtx(t, 10*time.Second), l.targetVia("t1")); err != nil {
 		t.Fatal(err)
 	}
-	lines := sshtest.KnownHostsLine("127.0.0.1", l.target.Port, l.bastion.HostKey) + "\n" +
-		sshtest.KnownHostsLine("127.0.0.1", l.bastionPort, l.bastion.HostKey) + "\n"
-	os.WriteFile(l.cfg.KnownHostsFile, []byte(lines), 0o600)
-	_, err = newPool(t, l.cfg).Host(testCtx(t, 10*time.Second), l.targetVia("t1"))
-	wantClass(t, err, steps.ClassHostKey)
 }
