@@ -20,7 +20,7 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 	timeout := cfg.connectTimeout()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	hk, err := newHostKeyCheck(cfg.knownHostsFile(), cfg.AcceptNew)
+	hk, err := newHostKeyCheck(e.knownHostsFile(cfg), cfg.AcceptNew || e.acceptNew)
 	if err != nil {
 		return nil, err
 	}
