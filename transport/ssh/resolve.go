@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -28,6 +29,13 @@ type endpoint struct {
 	// is its StrictHostKeyChecking accept-new.
 	userKnownHosts []string
 	acceptNew      bool
+	algos          algorithms // ssh_config's KexAlgorithms, Ciphers, MACs
+
+	jump  []Target // jump hosts, first hop first
+	depth int
+	// via opens the TCP connection through the last jump host; nil
+	// means a direct connection. Set by the Pool.
+	via func(ctx context.Context, addr string) (net.Conn, error)
 }
 
 func (e endpoint) addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
@@ -44,10 +52,16 @@ func resolve(cfg Config, t Target) (endpoint, error) {
 	if e.Name == "" {
 		e.Name = t.Address
 	}
+	e.depth = t.depth
+	var o *sshOptions
 	if path := cfg.sshConfigFile(); path != "" {
-		if err := fromSSHConfig(path, e.Name, &e); err != nil {
+		var err error
+		if o, err = fromSSHConfig(path, e.Name, &e); err != nil {
 			return endpoint{}, err
 		}
+	}
+	if err := e.applyJump(t, o); err != nil {
+		return endpoint{}, err
 	}
 	e.explicitIDs = len(e.IdentityFiles) > 0
 	if e.Host == "" {
@@ -70,9 +84,9 @@ func resolve(cfg Config, t Target) (endpoint, error) {
 // The target's own fields win, like ssh's command-line options; HostName
 // is only used when the target has no Address of its own. A directive in
 // effect that mend does not implement is an error naming file:line.
-func fromSSHConfig(path, alias string, e *endpoint) error {
+func fromSSHConfig(path, alias string, e *endpoint) (*sshOptions, error) {
 	if alias == "" {
-		return nil
+		return nil, nil
 	}
 	preset := map[string]string{"hostname": e.Host, "user": e.User}
 	if e.Port != 0 {
@@ -80,12 +94,12 @@ func fromSSHConfig(path, alias string, e *endpoint) error {
 	}
 	o, err := evalSSHConfig(path, alias, preset)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkRefused(o); err != nil {
-		return err
+		return nil, err
 	}
-	return e.applyOptions(o, alias)
+	return o, e.applyOptions(o, alias)
 }
 
 // applyOptions sets e's fields from the evaluated options.
@@ -118,6 +132,9 @@ func (e *endpoint) applyOptions(o *sshOptions, alias string) error {
 		for _, v := range o.all["identityfile"] {
 			e.IdentityFiles = append(e.IdentityFiles, expandPath(v.args[0], tok))
 		}
+	}
+	if err := e.applyAlgorithms(o); err != nil {
+		return err
 	}
 	return e.applyHostKeyOptions(o, tok)
 }

@@ -56,6 +56,15 @@ func (o *sshOptions) set(key string, v sshValue) {
 
 func (o *sshOptions) has(key string) bool { _, ok := o.first[key]; return ok }
 
+// firstValue is key's first value; o may be nil (no ssh_config).
+func (o *sshOptions) firstValue(key string) (sshValue, bool) {
+	if o == nil {
+		return sshValue{}, false
+	}
+	v, ok := o.first[key]
+	return v, ok
+}
+
 // get returns the first argument of key's first value, or "".
 func (o *sshOptions) get(key string) string {
 	if v, ok := o.first[key]; ok && len(v.args) > 0 {

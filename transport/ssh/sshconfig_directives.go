@@ -34,10 +34,10 @@ var directiveClass = map[string]directiveUse{
 	"identitiesonly": honoured, "userknownhostsfile": honoured, "stricthostkeychecking": honoured,
 	"ignoreunknown": honoured,
 
-	"proxyjump": refused, "proxycommand": refused, "hostkeyalias": refused, "certificatefile": refused,
+	"proxyjump": honoured, "proxycommand": refused, "hostkeyalias": refused, "certificatefile": refused,
 	"pkcs11provider": refused, "securitykeyprovider": refused, "canonicalizehostname": refused,
 	"addressfamily": refused, "bindaddress": refused, "bindinterface": refused, "knownhostscommand": refused,
-	"revokedhostkeys": refused, "kexalgorithms": refused, "ciphers": refused, "macs": refused,
+	"revokedhostkeys": refused, "kexalgorithms": honoured, "ciphers": honoured, "macs": honoured,
 	"hostkeyalgorithms": refused, "pubkeyacceptedalgorithms": refused, "pubkeyacceptedkeytypes": refused,
 	"casignaturealgorithms": refused, "requiredrsasize": refused, "proxyusefdpass": refused,
 
@@ -78,13 +78,10 @@ var neutral = map[string][]string{
 
 // why explains, per refused keyword, what mend would have to do.
 var why = map[string]string{
-	"proxyjump":       "mend does not connect through jump hosts yet",
-	"proxycommand":    "mend does not run local commands to reach hosts",
-	"hostkeyalias":    "mend looks host keys up under the host's address",
-	"certificatefile": "mend does not present SSH certificates",
-	"kexalgorithms":   "mend uses the algorithms of Go's x/crypto/ssh",
-	"ciphers":         "mend uses the algorithms of Go's x/crypto/ssh",
-	"macs":            "mend uses the algorithms of Go's x/crypto/ssh",
+	"proxycommand":      "mend does not run local commands to reach hosts (ProxyJump, or the inventory's jump, is supported)",
+	"hostkeyalias":      "mend looks host keys up under the host's address",
+	"certificatefile":   "mend does not present SSH certificates",
+	"hostkeyalgorithms": "mend offers the host key algorithms known_hosts holds for the host",
 }
 
 // checkRefused returns an error for the first directive in effect that

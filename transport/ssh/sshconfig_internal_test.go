@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,13 +19,14 @@ func TestSSHConfigRefuses(t *testing.T) {
 		name, config, host string
 		want               string // "" for no error
 	}{
-		{"ProxyJump in effect", "Host a\n  ProxyJump b\n", "a", "config:2: ProxyJump b applies to this host"},
-		{"ProxyJump of another host", "Host b\n  ProxyJump c\n", "a", ""},
+		{"ProxyJump bad", "Host a\n  ProxyJump b:99999\n", "a", "config:2: jump host \"b:99999\""},
+		{"ProxyCommand of another host", "Host b\n  ProxyCommand nc %h %p\n", "a", ""},
+
 		{"ProxyCommand none shadows", "Host a\n  ProxyCommand none\nHost *\n  ProxyCommand nc %h %p\n", "a", ""},
 		{"ProxyCommand", "Host *\n  ProxyCommand nc %h %p\n", "a", "config:2: ProxyCommand nc %h %p applies"},
 		{"HostKeyAlias", "HostKeyAlias k\n", "a", "config:1: HostKeyAlias k applies"},
 		{"CertificateFile", "Host a\n  CertificateFile ~/.ssh/c\n", "a", "config:2: CertificateFile ~/.ssh/c applies"},
-		{"KexAlgorithms", "KexAlgorithms curve25519-sha256\n", "a", "config:1: KexAlgorithms"},
+		{"HostKeyAlgorithms", "HostKeyAlgorithms ssh-ed25519\n", "a", "config:1: HostKeyAlgorithms ssh-ed25519 applies"},
 		{"StrictHostKeyChecking no", "StrictHostKeyChecking no\n", "a", "config:1: StrictHostKeyChecking no applies to this host, but mend always checks"},
 		{"StrictHostKeyChecking accept-new", "StrictHostKeyChecking accept-new\n", "a", ""},
 		{"harmless ControlPath", "ControlPath /tmp/%C\nControlMaster auto\nServerAliveInterval 5\n", "a", ""},
@@ -92,5 +94,33 @@ func TestExpandPath(t *testing.T) {
 	t.Setenv("MEND_X", "v")
 	if got := expandPath("/a/${MEND_X}/$MEND_X/%h%%", map[byte]string{'h': "H", '%': "%"}); got != "/a/v/$MEND_X/H%" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestAlgorithmList(t *testing.T) {
+	def := []string{"a", "b-1", "b-2", "c"}
+	for arg, want := range map[string]string{
+		"x,a": "x,a", "+x": "a,b-1,b-2,c,x", "^c,x": "c,x,a,b-1,b-2", "-b-*,c": "a",
+	} {
+		got, err := algorithmList(sshValue{args: []string{arg}}, def)
+		if err != nil || strings.Join(got, ",") != want {
+			t.Errorf("%s: got %v, %v; want %s", arg, got, err, want)
+		}
+	}
+}
+
+func TestParseJump(t *testing.T) {
+	got, err := ParseJump("ops@b1:2222,ssh://b2,[::1]:23")
+	want := []Target{{Name: "b1", User: "ops", Port: 2222}, {Name: "b2"}, {Name: "::1", Port: 23}}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	if got, err := ParseJump("none"); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("none: %v, %v; want an empty non-nil chain", got, err)
+	}
+	for _, bad := range []string{"", "a,,b", "u@", "h:0", "a b"} {
+		if _, err := ParseJump(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }
