@@ -22,8 +22,10 @@
 // The head and pending files are an anchor against accidents and careless edits, not a
 // guarantee: anyone who can write all three files can rewrite the log, recompute
 // the chain and the head, and Verify will pass. Resisting that needs an
-// anchor outside the attacker's reach (a log server, signed checkpoints,
-// write-once storage); it is out of scope for this package.
+// anchor outside the attacker's reach: package audit/checkpoint signs
+// checkpoints of the log with an SSH key (`mend audit sign`), which catch
+// such a rewrite from the last checkpoint on; a log server or write-once
+// storage does the same for the records after it.
 //
 // Durability and failing closed: Append writes its record with one write,
 // fsyncs it, then replaces the head, before it returns; appends made at

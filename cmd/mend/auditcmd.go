@@ -10,6 +10,7 @@ import (
 
 func (a *app) auditCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Verify and read the audit log"}
+	var allowedSigners string
 	verify := &cobra.Command{
 		Use:   "verify [LOG|SEGMENT]",
 		Short: "Check the hash chain: any edited, deleted, reordered or truncated record is named by its seq",
@@ -28,12 +29,19 @@ func (a *app) auditCommand() *cobra.Command {
 			}
 			if err != nil {
 				fmt.Fprintf(a.stderr, "%s: FAILED: %s\n", path, views.CleanBlock(err.Error()))
+				if allowedSigners != "" {
+					_ = a.verifyCheckpoints(path, allowedSigners)
+				}
 				return errSilent
 			}
 			fmt.Fprintf(a.stdout, "%s: ok: %d records, %d runs, hash chain intact\n", path, rep.Records, rep.Runs)
+			if allowedSigners != "" {
+				return a.verifyCheckpoints(path, allowedSigners)
+			}
 			return nil
 		},
 	}
+	verify.Flags().StringVar(&allowedSigners, "allowed-signers", "", "also check every signed checkpoint (LOG.checkpoints) against this OpenSSH allowed_signers file: a log rewritten with its head is caught from the last checkpoint on")
 	show := a.auditShowCommand()
 	runs := &cobra.Command{
 		Use:   "runs [LOG]",
@@ -48,7 +56,8 @@ func (a *app) auditCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(verify, show, runs, a.auditExportCommand(), a.auditRepairCommand())
+	cmd.AddCommand(verify, show, runs, a.auditExportCommand(), a.auditRepairCommand(),
+		a.auditSignCommand(), a.auditCheckpointsCommand())
 	return cmd
 }
 

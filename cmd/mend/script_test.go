@@ -110,10 +110,43 @@ func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 		sum := sha256.Sum256([]byte(last))
 		lines[len(lines)-1] = fmt.Sprintf(`{"seq":%d,"prev":"%s","time":"2026-12-01T00:00:00Z","run_id":"forger","event":"note","reason":"all is well"}`+"\n",
 			rec.Seq+1, hex.EncodeToString(sum[:]))
+	case "rewrite": // change record LINE's reason, recompute every later prev and the head: a forger who can write the files
+		rewriteFrom(ts, path, lines, i)
+		return
 	default:
 		ts.Fatalf("unknown tamper %q", args[1])
 	}
 	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+}
+
+// rewriteFrom replaces record i's reason, relinks every line after it and
+// writes a matching head, leaving a log that audit verify passes.
+func rewriteFrom(ts *testscript.TestScript, path string, lines []string, i int) {
+	var out []string
+	prev := ""
+	for n, l := range lines {
+		l = strings.TrimSuffix(l, "\n")
+		if l == "" {
+			continue
+		}
+		if n >= i {
+			var rec audit.Record
+			ts.Check(json.Unmarshal([]byte(l), &rec))
+			if n == i {
+				rec.Reason = "all is well"
+			}
+			rec.Prev = prev
+			b, err := json.Marshal(rec)
+			ts.Check(err)
+			l = string(b)
+		}
+		sum := sha256.Sum256([]byte(l))
+		prev = hex.EncodeToString(sum[:])
+		out = append(out, l+"\n")
+	}
+	ts.Check(os.WriteFile(path, []byte(strings.Join(out, "")), 0o600))
+	ts.Check(os.WriteFile(path+".head", []byte(fmt.Sprintf(`{"seq":%d,"sha256":"%s"}`, len(out), prev)), 0o600))
+	os.Remove(path + ".pending")
 }
 
 // runid LOG N NAME: sets $NAME to the id of the Nth run (1-based, in
