@@ -75,3 +75,28 @@ func CheckNesting(path string, src []byte) *hcl.Diagnostic {
 	}
 	return nil
 }
+
+// CheckInputs refuses the inputs of a run before any is parsed: the
+// runbook, the variable files and the inventory ("" for none), each a
+// regular file within MaxInputFile (CheckInputFile) and not nested too
+// deep (CheckNesting).
+func CheckInputs(runbook string, varFiles []string, inventory string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	add := func(p, what string) {
+		if d := CheckInputFile(p, what); d != nil {
+			diags = append(diags, d)
+		} else if src, err := os.ReadFile(p); err == nil {
+			if d := CheckNesting(p, src); d != nil {
+				diags = append(diags, d)
+			}
+		}
+	}
+	add(runbook, "runbook")
+	for _, f := range varFiles {
+		add(f, "variable file")
+	}
+	if inventory != "" {
+		add(inventory, "inventory")
+	}
+	return diags
+}

@@ -5,7 +5,7 @@
 # (the lab's supervisor), puppet (the lab's config management), sudo (sudo
 # hosts in tests), procps (pgrep: proof that timed-out commands are gone),
 # curl, openssl, iproute2 (ss) and util-linux (flock, unshare, setsid) for
-# the lab, and systemd-journal-remote (log_search's test writes a journal
+# the lab, git (the CI example's test makes repositories), and systemd-journal-remote (log_search's test writes a journal
 # file with it), libfaketime (clock's test runs a host an hour ahead).
 # Needs root; says what it does.
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 need=()
 for pair in sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client etcd:etcd-server etcdctl:etcd-client \
 	runsvdir:runit svlogd:runit puppet:puppet sudo:sudo pgrep:procps curl:curl openssl:openssl ss:iproute2 \
-	flock:util-linux unshare:util-linux setsid:util-linux script:bsdutils \
+	flock:util-linux unshare:util-linux setsid:util-linux script:bsdutils git:git \
 	/lib/systemd/systemd-journal-remote:systemd-journal-remote \
 	"/usr/lib/$(uname -m)-linux-gnu/faketime/libfaketime.so.1:libfaketime"; do
   bin=${pair%%:*} pkg=${pair#*:}

@@ -77,7 +77,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetVersionTemplate("mend {{.Version}}\n")
 	root.InitDefaultVersionFlag() // now, so that -version is known as a long flag
 	a.addProfileFlag(root)
-	root.AddCommand(a.validateCommand(), a.fmtCommand(), a.planCommand(), a.applyCommand(), a.approveCommand(), a.auditCommand(), a.versionCommand())
+	root.AddCommand(a.validateCommand(), a.fmtCommand(), a.planCommand(), a.applyCommand(), a.approveCommand(), a.showCommand(), a.auditCommand(), a.versionCommand())
 	return root
 }
 

@@ -1,20 +1,18 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/mend-sh/mend/approval"
 	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/internal/sshsig"
 	"github.com/mend-sh/mend/planfile"
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/agent"
 )
 
 func (a *app) approveCommand() *cobra.Command {
@@ -45,12 +43,12 @@ func (a *app) approve(path, keyFlag, out string) error {
 	if p.Expired(time.Now()) {
 		return fmt.Errorf("the plan expired at %s; there is nothing to approve: make a new plan", p.ExpiresAt.Format(time.RFC3339))
 	}
-	signer, closeFn, err := approvalSigner(keyFlag)
+	signer, closeFn, err := sshsig.LoadSigner(keyFlag, "--key")
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	armored, err := sshsig.Sign(signer, PlanNamespace, raw)
+	armored, err := sshsig.Sign(signer, approval.Namespace, raw)
 	if err != nil {
 		return err
 	}
@@ -72,68 +70,8 @@ func (a *app) approve(path, keyFlag, out string) error {
 		}
 	}
 	fmt.Fprintf(a.stdout, "Signed with %s %s (namespace %s); wrote %s.\n", signer.PublicKey().Type(),
-		ssh.FingerprintSHA256(signer.PublicKey()), PlanNamespace, views.Clean(out))
+		ssh.FingerprintSHA256(signer.PublicKey()), approval.Namespace, views.Clean(out))
 	return nil
-}
-
-// approvalSigner is the key to sign with: a private key file, or a key
-// in ssh-agent (named by its .pub file, or the agent's only key).
-func approvalSigner(keyFlag string) (ssh.Signer, func(), error) {
-	nop := func() {}
-	var want ssh.PublicKey
-	if keyFlag != "" {
-		b, err := os.ReadFile(keyFlag)
-		if err != nil {
-			return nil, nop, fmt.Errorf("--key: %w", err)
-		}
-		if s, err := ssh.ParsePrivateKey(b); err == nil {
-			return s, nop, nil
-		} else {
-			var pm *ssh.PassphraseMissingError
-			if !errors.As(err, &pm) {
-				pk, _, _, _, perr := ssh.ParseAuthorizedKey(b)
-				if perr != nil {
-					return nil, nop, fmt.Errorf("--key %s: neither a private nor a public key: %v", keyFlag, err)
-				}
-				want = pk
-			} else {
-				want = pm.PublicKey // encrypted: sign through the agent
-			}
-		}
-	}
-	sock := os.Getenv("SSH_AUTH_SOCK")
-	if sock == "" {
-		if want != nil {
-			return nil, nop, fmt.Errorf("--key %s is encrypted or a public key, and no ssh-agent is running (SSH_AUTH_SOCK): ssh-add it to an agent", keyFlag)
-		}
-		return nil, nop, errors.New("no key to sign with: pass --key FILE, or run ssh-agent with your key added")
-	}
-	c, err := net.DialTimeout("unix", sock, 5*time.Second)
-	if err != nil {
-		return nil, nop, fmt.Errorf("ssh-agent: %w", err)
-	}
-	signers, err := agent.NewClient(c).Signers()
-	if err != nil {
-		c.Close()
-		return nil, nop, fmt.Errorf("ssh-agent: %w", err)
-	}
-	closeFn := func() { c.Close() }
-	var fps []string
-	for _, s := range signers {
-		if want != nil && string(s.PublicKey().Marshal()) == string(want.Marshal()) {
-			return s, closeFn, nil
-		}
-		fps = append(fps, ssh.FingerprintSHA256(s.PublicKey()))
-	}
-	if want != nil {
-		closeFn()
-		return nil, nop, fmt.Errorf("the key of --key %s (%s) is not in ssh-agent: ssh-add it", keyFlag, ssh.FingerprintSHA256(want))
-	}
-	if len(signers) != 1 {
-		closeFn()
-		return nil, nop, fmt.Errorf("ssh-agent holds %d keys (%s): name one with --key FILE.pub", len(signers), strings.Join(fps, ", "))
-	}
-	return signers[0], closeFn, nil
 }
 
 // safeName keeps a user name usable in a file name.

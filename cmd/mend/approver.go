@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mend-sh/mend/approval"
 	"github.com/mend-sh/mend/cmd/mend/views"
 	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/runbooks"
@@ -26,17 +27,15 @@ type approver struct {
 	names    map[string]string // address -> step name the operator types
 	gates    []string          // every gated repair, in source order
 	// approvals are the gates' blocks by address; signed the verified
-	// signatures on the saved plan being applied (planSHA256), self the
-	// fingerprints of the operator's own keys.
-	approvals  map[string]*runbooks.Approval
-	signed     []signedApproval
-	self       map[string]bool
-	planSHA256 string
+	// signatures on the saved plan being applied.
+	approvals map[string]*runbooks.Approval
+	signed    approval.Signed
 }
 
 func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 	ap := &approver{flagged: map[string]bool{}, terminal: isTerminal(a.stdin), stdin: a.stdin,
 		in: bufio.NewReader(a.stdin), out: a.stderr, operator: operator(), names: map[string]string{}}
+	ap.signed.Operator = ap.operator
 	for _, addr := range o.approve {
 		ap.flagged[addr] = true
 	}
@@ -55,12 +54,12 @@ func (a *app) approver(o runOptions, rb *runbooks.Runbook) *approver {
 
 // Approve implements engine.Approver.
 func (ap *approver) Approve(ctx context.Context, g engine.Gate) (engine.Decision, error) {
-	if d, ok := ap.signedDecision(g); ok {
-		return d, nil
-	}
 	block := g.Block
 	if block == "" {
 		block = g.Address
+	}
+	if d, ok := ap.signed.Decide(g, ap.approvals[block]); ok {
+		return d, nil
 	}
 	for _, addr := range []string{g.Address, block} {
 		if ap.flagged[addr] {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"time"
 
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/cmd/mend/views"
@@ -13,13 +11,16 @@ import (
 func (a *app) auditCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Verify and read the audit log"}
 	verify := &cobra.Command{
-		Use:   "verify [LOG]",
+		Use:   "verify [LOG|SEGMENT]",
 		Short: "Check the hash chain: any edited, deleted, reordered or truncated record is named by its seq",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, err := logArg(args)
 			if err != nil {
 				return err
+			}
+			if audit.IsSegment(path) {
+				return a.verifySegment(path)
 			}
 			rep, err := audit.Verify(path)
 			for _, w := range rep.Warnings {
@@ -33,20 +34,7 @@ func (a *app) auditCommand() *cobra.Command {
 			return nil
 		},
 	}
-	var runID string
-	show := &cobra.Command{
-		Use:   "show [LOG]",
-		Short: "Print a run (default: the last one) for humans",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			recs, err := readLog(args)
-			if err != nil {
-				return err
-			}
-			return views.AuditRun(a.stdout, recs, runID)
-		},
-	}
-	show.Flags().StringVar(&runID, "run", "", "run id to show (default: the last run; see `mend audit runs`)")
+	show := a.auditShowCommand()
 	runs := &cobra.Command{
 		Use:   "runs [LOG]",
 		Short: "List the runs in the log: id, mode, start, operator, outcome, runbook",
@@ -56,11 +44,11 @@ func (a *app) auditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			listRuns(a.stdout, recs)
+			views.AuditRuns(a.stdout, recs)
 			return nil
 		},
 	}
-	cmd.AddCommand(verify, show, runs, a.auditRepairCommand())
+	cmd.AddCommand(verify, show, runs, a.auditExportCommand(), a.auditRepairCommand())
 	return cmd
 }
 
@@ -89,36 +77,6 @@ func (a *app) auditRepairCommand() *cobra.Command {
 			fmt.Fprintf(a.stdout, "recorded as note seq %d; the cut bytes were %q\n", rep.Note.Seq, rep.Note.OutputExcerpt)
 			return nil
 		},
-	}
-}
-
-// listRuns prints one line per run, oldest first.
-func listRuns(w io.Writer, recs []audit.Record) {
-	type run struct {
-		start, end audit.Record
-	}
-	var order []string
-	runs := map[string]*run{}
-	for _, r := range recs {
-		switch r.Event {
-		case audit.EventRunStart:
-			runs[r.RunID] = &run{start: r}
-			order = append(order, r.RunID)
-		case audit.EventRunEnd:
-			if x := runs[r.RunID]; x != nil {
-				x.end = r
-			}
-		}
-	}
-	fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", "RUN", "MODE", "STARTED", "OPERATOR", "OUTCOME", "RUNBOOK")
-	for _, id := range order {
-		x := runs[id]
-		outcome := string(x.end.Outcome)
-		if x.end.Event == "" {
-			outcome = "unfinished"
-		}
-		fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", views.Clean(id), views.Clean(string(x.start.Mode)),
-			x.start.Time.UTC().Format(time.RFC3339), views.Clean(x.start.Operator), views.Clean(outcome), views.Clean(x.start.Runbook))
 	}
 }
 

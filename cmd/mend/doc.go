@@ -1,3 +1,3 @@
-// Command mend runs declarative remediation runbooks: validate, fmt, plan,
-// apply and audit. See README.md for the language and the commands.
+// Command mend runs declarative remediation runbooks: validate, fmt, show,
+// plan, apply, approve and audit. See README.md for the language and the commands.
 package main

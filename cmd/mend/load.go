@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -55,48 +53,10 @@ func preflight(req engine.Request, loaded hcl.Diagnostics, o engine.PreflightOpt
 	return engine.Preflight(req, builtin.Registry(), o)
 }
 
-// evalVars parses -var NAME=VALUE options and evaluates the variables
-// with the -var-file files (which it adds to rb.Files).
+// evalVars evaluates the runbook's variables from -var options and
+// -var-file files (runbooks.EvalVarOptions).
 func evalVars(rb *runbooks.Runbook, opts, files []string) (map[string]cty.Value, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	raw := map[string]string{}
-	for _, kv := range opts {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid -var option",
-				Detail: fmt.Sprintf("The option -var %q is not of the form NAME=VALUE.", kv)})
-			continue
-		}
-		raw[k] = v
-	}
-	vars, vdiags := rb.EvalVariables(raw, files)
-	return vars, append(diags, collapseUndeclared(vdiags)...)
-}
-
-// collapseUndeclared keeps the first "Value for undeclared variable"
-// warning and folds the others into its detail, as Terraform does: a
-// shared var file (the lab's) legitimately holds values other runbooks use.
-func collapseUndeclared(diags hcl.Diagnostics) hcl.Diagnostics {
-	var out hcl.Diagnostics
-	var first *hcl.Diagnostic
-	var others []string
-	for _, d := range diags {
-		if d.Severity != hcl.DiagWarning || d.Summary != "Value for undeclared variable" {
-			out = append(out, d)
-			continue
-		}
-		if first == nil {
-			c := *d
-			first = &c
-			out = append(out, first)
-			continue
-		}
-		others = append(others, d.Detail)
-	}
-	if len(others) > 0 {
-		first.Detail += fmt.Sprintf(" %d more values in the same files are for variables this runbook does not declare either.", len(others))
-	}
-	return out
+	return rb.EvalVarOptions(opts, files)
 }
 
 // reportRecovered says what audit.BeginRun found left by earlier runs:
@@ -120,27 +80,10 @@ func auditPath(flag string) (string, error) {
 	return audit.DefaultPath()
 }
 
-// checkInputs refuses non-regular and oversized input files before any is
-// read (runbooks.CheckInputFile): the runbook, the var files, the inventory.
+// checkInputs refuses non-regular, oversized and too deeply nested
+// input files before any is parsed (runbooks.CheckInputs).
 func checkInputs(path string, o runOptions) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	add := func(p, what string) {
-		if d := runbooks.CheckInputFile(p, what); d != nil {
-			diags = append(diags, d)
-		} else if src, err := os.ReadFile(p); err == nil {
-			if d := runbooks.CheckNesting(p, src); d != nil {
-				diags = append(diags, d)
-			}
-		}
-	}
-	add(path, "runbook")
-	for _, f := range o.varFiles {
-		add(f, "variable file")
-	}
-	if o.inventory != "" {
-		add(o.inventory, "inventory")
-	}
-	return diags
+	return runbooks.CheckInputs(path, o.varFiles, o.inventory)
 }
 
 // gatedRepairs lists the addresses of the repairs with an approval block,

@@ -132,7 +132,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 
 	conn := newConnector(o, req.Inventory)
 	defer conn.Close()
-	keys := &hostKeys{inner: conn}
+	keys := &planfile.HostKeys{Inner: conn}
 	var key planfile.Key
 	if o.out != "" {
 		if key, err = loadPlanKey(o.planKey, true); err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -50,6 +51,7 @@ func TestScripts(t *testing.T) {
 			"fingerprint": cmdFingerprint,
 			"tamper":      cmdTamper,
 			"gone":        cmdGone,
+			"runid":       cmdRunID,
 		},
 	})
 }
@@ -112,6 +114,28 @@ func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unknown tamper %q", args[1])
 	}
 	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+}
+
+// runid LOG N NAME: sets $NAME to the id of the Nth run (1-based, in
+// log order) of the audit log LOG, for audit show --run and export.
+func cmdRunID(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: runid LOG N NAME")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	recs, err := audit.ReadAll(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var ids []string
+	for _, r := range recs {
+		if r.Event == audit.EventRunStart {
+			ids = append(ids, r.RunID)
+		}
+	}
+	if n < 1 || n > len(ids) {
+		ts.Fatalf("the log has %d runs", len(ids))
+	}
+	ts.Setenv(args[2], ids[n-1])
 }
 
 // gone PATTERN: succeeds when no process's command line matches PATTERN

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -77,9 +79,44 @@ func (h Host) killGroup(pgid int, done <-chan error) {
 	}
 }
 
-// groupAlive reports whether any process is left in process group pgid.
+// groupAlive reports whether any process is left in process group pgid
+// that can still do something: a zombie (exited, waiting for a parent
+// that may never reap it, such as a container's PID 1 that is no init)
+// does not count, or every kill would wait out the whole grace.
 func groupAlive(pgid int) bool {
-	return syscall.Kill(-pgid, 0) == nil
+	if syscall.Kill(-pgid, 0) != nil {
+		return false
+	}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return true // no /proc: trust kill(2)
+	}
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil && liveInGroup(pid, pgid) {
+			return true
+		}
+	}
+	return false
+}
+
+// liveInGroup reports whether process pid is in process group pgid and
+// not a zombie, from /proc/PID/stat ("pid (comm) state ppid pgrp ...";
+// comm may hold spaces and parentheses, so fields count from the last ')').
+func liveInGroup(pid, pgid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false // gone meanwhile
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+		return false
+	}
+	g, err := strconv.Atoi(f[2])
+	return err == nil && g == pgid
 }
 
 // result turns what Wait returned into an ExecResult.
