@@ -56,7 +56,7 @@ func (s *shellScan) body(st *runbooks.Step, t steps.Type, body *hclsyntax.Body) 
 	if c, ok := t.(steps.ShellCoder); ok {
 		for _, name := range c.ShellArgs() {
 			if a := body.Attributes[name]; a != nil {
-				s.command(st, t, name, a.Expr, map[string]bool{})
+				s.command(shellArg{st, t, name, ""}, a.Expr, map[string]bool{})
 			}
 		}
 	}
@@ -74,9 +74,18 @@ func (s *shellScan) body(st *runbooks.Step, t steps.Type, body *hclsyntax.Body) 
 	}
 }
 
-// command checks expr, the whole value of st's shell-code argument arg.
+// shellArg is a shell-code argument: step st's (of type t) argument
+// name, reached through local.<through> when not empty.
+type shellArg struct {
+	st      *runbooks.Step
+	t       steps.Type
+	name    string
+	through string
+}
+
+// command checks expr, the whole value of the shell-code argument a.
 // via holds the locals it came through (a cycle guard).
-func (s *shellScan) command(st *runbooks.Step, t steps.Type, arg string, expr hcl.Expression, via map[string]bool) {
+func (s *shellScan) command(a shellArg, expr hcl.Expression, via map[string]bool) {
 	e := unwrap(expr)
 	if tr, ok := e.(*hclsyntax.ScopeTraversalExpr); ok {
 		l := s.local(tr.Traversal)
@@ -84,11 +93,12 @@ func (s *shellScan) command(st *runbooks.Step, t steps.Type, arg string, expr hc
 			return // the whole command line is this value: shell code by choice
 		}
 		via[l.Name] = true
-		s.command(st, t, arg, l.Expr, via)
+		a.through = l.Name
+		s.command(a, l.Expr, via)
 		return
 	}
 	for _, tr := range s.unquoted(e, nil) {
-		s.report(st, t, arg, tr)
+		s.report(a, tr)
 	}
 }
 
@@ -238,7 +248,7 @@ func attrName(tr hcl.Traversal) string {
 }
 
 // report warns about one unquoted reference, once per place.
-func (s *shellScan) report(st *runbooks.Step, t steps.Type, arg string, ref *hclsyntax.ScopeTraversalExpr) {
+func (s *shellScan) report(a shellArg, ref *hclsyntax.ScopeTraversalExpr) {
 	at := ref.SrcRange
 	if s.seen[at.Start] {
 		return
@@ -246,16 +256,20 @@ func (s *shellScan) report(st *runbooks.Step, t steps.Type, arg string, ref *hcl
 	s.seen[at.Start] = true
 	text := s.source(at)
 	fix := fmt.Sprintf("wrap it in shellquote(%s)", text)
-	if arg == "command" && hasArg(t, "args") {
+	if a.name == "command" && a.through == "" && hasArg(a.t, "args") {
 		fix += " or use args = [...]"
+	}
+	what := a.st.Address() + "'s " + a.name
+	if a.through != "" {
+		what += ", which is local." + a.through + ","
 	}
 	s.diags = append(s.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagWarning,
 		Summary:  "Unquoted value in a shell command",
-		Detail: fmt.Sprintf("%s:%d:%d: %s's %s runs as shell code on the host, and %s goes into it as is: "+
+		Detail: fmt.Sprintf("%s:%d:%d: %s runs as shell code on the host, and %s goes into it as is: "+
 			"a value holding a space, ;, | or $(...) would change what runs. Fix: %s. "+
 			"If the value is meant to be shell code, say so: rawshell(%s).",
-			at.Filename, at.Start.Line, at.Start.Column, st.Address(), arg, text, fix, text),
+			at.Filename, at.Start.Line, at.Start.Column, what, text, fix, text),
 		Subject: at.Ptr(),
 	})
 }
