@@ -17,7 +17,8 @@ import (
 // needs `on`, a step type's own definition must be usable; and every step
 // type's own checks (decoding, steps.Validator) on every argument whose
 // value is known before the run: constants, variable defaults (see
-// checkConfigs). validate, plan and apply all run it (Preflight runs it
+// checkConfigs); and a warning for each value put unquoted into an
+// argument that runs as shell code (checkShellCode). validate, plan and apply all run it (Preflight runs it
 // with the run's variables); Plan and Apply refuse a runbook it finds
 // errors in.
 func Validate(rb *runbooks.Runbook, reg *steps.Registry) hcl.Diagnostics {
@@ -42,7 +43,8 @@ func validate(rb *runbooks.Runbook, reg *steps.Registry, vars map[string]cty.Val
 	if diags.HasErrors() {
 		return diags // arguments of a runbook the language refuses would mostly repeat it
 	}
-	return append(diags, checkConfigs(rb, reg, vars, inv)...)
+	diags = append(diags, checkConfigs(rb, reg, vars, inv)...)
+	return append(diags, checkShellCode(rb, reg)...)
 }
 
 // checkGate: a repair whose type is dangerous must have an approval block.

@@ -84,6 +84,7 @@ func baseFunctions(dir string) map[string]function.Function {
 		"one":             oneFunc,
 		"parseduration":   parseDurationFunc,
 		"range":           stdlib.RangeFunc,
+		"rawshell":        rawShellFunc,
 		"regex":           stdlib.RegexFunc,
 		"regex_replace":   stdlib.RegexReplaceFunc,
 		"regexall":        stdlib.RegexAllFunc,

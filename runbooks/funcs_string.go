@@ -73,6 +73,13 @@ var shellQuoteFunc = stringFunc("Returns str as one POSIX sh word (single-quoted
 		return shell.Quote(s), nil
 	})
 
+// rawShellFunc returns its argument unchanged. It says, where a value
+// is put into a command line, that the value is meant to be shell code
+// (a list of flags, a pipeline kept in a variable): validate then does not
+// warn that it is unquoted (engine's checkShellCode).
+var rawShellFunc = stringFunc("Returns str unchanged: marks a value put into a shell command line as meant to be shell code.",
+	func(s string) (string, error) { return s, nil })
+
 // replaceFunc is Terraform's replace: a search string wrapped in slashes
 // ("/v[0-9]+/") is a regular expression (RE2, with $1 in the replacement),
 // any other is replaced literally, every occurrence.

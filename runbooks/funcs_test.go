@@ -150,6 +150,11 @@ var funcCases = map[string][]funcCase{
 	"setintersection": {{expr: `setintersection(["a", "b"], ["b", "c"], ["b", "d"])`, want: `toset(["b"])`}},
 	"setsubtract":     {{expr: `setsubtract(["a", "b", "c"], ["a", "c"])`, want: `toset(["b"])`}},
 	"setunion":        {{expr: `setunion(["a", "b"], ["b", "c"], ["d"])`, want: `toset(["d", "b", "c", "a"])`}},
+	"rawshell": {
+		{expr: `rawshell("--now --quiet")`, want: `"--now --quiet"`},
+		{expr: `rawshell("a | b; $(c)")`, want: `"a | b; $(c)"`},
+		{expr: `rawshell(8080)`, want: `"8080"`},
+	},
 	"shellquote": {
 		{expr: `shellquote("nginx")`, want: `"nginx"`},
 		{expr: `shellquote("/srv/my certs")`, want: `"'/srv/my certs'"`},

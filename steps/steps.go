@@ -87,6 +87,16 @@ type ClusterWide interface {
 	ClusterWide() bool
 }
 
+// ShellCoder is implemented by a step type some of whose string
+// arguments run on the host as POSIX shell code (command's command and
+// unless, etcd_restore's stop_command). validate warns where such an
+// argument puts a value from a variable, a step result, the host or the
+// inventory into the command line without shellquote() (or rawshell(),
+// which says the value is meant to be shell code).
+type ShellCoder interface {
+	ShellArgs() []string
+}
+
 // Validator is optionally implemented by a step type whose arguments have
 // rules beyond their types (one of two arguments required, a mode string
 // that must parse). The engine calls it after decoding, with the block's

@@ -34,7 +34,7 @@ repair "file" "write_motd" {
 
 diagnose "command" "verify" {
   on      = ["localhost"]
-  command = "cat ${var.motd_path}"
+  command = "cat ${shellquote(var.motd_path)}"
 
   expect {
     condition = self.stdout == var.message

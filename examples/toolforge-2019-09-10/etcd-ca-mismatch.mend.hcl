@@ -127,7 +127,7 @@ diagnose "http_check" "apiserver_ready" {
 # 2. Which files does the running apiserver really use? It logs its flags at start.
 diagnose "command" "apiserver_flags" {
   on          = [var.apiserver_host]
-  command     = "grep -E 'FLAG: --etcd-(servers|cafile|certfile|keyfile)=|etcd CA loaded' ${var.apiserver_log} | tail -n 5"
+  command     = "grep -E 'FLAG: --etcd-(servers|cafile|certfile|keyfile)=|etcd CA loaded' ${shellquote(var.apiserver_log)} | tail -n 5"
   expect_exit = [0, 1]
   show_output = true
 }

@@ -23,6 +23,9 @@ func (Diagnose) Name() string { return "command" }
 // NewConfig returns a new *DiagnoseConfig.
 func (Diagnose) NewConfig() any { return &DiagnoseConfig{} }
 
+// ShellArgs: command runs as shell code (steps.ShellCoder).
+func (Diagnose) ShellArgs() []string { return []string{"command"} }
+
 // Output is an object with exit_code, stdout, stderr, json and ok (see
 // outputAttrs).
 func (Diagnose) Output() cty.Type { return cty.Object(outputAttrs()) }

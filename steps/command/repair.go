@@ -25,6 +25,9 @@ func (Repair) Name() string { return "command" }
 // NewConfig returns a new *RepairConfig.
 func (Repair) NewConfig() any { return &RepairConfig{} }
 
+// ShellArgs: command and unless run as shell code (steps.ShellCoder).
+func (Repair) ShellArgs() []string { return []string{"command", "unless"} }
+
 // Output is Diagnose's output plus `skipped` (bool): true when a guard
 // made the repair a no-op, in which case exit_code, stdout, stderr and
 // json are null and ok is true.

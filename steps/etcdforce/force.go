@@ -59,6 +59,12 @@ func (Force) Name() string { return "etcd_force_new_cluster" }
 // NewConfig returns a fresh *Config.
 func (Force) NewConfig() any { return &Config{} }
 
+// ShellArgs: the stop, forced start and start commands run as shell code
+// (steps.ShellCoder).
+func (Force) ShellArgs() []string {
+	return []string{"stop_command", "force_start_command", "start_command"}
+}
+
 // Dangerous is true: it rewrites the cluster's membership.
 func (Force) Dangerous() bool { return true }
 

@@ -99,6 +99,10 @@ func (Restore) Name() string { return "etcd_restore" }
 // NewConfig returns a fresh *Config.
 func (Restore) NewConfig() any { return &Config{} }
 
+// ShellArgs: the stop and start commands run as shell code on each
+// member (steps.ShellCoder).
+func (Restore) ShellArgs() []string { return []string{"stop_command", "start_command"} }
+
 // Dangerous is true: a restore replaces the cluster.
 func (Restore) Dangerous() bool { return true }
 

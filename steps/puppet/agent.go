@@ -74,6 +74,9 @@ func (Agent) Name() string { return "puppet_agent" }
 // NewConfig returns a zero *AgentConfig.
 func (Agent) NewConfig() any { return &AgentConfig{} }
 
+// ShellArgs: command runs as shell code (steps.ShellCoder).
+func (Agent) ShellArgs() []string { return []string{"command"} }
+
 // Dangerous returns false: disabling is reversible, and a run only
 // applies the configuration puppet applies every half hour anyway.
 func (Agent) Dangerous() bool { return false }

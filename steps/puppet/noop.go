@@ -44,6 +44,9 @@ func (Noop) Name() string { return "puppet_noop" }
 // NewConfig returns a zero *NoopConfig.
 func (Noop) NewConfig() any { return &NoopConfig{} }
 
+// ShellArgs: command runs as shell code (steps.ShellCoder).
+func (Noop) ShellArgs() []string { return []string{"command"} }
+
 // Output is puppet_noop's result:
 //
 //	would_change  the watched paths puppet would change, in paths order
