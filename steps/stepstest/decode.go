@@ -60,8 +60,11 @@ func DecodeTable(t *testing.T, cases []DecodeCase) {
 
 // checkDecode decodes c and says what differs from what it expects.
 func checkDecode(c DecodeCase) (any, []string) {
-	cfg, diags := Decode(c.Type, c.Src, c.Vars)
+	cfg, diags, verr := decode(c.Type, c.Src, c.Vars)
 	var problems []string
+	if verr != nil && steps.Classify(verr) != steps.ClassConfig {
+		problems = append(problems, fmt.Sprintf("ValidateConfig error %q is of class %s, want config", verr, steps.Classify(verr)))
+	}
 	got := DiagStrings(diags)
 	if len(got) != len(c.WantDiags) {
 		problems = append(problems, fmt.Sprintf("diagnostics:\n  got  %q\n  want %q", got, c.WantDiags))
@@ -114,28 +117,35 @@ func DiagStrings(diags hcl.Diagnostics) []string {
 // points at the step's block). The config is returned even with
 // diagnostics, as far as it decoded.
 func Decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Diagnostics) {
+	cfg, diags, _ := decode(typ, src, vars)
+	return cfg, diags
+}
+
+// decode is Decode that also returns ValidateConfig's error, whose class
+// a table checks (a refused config is steps.ClassConfig).
+func decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Diagnostics, error) {
 	cfg := typ.NewConfig()
 	f, diags := hclsyntax.ParseConfig([]byte(src), SrcFile, hcl.InitialPos)
 	if diags.HasErrors() {
-		return cfg, diags
+		return cfg, diags, nil
 	}
 	var ctx *hcl.EvalContext
 	if vars != nil {
 		ctx = &hcl.EvalContext{Variables: vars}
 	}
 	if diags := gohcl.DecodeBody(f.Body, ctx, cfg); diags.HasErrors() {
-		return cfg, diags
+		return cfg, diags, nil
 	}
 	if c, ok := cfg.(steps.LocalFileConfig); ok {
 		c.SetRunbookDir(filepath.Dir(SrcFile)) // as the engine does, for the runbook SrcFile
 	}
 	v, ok := typ.(steps.Validator)
 	if !ok {
-		return cfg, nil
+		return cfg, nil, nil
 	}
 	err := v.ValidateConfig(cfg)
 	if err == nil {
-		return cfg, nil
+		return cfg, nil, nil
 	}
 	at := hcl.Range{Filename: SrcFile, Start: hcl.InitialPos, End: hcl.InitialPos}
 	var ae *steps.ArgError
@@ -149,7 +159,7 @@ func Decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Dia
 		Summary:  "Invalid step argument",
 		Detail:   err.Error(),
 		Subject:  &at,
-	}}
+	}}, err
 }
 
 // MustDecode decodes src (see Decode) for a test that goes on to run the

@@ -2,6 +2,7 @@ package stepstest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -35,6 +36,8 @@ func (probe) ValidateConfig(config any) error {
 		return nil
 	case "block":
 		return steps.Errorf(steps.ClassConfig, "probe: refused as a whole")
+	case "step":
+		return errors.New("probe: refused, but not as a config error")
 	}
 	return steps.ArgErrorf("mode", "mode %q: want an octal string such as \"0644\"", c.Mode)
 }
@@ -70,6 +73,8 @@ func TestDecodeTableCatchesMismatch(t *testing.T) {
 		{"missing diagnostic", DecodeCase{Type: probe{}, Src: `path = "/x"`, WantDiags: []string{"1:1: Missing"}}, "diagnostics:"},
 		{"wrong place", DecodeCase{Type: probe{}, Src: `mode = "0644"`, WantDiags: []string{"1:2: Missing required argument"}}, "diagnostic 0"},
 		{"wrong text", DecodeCase{Type: probe{}, Src: `mode = "0644"`, WantDiags: []string{"1:1: Unsupported"}}, "diagnostic 0"},
+		{"refusal not of class config", DecodeCase{Type: probe{}, Src: "path = \"/x\"\nmode = \"step\"\n",
+			WantDiags: []string{"1:1: Invalid step argument; probe: refused, but not"}}, "ValidateConfig error"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
