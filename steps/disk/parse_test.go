@@ -95,5 +95,5 @@ func TestDecodeConfig(t *testing.T) {
 		{Name: "negative depth", Type: Type{}, Src: `depth = -1`, WantDiags: refused("depth must be from 1 to 20, got -1")},
 		{Name: "bad timeout", Type: Type{}, Src: `scan_timeout = "forever"`,
 			WantDiags: refused(`scan_timeout must be a duration from 1s to 10m (like "20s"), got "forever"`)},
-	})
+	}, stepstest.ConfigRefusals)
 }

@@ -222,7 +222,7 @@ func TestDecodeConfig(t *testing.T) {
 			WantDiags: refused(`method "DELETE" is not allowed: ` + onlySafe)},
 		{Name: "put", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nmethod = \"PUT\"\n",
 			WantDiags: refused(`method "PUT" is not allowed: ` + onlySafe)},
-	})
+	}, stepstest.ConfigRefusals)
 }
 
 // show_output puts the body's first lines in the details (issue 8.7:

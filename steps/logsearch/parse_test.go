@@ -68,7 +68,7 @@ func TestDecodeConfig(t *testing.T) {
 			WantDiags: refused(`since must be a duration back from now ("1h") or an RFC 3339 time ("2026-12-05T09:00:00Z"), got "yesterday"`)},
 		{Name: "max_bytes too small", Type: Type{}, Src: "pattern = \"x\"\npath = \"/a\"\nmax_bytes = 10\n",
 			WantDiags: refused("max_bytes must be from 1024 to 1073741824, got 10")},
-	})
+	}, stepstest.ConfigRefusals)
 }
 
 // TestAnalyseUnseen: matches the host counted but did not send are

@@ -60,5 +60,5 @@ func TestDecodeConfig(t *testing.T) {
 		{Name: "pattern not a regexp", Type: Type{}, Src: `pattern = "("`,
 			WantDiags: refused("pattern is not a regular expression (RE2 syntax): error parsing regexp: missing closing ): `(`")},
 		{Name: "max too big", Type: Type{}, Src: "name = \"x\"\nmax = 1000\n", WantDiags: refused("max must be from 1 to 200, got 1000")},
-	})
+	}, stepstest.ConfigRefusals)
 }

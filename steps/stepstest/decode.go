@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,12 +43,21 @@ type DecodeCase struct {
 	Check func(t *testing.T, config any)
 }
 
+// DecodeOption changes what DecodeTable checks.
+type DecodeOption int
+
+// ConfigRefusals makes DecodeTable also require every ValidateConfig
+// refusal to be of class steps.ClassConfig (what a run records when a
+// config it could only check then is refused).
+const ConfigRefusals DecodeOption = 1
+
 // DecodeTable runs each case as a subtest (see DecodeCase).
-func DecodeTable(t *testing.T, cases []DecodeCase) {
+func DecodeTable(t *testing.T, cases []DecodeCase, opts ...DecodeOption) {
 	t.Helper()
+	class := slices.Contains(opts, ConfigRefusals)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			cfg, problems := checkDecode(c)
+			cfg, problems := checkDecode(c, class)
 			for _, p := range problems {
 				t.Error(p)
 			}
@@ -59,10 +69,11 @@ func DecodeTable(t *testing.T, cases []DecodeCase) {
 }
 
 // checkDecode decodes c and says what differs from what it expects.
-func checkDecode(c DecodeCase) (any, []string) {
+// With class, a ValidateConfig refusal must be of class config.
+func checkDecode(c DecodeCase, class bool) (any, []string) {
 	cfg, diags, verr := decode(c.Type, c.Src, c.Vars)
 	var problems []string
-	if verr != nil && steps.Classify(verr) != steps.ClassConfig {
+	if class && verr != nil && steps.Classify(verr) != steps.ClassConfig {
 		problems = append(problems, fmt.Sprintf("ValidateConfig error %q is of class %s, want config", verr, steps.Classify(verr)))
 	}
 	got := DiagStrings(diags)
