@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
 // TestParseHostile feeds the parsers what a broken or hostile host could
@@ -78,31 +78,22 @@ func TestParseScan(t *testing.T) {
 	}
 }
 
-func TestValidateConfig(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		cfg  Config
-		want string
-	}{
-		{"defaults", Config{}, ""},
-		{"relative path", Config{Path: "var/log"}, `path must be an absolute, clean path (like "/var/log"), got "var/log"`},
-		{"unclean largest", Config{Largest: "/var/../etc"}, `largest must be an absolute, clean path (like "/etc"), got "/var/../etc"`},
-		{"top too big", Config{Top: 1000}, "top must be from 1 to 100, got 1000"},
-		{"negative depth", Config{Depth: -1}, "depth must be from 1 to 20, got -1"},
-		{"bad timeout", Config{ScanTimeout: "forever"}, `scan_timeout must be a duration from 1s to 10m (like "20s"), got "forever"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Type{}.ValidateConfig(&tc.cfg)
-			got := ""
-			if err != nil {
-				got = err.Error()
-				if steps.Classify(err) != steps.ClassConfig {
-					t.Errorf("class %s, want config", steps.Classify(err))
-				}
-			}
-			if got != tc.want {
-				t.Errorf("ValidateConfig = %q, want %q", got, tc.want)
-			}
-		})
-	}
+// TestDecodeConfig: the arguments as a runbook gives them, decoded and
+// validated as the engine does.
+func TestDecodeConfig(t *testing.T) {
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; " + msg} }
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "defaults", Type: Type{}, Src: "", Want: &Config{}},
+		{Name: "all arguments", Type: Type{},
+			Src:  "path = \"/var\"\nlargest = \"/var/log\"\ntop = 5\ndepth = 2\nmax_entries = 1000\nscan_timeout = \"30s\"\ndeleted_open = true\n",
+			Want: &Config{Path: "/var", Largest: "/var/log", Top: 5, Depth: 2, MaxEntries: 1000, ScanTimeout: "30s", DeletedOpen: true}},
+		{Name: "relative path", Type: Type{}, Src: `path = "var/log"`,
+			WantDiags: refused(`path must be an absolute, clean path (like "/var/log"), got "var/log"`)},
+		{Name: "unclean largest", Type: Type{}, Src: `largest = "/var/../etc"`,
+			WantDiags: refused(`largest must be an absolute, clean path (like "/etc"), got "/var/../etc"`)},
+		{Name: "top too big", Type: Type{}, Src: `top = 1000`, WantDiags: refused("top must be from 1 to 100, got 1000")},
+		{Name: "negative depth", Type: Type{}, Src: `depth = -1`, WantDiags: refused("depth must be from 1 to 20, got -1")},
+		{Name: "bad timeout", Type: Type{}, Src: `scan_timeout = "forever"`,
+			WantDiags: refused(`scan_timeout must be a duration from 1s to 10m (like "20s"), got "forever"`)},
+	}, stepstest.ConfigRefusals)
 }

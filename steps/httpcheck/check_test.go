@@ -15,6 +15,7 @@ import (
 
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/httpcheck"
+	"github.com/mend-sh/mend/steps/stepstest"
 	"github.com/mend-sh/mend/transport/local"
 )
 
@@ -189,29 +190,39 @@ func TestCanceledIsAnError(t *testing.T) {
 	}
 }
 
-func TestValidateConfig(t *testing.T) {
+// TestDecodeConfig: the arguments as a runbook gives them, decoded and
+// validated as the engine does.
+func TestDecodeConfig(t *testing.T) {
 	const onlySafe = "a diagnose runs during plan and must not change anything, so the method must be one of GET, HEAD, OPTIONS"
-	tests := []struct {
-		cfg  httpcheck.Config
-		want string
-	}{
-		{httpcheck.Config{URL: "127.0.0.1:6443/readyz"}, `http_check: url "127.0.0.1:6443/readyz" is not an absolute http:// or https:// URL`},
-		{httpcheck.Config{URL: "ftp://x/"}, `http_check: url "ftp://x/" is not an absolute http:// or https:// URL`},
-		{httpcheck.Config{URL: "http://x/", ExpectStatus: []int{2000}}, `http_check: expect_status 2000 is not an HTTP status code`},
-		{httpcheck.Config{URL: "http://x/", CAFile: "/ca.pem"}, `http_check: ca_file is set but url "http://x/" is not https`},
-		{httpcheck.Config{URL: "http://x/", Method: "GET /"}, `http_check: method "GET /" is not allowed: ` + onlySafe},
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; http_check: " + msg} }
+	no := false
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "all arguments", Type: httpcheck.Type{},
+			Src: "url = \"https://127.0.0.1:6443/readyz\"\nmethod = \"HEAD\"\nexpect_status = [200, 204]\nbody_contains = \"ok\"\n" +
+				"ca_file = \"/ca.pem\"\nvia_ssh = false\nshow_output = true\njson = true\n",
+			Want: &httpcheck.Config{URL: "https://127.0.0.1:6443/readyz", Method: "HEAD", ExpectStatus: []int{200, 204}, BodyContains: "ok",
+				CAFile: "/ca.pem", ViaSSH: &no, ShowOutput: true, JSON: true}},
+		{Name: "url is required", Type: httpcheck.Type{}, Src: `method = "GET"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "url" is required`}},
+		{Name: "url without scheme", Type: httpcheck.Type{}, Src: `url = "127.0.0.1:6443/readyz"`,
+			WantDiags: refused(`url "127.0.0.1:6443/readyz" is not an absolute http:// or https:// URL`)},
+		{Name: "ftp url", Type: httpcheck.Type{}, Src: `url = "ftp://x/"`,
+			WantDiags: refused(`url "ftp://x/" is not an absolute http:// or https:// URL`)},
+		{Name: "status not a code", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nexpect_status = [2000]\n",
+			WantDiags: refused(`expect_status 2000 is not an HTTP status code`)},
+		{Name: "ca_file without https", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nca_file = \"/ca.pem\"\n",
+			WantDiags: refused(`ca_file is set but url "http://x/" is not https`)},
+		{Name: "method with a path", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nmethod = \"GET /\"\n",
+			WantDiags: refused(`method "GET /" is not allowed: ` + onlySafe)},
 		// A diagnose runs during plan: no method that may change state
 		// (review finding).
-		{httpcheck.Config{URL: "http://x/", Method: "post"}, `http_check: method "post" is not allowed: ` + onlySafe},
-		{httpcheck.Config{URL: "http://x/", Method: "DELETE"}, `http_check: method "DELETE" is not allowed: ` + onlySafe},
-		{httpcheck.Config{URL: "http://x/", Method: "PUT"}, `http_check: method "PUT" is not allowed: ` + onlySafe},
-	}
-	for _, tt := range tests {
-		err := httpcheck.Type{}.ValidateConfig(&tt.cfg)
-		if err == nil || err.Error() != tt.want || steps.Classify(err) != steps.ClassConfig {
-			t.Errorf("%+v: error %v, want config error %q", tt.cfg, err, tt.want)
-		}
-	}
+		{Name: "post", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nmethod = \"post\"\n",
+			WantDiags: refused(`method "post" is not allowed: ` + onlySafe)},
+		{Name: "delete", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nmethod = \"DELETE\"\n",
+			WantDiags: refused(`method "DELETE" is not allowed: ` + onlySafe)},
+		{Name: "put", Type: httpcheck.Type{}, Src: "url = \"http://x/\"\nmethod = \"PUT\"\n",
+			WantDiags: refused(`method "PUT" is not allowed: ` + onlySafe)},
+	}, stepstest.ConfigRefusals)
 }
 
 // show_output puts the body's first lines in the details (issue 8.7:

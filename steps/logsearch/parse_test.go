@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
 func TestLineTime(t *testing.T) {
@@ -45,33 +45,30 @@ func TestMask(t *testing.T) {
 	}
 }
 
-func TestValidateConfig(t *testing.T) {
-	for _, tc := range []struct {
-		cfg  Config
-		want string
-	}{
-		{Config{Pattern: "x", Path: "/var/log/a"}, ""},
-		{Config{Pattern: "x", Unit: "nginx.service", Since: "1h"}, ""},
-		{Config{Path: "/a"}, "log_search: pattern must not be empty"},
-		{Config{Pattern: "(", Path: "/a"}, "log_search: pattern is not a POSIX extended regular expression (as grep -E takes): error parsing regexp: missing closing ): `(`"},
-		{Config{Pattern: "x"}, "log_search: set path (a log file) or unit / journal_file (the journal)"},
-		{Config{Pattern: "x", Path: "/a", Unit: "u"}, "log_search: search a file (path, rotated) or the journal (unit, journal_file), not both"},
-		{Config{Pattern: "x", Path: "a"}, `log_search: path must be an absolute path, got "a"`},
-		{Config{Pattern: "x", Path: "/a", Since: "yesterday"}, `log_search: since must be a duration back from now ("1h") or an RFC 3339 time ("2026-12-05T09:00:00Z"), got "yesterday"`},
-		{Config{Pattern: "x", Path: "/a", MaxBytes: 10}, "log_search: max_bytes must be from 1024 to 1073741824, got 10"},
-	} {
-		err := Type{}.ValidateConfig(&tc.cfg)
-		got := ""
-		if err != nil {
-			got = err.Error()
-			if steps.Classify(err) != steps.ClassConfig {
-				t.Errorf("class %s", steps.Classify(err))
-			}
-		}
-		if got != tc.want {
-			t.Errorf("ValidateConfig(%+v) = %q, want %q", tc.cfg, got, tc.want)
-		}
-	}
+// TestDecodeConfig: the arguments as a runbook gives them, decoded and
+// validated as the engine does.
+func TestDecodeConfig(t *testing.T) {
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; log_search: " + msg} }
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "file", Type: Type{}, Src: "pattern = \"x\"\npath = \"/var/log/a\"\n", Want: &Config{Pattern: "x", Path: "/var/log/a"}},
+		{Name: "journal", Type: Type{}, Src: "pattern = \"x\"\nunit = \"nginx.service\"\nsince = \"1h\"\n",
+			Want: &Config{Pattern: "x", Unit: "nginx.service", Since: "1h"}},
+		{Name: "pattern is required", Type: Type{}, Src: `path = "/a"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "pattern" is required`}},
+		{Name: "empty pattern", Type: Type{}, Src: "pattern = \"\"\npath = \"/a\"\n", WantDiags: refused("pattern must not be empty")},
+		{Name: "pattern not a regexp", Type: Type{}, Src: "pattern = \"(\"\npath = \"/a\"\n",
+			WantDiags: refused("pattern is not a POSIX extended regular expression (as grep -E takes): error parsing regexp: missing closing ): `(`")},
+		{Name: "nothing to search", Type: Type{}, Src: `pattern = "x"`,
+			WantDiags: refused("set path (a log file) or unit / journal_file (the journal)")},
+		{Name: "file and journal", Type: Type{}, Src: "pattern = \"x\"\npath = \"/a\"\nunit = \"u\"\n",
+			WantDiags: refused("search a file (path, rotated) or the journal (unit, journal_file), not both")},
+		{Name: "relative path", Type: Type{}, Src: "pattern = \"x\"\npath = \"a\"\n",
+			WantDiags: refused(`path must be an absolute path, got "a"`)},
+		{Name: "bad since", Type: Type{}, Src: "pattern = \"x\"\npath = \"/a\"\nsince = \"yesterday\"\n",
+			WantDiags: refused(`since must be a duration back from now ("1h") or an RFC 3339 time ("2026-12-05T09:00:00Z"), got "yesterday"`)},
+		{Name: "max_bytes too small", Type: Type{}, Src: "pattern = \"x\"\npath = \"/a\"\nmax_bytes = 10\n",
+			WantDiags: refused("max_bytes must be from 1024 to 1073741824, got 10")},
+	}, stepstest.ConfigRefusals)
 }
 
 // TestAnalyseUnseen: matches the host counted but did not send are

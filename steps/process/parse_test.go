@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
 func TestParseStat(t *testing.T) {
@@ -44,25 +45,20 @@ func TestParseListSkipsItself(t *testing.T) {
 	}
 }
 
-func TestValidateConfig(t *testing.T) {
-	for _, tc := range []struct {
-		cfg  Config
-		want string
-	}{
-		{Config{Name: "nginx"}, ""},
-		{Config{}, "process: set name (the exact process name) or pattern (a regular expression on the command line)"},
-		{Config{Name: "a", Pattern: "b"}, "process: set name or pattern, not both"},
-		{Config{Name: "a-very-long-process-name"}, `process: name "a-very-long-process-name" is longer than the 15 bytes the kernel keeps; use pattern to match the command line`},
-		{Config{Pattern: "("}, "process: pattern is not a regular expression (RE2 syntax): error parsing regexp: missing closing ): `(`"},
-		{Config{Name: "x", Max: 1000}, "process: max must be from 1 to 200, got 1000"},
-	} {
-		err := Type{}.ValidateConfig(&tc.cfg)
-		got := ""
-		if err != nil {
-			got = err.Error()
-		}
-		if got != tc.want {
-			t.Errorf("ValidateConfig(%+v) = %q, want %q", tc.cfg, got, tc.want)
-		}
-	}
+// TestDecodeConfig: the arguments as a runbook gives them, decoded and
+// validated as the engine does.
+func TestDecodeConfig(t *testing.T) {
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; process: " + msg} }
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "name", Type: Type{}, Src: `name = "nginx"`, Want: &Config{Name: "nginx"}},
+		{Name: "pattern and max", Type: Type{}, Src: "pattern = \"nginx: worker\"\nmax = 20\n", Want: &Config{Pattern: "nginx: worker", Max: 20}},
+		{Name: "neither", Type: Type{}, Src: "",
+			WantDiags: refused("set name (the exact process name) or pattern (a regular expression on the command line)")},
+		{Name: "both", Type: Type{}, Src: "name = \"a\"\npattern = \"b\"\n", WantDiags: refused("set name or pattern, not both")},
+		{Name: "name too long", Type: Type{}, Src: `name = "a-very-long-process-name"`,
+			WantDiags: refused(`name "a-very-long-process-name" is longer than the 15 bytes the kernel keeps; use pattern to match the command line`)},
+		{Name: "pattern not a regexp", Type: Type{}, Src: `pattern = "("`,
+			WantDiags: refused("pattern is not a regular expression (RE2 syntax): error parsing regexp: missing closing ): `(`")},
+		{Name: "max too big", Type: Type{}, Src: "name = \"x\"\nmax = 1000\n", WantDiags: refused("max must be from 1 to 200, got 1000")},
+	}, stepstest.ConfigRefusals)
 }

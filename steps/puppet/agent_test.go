@@ -12,6 +12,7 @@ import (
 
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/puppet"
+	"github.com/mend-sh/mend/steps/stepstest"
 	"github.com/mend-sh/mend/transport/local"
 )
 
@@ -98,20 +99,23 @@ func TestPlanPreviews(t *testing.T) {
 	}
 }
 
-func TestAgentValidateConfig(t *testing.T) {
-	tests := []struct {
-		cfg  puppet.AgentConfig
-		want string
-	}{
-		{puppet.AgentConfig{Action: "disable"}, "puppet_agent: disable needs a reason (who, why, until when), shown to anyone who runs puppet meanwhile"},
-		{puppet.AgentConfig{Action: "pause"}, `puppet_agent: unknown action "pause": want disable, enable or run`},
-		{puppet.AgentConfig{Action: "enable", Reason: "x"}, `puppet_agent: reason is only for action = "disable"`},
-		{puppet.AgentConfig{Action: "enable", Lockfile: "state/lock"}, `puppet_agent: lockfile "state/lock" is not an absolute path`},
-	}
-	for _, tt := range tests {
-		err := puppet.Agent{}.ValidateConfig(&tt.cfg)
-		if err == nil || err.Error() != tt.want || steps.Classify(err) != steps.ClassConfig {
-			t.Errorf("%+v: %v, want config error %q", tt.cfg, err, tt.want)
-		}
-	}
+// TestAgentDecodeConfig: the arguments as a runbook gives them, decoded
+// and validated as the engine does.
+func TestAgentDecodeConfig(t *testing.T) {
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; puppet_agent: " + msg} }
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "disable", Type: puppet.Agent{},
+			Src:  "action = \"disable\"\nreason = \"ops: etcd repair, until 18:00\"\ncommand = \"/opt/puppetlabs/bin/puppet\"\nlockfile = \"/var/lib/puppet/state/lock\"\n",
+			Want: &puppet.AgentConfig{Action: "disable", Reason: "ops: etcd repair, until 18:00", Command: "/opt/puppetlabs/bin/puppet", Lockfile: "/var/lib/puppet/state/lock"}},
+		{Name: "action is required", Type: puppet.Agent{}, Src: `reason = "x"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "action" is required`}},
+		{Name: "disable without reason", Type: puppet.Agent{}, Src: `action = "disable"`,
+			WantDiags: refused("disable needs a reason (who, why, until when), shown to anyone who runs puppet meanwhile")},
+		{Name: "unknown action", Type: puppet.Agent{}, Src: `action = "pause"`,
+			WantDiags: refused(`unknown action "pause": want disable, enable or run`)},
+		{Name: "reason for enable", Type: puppet.Agent{}, Src: "action = \"enable\"\nreason = \"x\"\n",
+			WantDiags: refused(`reason is only for action = "disable"`)},
+		{Name: "relative lockfile", Type: puppet.Agent{}, Src: "action = \"enable\"\nlockfile = \"state/lock\"\n",
+			WantDiags: refused(`lockfile "state/lock" is not an absolute path`)},
+	}, stepstest.ConfigRefusals)
 }

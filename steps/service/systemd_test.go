@@ -12,6 +12,7 @@ import (
 
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/service"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
 // No systemd runs as PID 1 here, so systemd is tested with the text
@@ -163,34 +164,29 @@ func TestRepairSystemd(t *testing.T) {
 	}
 }
 
-func TestValidateConfig(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  service.RepairConfig
-		want string
-	}{
-		{"ok systemd", service.RepairConfig{Name: "etcd", Action: "restart"}, ""},
-		{"ok runit", service.RepairConfig{Name: "etcd", Supervisor: "runit", SVDir: "/srv/sv", Action: "stop", StableFor: "0s"}, ""},
-		{"bad action", service.RepairConfig{Name: "etcd", Action: "bounce"}, `service etcd: unknown action "bounce": want one of restart, start, stop, reload`},
-		{"bad supervisor", service.RepairConfig{Name: "etcd", Supervisor: "upstart", Action: "start"}, `service etcd: unknown supervisor "upstart": want "systemd" or "runit"`},
-		{"svdir with systemd", service.RepairConfig{Name: "etcd", SVDir: "/x", Action: "start"}, `service etcd: svdir is only for supervisor = "runit"`},
-		{"name with slash", service.RepairConfig{Name: "../etc", Action: "start"}, `service: invalid name "../etc": want a unit or service name without slashes`},
-		{"option as name", service.RepairConfig{Name: "--all", Action: "start"}, `service: invalid name "--all": want a unit or service name without slashes`},
-		{"bad duration", service.RepairConfig{Name: "etcd", Action: "start", Wait: "30"}, `service: wait = "30" is not a duration like "5s"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := service.Repair{}.ValidateConfig(&tt.cfg)
-			got := ""
-			if err != nil {
-				got = err.Error()
-				if steps.Classify(err) != steps.ClassConfig {
-					t.Errorf("class %q, want config", steps.Classify(err))
-				}
-			}
-			if got != tt.want {
-				t.Errorf("error = %q, want %q", got, tt.want)
-			}
-		})
-	}
+// TestDecodeConfig: the arguments as a runbook gives them, decoded and
+// validated as the engine does.
+func TestDecodeConfig(t *testing.T) {
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; " + msg} }
+	stepstest.DecodeTable(t, []stepstest.DecodeCase{
+		{Name: "ok systemd", Type: service.Repair{}, Src: "name = \"etcd\"\naction = \"restart\"\n",
+			Want: &service.RepairConfig{Name: "etcd", Action: "restart"}},
+		{Name: "ok runit", Type: service.Repair{},
+			Src:  "name = \"etcd\"\nsupervisor = \"runit\"\nsvdir = \"/srv/sv\"\naction = \"stop\"\nstable_for = \"0s\"\nwait = \"30s\"\n",
+			Want: &service.RepairConfig{Name: "etcd", Supervisor: "runit", SVDir: "/srv/sv", Action: "stop", StableFor: "0s", Wait: "30s"}},
+		{Name: "action is required", Type: service.Repair{}, Src: `name = "etcd"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "action" is required`}},
+		{Name: "bad action", Type: service.Repair{}, Src: "name = \"etcd\"\naction = \"bounce\"\n",
+			WantDiags: refused(`service etcd: unknown action "bounce": want one of restart, start, stop, reload`)},
+		{Name: "bad supervisor", Type: service.Repair{}, Src: "name = \"etcd\"\nsupervisor = \"upstart\"\naction = \"start\"\n",
+			WantDiags: refused(`service etcd: unknown supervisor "upstart": want "systemd" or "runit"`)},
+		{Name: "svdir with systemd", Type: service.Repair{}, Src: "name = \"etcd\"\nsvdir = \"/x\"\naction = \"start\"\n",
+			WantDiags: refused(`service etcd: svdir is only for supervisor = "runit"`)},
+		{Name: "name with slash", Type: service.Repair{}, Src: "name = \"../etc\"\naction = \"start\"\n",
+			WantDiags: refused(`service: invalid name "../etc": want a unit or service name without slashes`)},
+		{Name: "option as name", Type: service.Repair{}, Src: "name = \"--all\"\naction = \"start\"\n",
+			WantDiags: refused(`service: invalid name "--all": want a unit or service name without slashes`)},
+		{Name: "bad duration", Type: service.Repair{}, Src: "name = \"etcd\"\naction = \"start\"\nwait = \"30\"\n",
+			WantDiags: refused(`service: wait = "30" is not a duration like "5s"`)},
+	}, stepstest.ConfigRefusals)
 }

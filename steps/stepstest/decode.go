@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,12 +43,21 @@ type DecodeCase struct {
 	Check func(t *testing.T, config any)
 }
 
+// DecodeOption changes what DecodeTable checks.
+type DecodeOption int
+
+// ConfigRefusals makes DecodeTable also require every ValidateConfig
+// refusal to be of class steps.ClassConfig (what a run records when a
+// config it could only check then is refused).
+const ConfigRefusals DecodeOption = 1
+
 // DecodeTable runs each case as a subtest (see DecodeCase).
-func DecodeTable(t *testing.T, cases []DecodeCase) {
+func DecodeTable(t *testing.T, cases []DecodeCase, opts ...DecodeOption) {
 	t.Helper()
+	class := slices.Contains(opts, ConfigRefusals)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			cfg, problems := checkDecode(c)
+			cfg, problems := checkDecode(c, class)
 			for _, p := range problems {
 				t.Error(p)
 			}
@@ -59,9 +69,13 @@ func DecodeTable(t *testing.T, cases []DecodeCase) {
 }
 
 // checkDecode decodes c and says what differs from what it expects.
-func checkDecode(c DecodeCase) (any, []string) {
-	cfg, diags := Decode(c.Type, c.Src, c.Vars)
+// With class, a ValidateConfig refusal must be of class config.
+func checkDecode(c DecodeCase, class bool) (any, []string) {
+	cfg, diags, verr := decode(c.Type, c.Src, c.Vars)
 	var problems []string
+	if class && verr != nil && steps.Classify(verr) != steps.ClassConfig {
+		problems = append(problems, fmt.Sprintf("ValidateConfig error %q is of class %s, want config", verr, steps.Classify(verr)))
+	}
 	got := DiagStrings(diags)
 	if len(got) != len(c.WantDiags) {
 		problems = append(problems, fmt.Sprintf("diagnostics:\n  got  %q\n  want %q", got, c.WantDiags))
@@ -114,28 +128,35 @@ func DiagStrings(diags hcl.Diagnostics) []string {
 // points at the step's block). The config is returned even with
 // diagnostics, as far as it decoded.
 func Decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Diagnostics) {
+	cfg, diags, _ := decode(typ, src, vars)
+	return cfg, diags
+}
+
+// decode is Decode that also returns ValidateConfig's error, whose class
+// a table checks (a refused config is steps.ClassConfig).
+func decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Diagnostics, error) {
 	cfg := typ.NewConfig()
 	f, diags := hclsyntax.ParseConfig([]byte(src), SrcFile, hcl.InitialPos)
 	if diags.HasErrors() {
-		return cfg, diags
+		return cfg, diags, nil
 	}
 	var ctx *hcl.EvalContext
 	if vars != nil {
 		ctx = &hcl.EvalContext{Variables: vars}
 	}
 	if diags := gohcl.DecodeBody(f.Body, ctx, cfg); diags.HasErrors() {
-		return cfg, diags
+		return cfg, diags, nil
 	}
 	if c, ok := cfg.(steps.LocalFileConfig); ok {
 		c.SetRunbookDir(filepath.Dir(SrcFile)) // as the engine does, for the runbook SrcFile
 	}
 	v, ok := typ.(steps.Validator)
 	if !ok {
-		return cfg, nil
+		return cfg, nil, nil
 	}
 	err := v.ValidateConfig(cfg)
 	if err == nil {
-		return cfg, nil
+		return cfg, nil, nil
 	}
 	at := hcl.Range{Filename: SrcFile, Start: hcl.InitialPos, End: hcl.InitialPos}
 	var ae *steps.ArgError
@@ -149,7 +170,7 @@ func Decode(typ steps.Type, src string, vars map[string]cty.Value) (any, hcl.Dia
 		Summary:  "Invalid step argument",
 		Detail:   err.Error(),
 		Subject:  &at,
-	}}
+	}}, err
 }
 
 // MustDecode decodes src (see Decode) for a test that goes on to run the

@@ -2,6 +2,7 @@ package stepstest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -35,6 +36,8 @@ func (probe) ValidateConfig(config any) error {
 		return nil
 	case "block":
 		return steps.Errorf(steps.ClassConfig, "probe: refused as a whole")
+	case "step":
+		return errors.New("probe: refused, but not as a config error")
 	}
 	return steps.ArgErrorf("mode", "mode %q: want an octal string such as \"0644\"", c.Mode)
 }
@@ -54,26 +57,32 @@ func TestDecodeTablePasses(t *testing.T) {
 			WantDiags: []string{`2:9: Invalid step argument; mode "rw": want an octal`}},
 		{Name: "block refused", Type: probe{}, Src: "path = \"/x\"\nmode = \"block\"\n",
 			WantDiags: []string{`1:1: Invalid step argument; probe: refused as a whole`}},
-	})
+	}, ConfigRefusals)
+	// Without ConfigRefusals a refusal's class is not looked at.
+	DecodeTable(t, []DecodeCase{{Name: "any class", Type: probe{}, Src: "path = \"/x\"\nmode = \"step\"\n",
+		WantDiags: []string{"1:1: Invalid step argument; probe: refused, but not"}}})
 }
 
 // TestDecodeTableCatchesMismatch: every way a row can be wrong is reported
 // (the harness cannot pass a wrong table).
 func TestDecodeTableCatchesMismatch(t *testing.T) {
 	cases := []struct {
-		name string
-		c    DecodeCase
-		want string
+		name  string
+		c     DecodeCase
+		class bool
+		want  string
 	}{
-		{"config differs", DecodeCase{Type: probe{}, Src: `path = "/x"`, Want: &probeConfig{Path: "/y"}}, "decoded config"},
-		{"unexpected diagnostic", DecodeCase{Type: probe{}, Src: `mode = "0644"`}, "diagnostics:"},
-		{"missing diagnostic", DecodeCase{Type: probe{}, Src: `path = "/x"`, WantDiags: []string{"1:1: Missing"}}, "diagnostics:"},
-		{"wrong place", DecodeCase{Type: probe{}, Src: `mode = "0644"`, WantDiags: []string{"1:2: Missing required argument"}}, "diagnostic 0"},
-		{"wrong text", DecodeCase{Type: probe{}, Src: `mode = "0644"`, WantDiags: []string{"1:1: Unsupported"}}, "diagnostic 0"},
+		{"config differs", DecodeCase{Type: probe{}, Src: `path = "/x"`, Want: &probeConfig{Path: "/y"}}, false, "decoded config"},
+		{"unexpected diagnostic", DecodeCase{Type: probe{}, Src: `mode = "0644"`}, false, "diagnostics:"},
+		{"missing diagnostic", DecodeCase{Type: probe{}, Src: `path = "/x"`, WantDiags: []string{"1:1: Missing"}}, false, "diagnostics:"},
+		{"wrong place", DecodeCase{Type: probe{}, Src: `mode = "0644"`, WantDiags: []string{"1:2: Missing required argument"}}, false, "diagnostic 0"},
+		{"wrong text", DecodeCase{Type: probe{}, Src: `mode = "0644"`, WantDiags: []string{"1:1: Unsupported"}}, false, "diagnostic 0"},
+		{"refusal not of class config", DecodeCase{Type: probe{}, Src: "path = \"/x\"\nmode = \"step\"\n",
+			WantDiags: []string{"1:1: Invalid step argument; probe: refused, but not"}}, true, "ValidateConfig error"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, problems := checkDecode(tc.c)
+			_, problems := checkDecode(tc.c, tc.class)
 			if len(problems) != 1 || !strings.HasPrefix(problems[0], tc.want) {
 				t.Errorf("problems = %q, want one starting %q", problems, tc.want)
 			}

@@ -12,43 +12,7 @@ import (
 	"github.com/mend-sh/mend/internal/certs/certstest"
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/steps/tlsprobe"
-	"github.com/zclconf/go-cty/cty"
 )
-
-func TestProbeValidateConfig(t *testing.T) {
-	cases := []struct {
-		name    string
-		cfg     tlsprobe.Config
-		wantErr string
-	}{
-		{"valid", tlsprobe.Config{Endpoint: "etcd-01:2379", CAFile: "/ca.pem"}, ""},
-		{"IPv6", tlsprobe.Config{Endpoint: "[::1]:2379", CAFile: "/ca.pem"}, ""},
-		{"no port", tlsprobe.Config{Endpoint: "etcd-01", CAFile: "/ca.pem"}, `tls_probe: endpoint "etcd-01": want "host:port"`},
-		{"empty host", tlsprobe.Config{Endpoint: ":2379", CAFile: "/ca.pem"}, `tls_probe: endpoint ":2379": want "host:port"`},
-		{"endpoints", tlsprobe.Config{Endpoints: []string{"etcd-01:2379", "[::1]:2379"}, CAFile: "/ca.pem"}, ""},
-		{"endpoint and endpoints", tlsprobe.Config{Endpoint: "e:1", Endpoints: []string{"e:1"}, CAFile: "/ca.pem"},
-			"tls_probe: endpoint and endpoints are both given: give exactly one of them"},
-		{"neither endpoint nor endpoints", tlsprobe.Config{CAFile: "/ca.pem"},
-			"tls_probe: neither endpoint nor endpoints is given: give exactly one of them"},
-		{"endpoints empty", tlsprobe.Config{Endpoints: []string{}, CAFile: "/ca.pem"},
-			`tls_probe: endpoints is empty: give at least one "host:port"`},
-		{"endpoints with no port", tlsprobe.Config{Endpoints: []string{"e:1", "etcd-02"}, CAFile: "/ca.pem"},
-			`tls_probe: endpoints[1] "etcd-02": want "host:port"`},
-		{"cert without key", tlsprobe.Config{Endpoint: "e:1", CAFile: "/ca.pem", CertFile: "/c.pem"},
-			"tls_probe: cert_file and key_file go together: give both, or neither"},
-		{"bad candidate", tlsprobe.Config{Endpoint: "e:1", CAFile: "/ca.pem", CandidateCAFiles: cty.TupleVal([]cty.Value{cty.True})},
-			"tls_probe: candidate_ca_files[0]: want a path string or { host = ..., path = ... }, got bool"},
-		{"candidates not known yet", tlsprobe.Config{Endpoint: "e:1", CAFile: "/ca.pem", CandidateCAFiles: cty.UnknownVal(cty.List(cty.String))}, ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tlsprobe.Probe{}.ValidateConfig(&tc.cfg)
-			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
-}
 
 func TestProbeErrors(t *testing.T) {
 	l := newLab(t)

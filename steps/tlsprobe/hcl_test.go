@@ -11,13 +11,15 @@ import (
 )
 
 // TestConfigDecodesFromHCL decodes the documented block body and the
-// forms of `endpoints` as the engine does, with ValidateConfig's verdict.
+// forms of `endpoints` as the engine does, with ValidateConfig's verdict
+// on each malformed endpoint, file pair and candidate.
 func TestConfigDecodesFromHCL(t *testing.T) {
 	vars := stepstest.Vars("var", map[string]cty.Value{
 		"etcd":           cty.StringVal("etcd-01"),
 		"etcd_endpoints": cty.TupleVal([]cty.Value{cty.StringVal("etcd-01:2379"), cty.StringVal("etcd-02:2379")}),
 	})
 	ca := "\nca_file = \"/etc/ssl/ca.pem\"\n"
+	refused := func(msg string) []string { return []string{"1:1: Invalid step argument; tls_probe: " + msg} }
 	stepstest.DecodeTable(t, []stepstest.DecodeCase{
 		{Name: "documented", Type: tlsprobe.Probe{}, Vars: vars, Src: `
 endpoint           = "etcd-01:2379"
@@ -50,5 +52,24 @@ candidate_ca_files = ["/etc/kubernetes/etcd-ca.pem",
 			WantDiags: []string{"1:1: Invalid step argument; tls_probe: endpoint and endpoints are both given: give exactly one of them"}},
 		{Name: "neither", Type: tlsprobe.Probe{}, Src: ca,
 			WantDiags: []string{"1:1: Invalid step argument; tls_probe: neither endpoint nor endpoints is given: give exactly one of them"}},
-	})
+		{Name: "IPv6", Type: tlsprobe.Probe{}, Src: `endpoint = "[::1]:2379"` + ca,
+			Want: &tlsprobe.Config{Endpoint: "[::1]:2379", CAFile: "/etc/ssl/ca.pem"}},
+		{Name: "endpoints with IPv6", Type: tlsprobe.Probe{}, Src: `endpoints = ["etcd-01:2379", "[::1]:2379"]` + ca,
+			Want: &tlsprobe.Config{Endpoints: []string{"etcd-01:2379", "[::1]:2379"}, CAFile: "/etc/ssl/ca.pem"}},
+		{Name: "ca_file is required", Type: tlsprobe.Probe{}, Src: `endpoint = "e:1"`,
+			WantDiags: []string{`1:1: Missing required argument; The argument "ca_file" is required`}},
+		{Name: "no port", Type: tlsprobe.Probe{}, Src: `endpoint = "etcd-01"` + ca, WantDiags: refused(`endpoint "etcd-01": want "host:port"`)},
+		{Name: "empty host", Type: tlsprobe.Probe{}, Src: `endpoint = ":2379"` + ca, WantDiags: refused(`endpoint ":2379": want "host:port"`)},
+		{Name: "endpoints empty", Type: tlsprobe.Probe{}, Src: `endpoints = []` + ca,
+			WantDiags: refused(`endpoints is empty: give at least one "host:port"`)},
+		{Name: "endpoints with no port", Type: tlsprobe.Probe{}, Src: `endpoints = ["e:1", "etcd-02"]` + ca,
+			WantDiags: refused(`endpoints[1] "etcd-02": want "host:port"`)},
+		{Name: "cert without key", Type: tlsprobe.Probe{}, Src: "endpoint = \"e:1\"\ncert_file = \"/c.pem\"" + ca,
+			WantDiags: refused("cert_file and key_file go together: give both, or neither")},
+		{Name: "bad candidate", Type: tlsprobe.Probe{}, Src: "endpoint = \"e:1\"\ncandidate_ca_files = [true]" + ca,
+			WantDiags: refused("candidate_ca_files[0]: want a path string or { host = ..., path = ... }, got bool")},
+		{Name: "candidates not known yet", Type: tlsprobe.Probe{}, Src: "endpoint = \"e:1\"\ncandidate_ca_files = var.candidates" + ca,
+			Vars: stepstest.Vars("var", map[string]cty.Value{"candidates": cty.UnknownVal(cty.List(cty.String))}),
+			Want: &tlsprobe.Config{Endpoint: "e:1", CAFile: "/etc/ssl/ca.pem", CandidateCAFiles: cty.UnknownVal(cty.List(cty.String))}},
+	}, stepstest.ConfigRefusals)
 }

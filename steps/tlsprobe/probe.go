@@ -75,6 +75,14 @@ func (Probe) ValidateConfig(config any) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.check(); err != nil {
+		return &steps.Error{Class: steps.ClassConfig, Err: err}
+	}
+	return nil
+}
+
+// check is ValidateConfig's verdict on the arguments.
+func (cfg *Config) check() error {
 	if _, err := cfg.targets(); err != nil {
 		return err
 	}
@@ -87,7 +95,7 @@ func (Probe) ValidateConfig(config any) error {
 	if v := cfg.CandidateCAFiles; v != cty.NilVal && !v.IsWhollyKnown() {
 		return nil
 	}
-	_, err = cfg.candidates()
+	_, err := cfg.candidates()
 	return err
 }
 
