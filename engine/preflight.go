@@ -56,7 +56,7 @@ func checkTargets(req Request, withHosts bool) hcl.Diagnostics {
 	sc.locals = req.Runbook.Locals
 	redact := newRedactor(req.Vars)
 	ctx := sc.evalContext(nil, cty.NilVal)
-	diags = append(diags, req.Runbook.BindMeta(sc.markedContext(nil, cty.NilVal))...)
+	diags = append(diags, req.Runbook.BindKnownMeta(sc.markedContext(nil, cty.NilVal))...)
 	if !withHosts {
 		return diags // validate without -i: meta-arguments only
 	}

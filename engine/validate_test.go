@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/mend-sh/mend/engine"
 	"github.com/mend-sh/mend/internal/markers"
 	"github.com/mend-sh/mend/steps"
 	"github.com/zclconf/go-cty/cty"
@@ -55,6 +56,14 @@ func TestValidRunbooks(t *testing.T) {
 			}
 			if len(rb.Steps) == 0 {
 				t.Error("no steps decoded")
+			}
+			// As mend validate without -var: variables without a value
+			// are unknown, and what uses them is checked at plan time.
+			vars, _ := rb.EvalVarOptions(nil, nil)
+			req := engine.Request{Runbook: rb, Vars: vars}
+			if diags := engine.Preflight(req, reg, engine.PreflightOptions{InventoryOptional: true}); len(diags) > 0 {
+				src, _ := os.ReadFile(file)
+				t.Fatalf("pre-flight without variable values:\n%s", markers.Render(diags, file, src))
 			}
 		})
 	}

@@ -36,10 +36,24 @@ func (s *Step) metaArg(what string, expr hcl.Expression, ty cty.Type, set func(h
 // BindMeta evaluates, in ctx (var, local and inventory; no step results),
 // every meta-argument written with references and stores its value in its
 // step, as if it had been written as a constant. The engine calls it
-// before a run starts (and in its pre-flight check), with that run's
-// variables; a value that is unknown (a local using step results) or
-// sensitive where it would be printed (an approval reason) is an error.
+// before a run starts, with that run's variables; a value that is not
+// known or is sensitive where it would be printed (an approval reason) is
+// an error.
 func (rb *Runbook) BindMeta(ctx *hcl.EvalContext) hcl.Diagnostics {
+	return rb.bindMeta(ctx, false)
+}
+
+// BindKnownMeta is BindMeta for a check before the run's values are all
+// known (mend validate without -var for every variable): a meta-argument
+// whose value is not known yet is left for BindMeta instead of being an
+// error. Checks only ever allow variables, locals of variables and the
+// inventory here, so an unknown value means a variable without a value
+// (or timestamp(), unknown in validate), never a step result.
+func (rb *Runbook) BindKnownMeta(ctx *hcl.EvalContext) hcl.Diagnostics {
+	return rb.bindMeta(ctx, true)
+}
+
+func (rb *Runbook) bindMeta(ctx *hcl.EvalContext, partial bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	lates := make([][]lateMeta, 0, len(rb.Steps)+len(rb.Stages))
 	for _, s := range rb.Steps {
@@ -56,8 +70,10 @@ func (rb *Runbook) BindMeta(ctx *hcl.EvalContext) hcl.Diagnostics {
 				continue
 			}
 			if !v.IsWhollyKnown() {
-				diags = append(diags, lateMetaError(m, "Value not known before the run",
-					fmt.Sprintf("The %s must be known before anything runs, but it depends on a step result. Use variables, locals of variables and the inventory here.", m.what)))
+				if !partial {
+					diags = append(diags, lateMetaError(m, "Value not known before the run",
+						fmt.Sprintf("The %s must be known before anything runs, but its value is not known when the run starts. Use variables, locals of variables and the inventory here.", m.what)))
+				}
 				continue
 			}
 			if v.ContainsMarked() {

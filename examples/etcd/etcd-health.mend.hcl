@@ -11,12 +11,7 @@ runbook {
 
 variable "etcd_hosts" {
   type        = list(string)
-  description = "Inventory names of the etcd members."
-}
-
-variable "etcd_endpoints" {
-  type        = list(string)
-  description = "etcd client endpoints (host:port or https://host:port)."
+  description = "Inventory names of the etcd members (each with host var etcd_client_url)."
 }
 
 variable "etcd_ca" {
@@ -36,9 +31,13 @@ variable "etcd_client_key" {
   description = "Its key."
 }
 
+locals {
+  endpoints = [for h in var.etcd_hosts : inventory.hosts[h].vars.etcd_client_url]
+}
+
 diagnose "etcd_status" "cluster" {
   on           = var.etcd_hosts
-  endpoints    = var.etcd_endpoints
+  endpoints    = local.endpoints
   ca_file      = var.etcd_ca
   cert_file    = var.etcd_client_cert
   key_file     = var.etcd_client_key

@@ -15,12 +15,7 @@ runbook {
 
 variable "etcd_hosts" {
   type        = list(string)
-  description = "Inventory names of the etcd members."
-}
-
-variable "etcd_endpoints" {
-  type        = list(string)
-  description = "etcd client endpoints (host:port or https://host:port), one per member."
+  description = "Inventory names of the etcd members (each with host var etcd_client_url)."
 }
 
 variable "etcd_ca" {
@@ -47,7 +42,8 @@ variable "backup_dir" {
 }
 
 locals {
-  from = var.etcd_hosts[0]
+  from      = var.etcd_hosts[0]
+  endpoints = [for h in var.etcd_hosts : inventory.hosts[h].vars.etcd_client_url]
 }
 
 # Preconditions: quorum (compaction and disarming need it) and every
@@ -55,7 +51,7 @@ locals {
 # that could cost quorum). The alarm itself is shown, not required.
 diagnose "etcd_status" "before" {
   on        = [local.from]
-  endpoints = var.etcd_endpoints
+  endpoints = local.endpoints
   ca_file   = var.etcd_ca
   cert_file = var.etcd_client_cert
   key_file  = var.etcd_client_key
@@ -73,7 +69,7 @@ diagnose "etcd_status" "before" {
 
 repair "etcd_snapshot" "before_compaction" {
   on        = [local.from]
-  endpoints = var.etcd_endpoints
+  endpoints = local.endpoints
   ca_file   = var.etcd_ca
   cert_file = var.etcd_client_cert
   key_file  = var.etcd_client_key
@@ -82,7 +78,7 @@ repair "etcd_snapshot" "before_compaction" {
 
 repair "etcd_maintain" "space" {
   on        = [local.from]
-  endpoints = var.etcd_endpoints
+  endpoints = local.endpoints
   ca_file   = var.etcd_ca
   cert_file = var.etcd_client_cert
   key_file  = var.etcd_client_key
@@ -95,7 +91,7 @@ repair "etcd_maintain" "space" {
 
 diagnose "etcd_status" "after" {
   on        = var.etcd_hosts
-  endpoints = var.etcd_endpoints
+  endpoints = local.endpoints
   ca_file   = var.etcd_ca
   cert_file = var.etcd_client_cert
   key_file  = var.etcd_client_key

@@ -11,12 +11,7 @@ runbook {
 
 variable "etcd_hosts" {
   type        = list(string)
-  description = "Inventory names of the etcd members, in the order to restart them."
-}
-
-variable "etcd_endpoints" {
-  type        = list(string)
-  description = "etcd client endpoints of all members (host:port or https://host:port)."
+  description = "Inventory names of the etcd members, in the order to restart them (each with host var etcd_client_url)."
 }
 
 variable "etcd_ca" {
@@ -48,13 +43,17 @@ variable "svdir" {
   description = "runit's service directory (supervisor = runit only; empty: /etc/service)."
 }
 
+locals {
+  endpoints = [for h in var.etcd_hosts : inventory.hosts[h].vars.etcd_client_url]
+}
+
 stage "restart_members" {
   on     = var.etcd_hosts
   serial = 1
 
   # 1. Never take a member down unless the whole cluster is healthy.
   diagnose "etcd_status" "cluster_before" {
-    endpoints = var.etcd_endpoints
+    endpoints = local.endpoints
     ca_file   = var.etcd_ca
     cert_file = var.etcd_client_cert
     key_file  = var.etcd_client_key
@@ -86,7 +85,7 @@ stage "restart_members" {
     interval = "1s"
 
     check "etcd_status" {
-      endpoints = ["https://${host.address}:2379"]
+      endpoints = [host.vars.etcd_client_url]
       ca_file   = var.etcd_ca
       cert_file = var.etcd_client_cert
       key_file  = var.etcd_client_key
@@ -105,7 +104,7 @@ stage "restart_members" {
       stable_for = "3s"
 
       check "etcd_status" {
-        endpoints = var.etcd_endpoints
+        endpoints = local.endpoints
         ca_file   = var.etcd_ca
         cert_file = var.etcd_client_cert
         key_file  = var.etcd_client_key

@@ -135,16 +135,13 @@ diagnose "command" "apiserver_flags" {
 # 3. Replay the apiserver's TLS view of etcd from its own host, with exactly
 #    its CA and client certificate, and ask which CA would have worked.
 diagnose "tls_probe" "apiserver_to_etcd" {
-  on        = [var.apiserver_host]
-  endpoints = var.etcd_endpoints
-  ca_file   = var.apiserver_ca
-  cert_file = var.apiserver_cert
-  key_file  = var.apiserver_key
-  timeout   = "30s"
-  candidate_ca_files = [
-    { host = var.etcd_ca_host, path = var.etcd_ca },
-    var.puppet_ca,
-  ]
+  on                 = [var.apiserver_host]
+  endpoints          = var.etcd_endpoints
+  ca_file            = var.apiserver_ca
+  cert_file          = var.apiserver_cert
+  key_file           = var.apiserver_key
+  timeout            = "30s"
+  candidate_ca_files = [{ host = var.etcd_ca_host, path = var.etcd_ca }, var.puppet_ca]
 
   # One member down must not hide the CA mismatch on the others: the
   # verdict is the most telling one over all members.
@@ -187,18 +184,13 @@ diagnose "x509_compare" "trusted_vs_etcd_ca" {
   b = { host = var.etcd_ca_host, path = var.etcd_ca }
 }
 
-# 6. The CAs by fingerprint: etcd's, the bundle the apiserver trusts, and
-#    the bundle puppet copies it from.
-diagnose "x509_inspect" "etcd_ca" {
-  host = var.etcd_ca_host
-  path = var.etcd_ca
+locals {
+  trusted    = diagnose.x509_compare.trusted_vs_etcd_ca.a # the bundle the apiserver trusts
+  etcd_ca    = diagnose.x509_compare.trusted_vs_etcd_ca.b # the CA that signed etcd's certificates
+  etcd_ca_at = "${var.etcd_ca_host}:${var.etcd_ca}"       # how tls_probe's verified_by names it
 }
 
-diagnose "x509_inspect" "apiserver_trusts" {
-  host = var.apiserver_host
-  path = var.apiserver_ca
-}
-
+# 6. The bundle puppet copies to the apiserver's CA file, by fingerprint.
 diagnose "x509_inspect" "puppet_source" {
   host = var.apiserver_host
   path = var.puppet_ca
@@ -214,8 +206,8 @@ diagnose "file_read" "puppet_source" {
 #    rotation may have reissued that too), and nobody has puppet disabled
 #    (someone may be mid-fix).
 diagnose "assert" "etcd_ca_would_work" {
-  condition = diagnose.tls_probe.apiserver_to_etcd.verdict == "ok" || contains(diagnose.tls_probe.apiserver_to_etcd.verified_by, "${var.etcd_ca_host}:${var.etcd_ca}")
-  message   = "etcd's CA (${var.etcd_ca_host}:${var.etcd_ca}) does not verify etcd's certificate either: installing it would not help; escalate."
+  condition = diagnose.tls_probe.apiserver_to_etcd.verdict == "ok" || contains(diagnose.tls_probe.apiserver_to_etcd.verified_by, local.etcd_ca_at)
+  message   = "etcd's CA (${local.etcd_ca_at}) does not verify etcd's certificate either: installing it would not help; escalate."
 }
 
 diagnose "x509_inspect" "apiserver_client_cert" {
@@ -245,21 +237,21 @@ diagnose "file_read" "puppet_lock" {
 #    itself needs stays in the bundle.
 repair "file" "install_etcd_ca_at_puppet_source" {
   on      = [var.apiserver_host]
-  when    = diagnose.tls_probe.apiserver_to_etcd.verdict == "unknown_authority" && !contains(diagnose.x509_inspect.puppet_source.fingerprints, diagnose.x509_inspect.etcd_ca.sha256_fingerprint)
+  when    = diagnose.tls_probe.apiserver_to_etcd.verdict == "unknown_authority" && !contains(diagnose.x509_inspect.puppet_source.fingerprints, local.etcd_ca.sha256_fingerprint)
   path    = var.puppet_ca
-  content = "${trimspace(diagnose.file_read.puppet_source.content)}\n${diagnose.x509_inspect.etcd_ca.pem}"
+  content = "${trimspace(diagnose.file_read.puppet_source.content)}\n${local.etcd_ca.pem}"
   mode    = "0644"
   backup  = true
 
   approval {
-    reason = "Adds etcd's CA to the bundle in the puppet client ssldir, which puppet copies to kube-apiserver's --etcd-cafile."
+    reason = "Adds etcd's CA (${diagnose.x509_compare.trusted_vs_etcd_ca.b.sha256_fingerprint}) to the bundle in the puppet client ssldir, which puppet copies to kube-apiserver's --etcd-cafile."
   }
 }
 
 # 9. Let puppet propagate it to the apiserver's CA file.
 repair "puppet_agent" "propagate" {
   on      = [var.apiserver_host]
-  when    = repair.file.install_etcd_ca_at_puppet_source.changed || !contains(diagnose.x509_inspect.apiserver_trusts.fingerprints, diagnose.x509_inspect.etcd_ca.sha256_fingerprint)
+  when    = repair.file.install_etcd_ca_at_puppet_source.changed || !contains(local.trusted.fingerprints, local.etcd_ca.sha256_fingerprint)
   action  = "run"
   command = var.puppet_run
   timeout = "5m"

@@ -11,6 +11,9 @@ variable "batch" {
 
 locals {
   patience = "${var.batch * 30}s"
+  # Without a value for var.ticket (mend validate without -var) this is
+  # unknown: checked at plan time, not "depends on a step result".
+  why = "${var.ticket}: upgrades etcd"
 }
 
 repair "command" "restart" {
@@ -45,6 +48,6 @@ repair "command" "upgrade" {
   command = "apt-get install -y etcd"
 
   approval {
-    reason = "${var.ticket}: upgrades etcd from ${join(", ", [for h, o in diagnose.command.version.hosts : trimspace(o.stdout)])}"
+    reason = "${local.why} from ${join(", ", [for h, o in diagnose.command.version.hosts : trimspace(o.stdout)])}"
   }
 }
