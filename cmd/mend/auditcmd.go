@@ -10,6 +10,7 @@ import (
 
 func (a *app) auditCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Verify and read the audit log"}
+	var segmentLog string
 	verify := &cobra.Command{
 		Use:   "verify [LOG|SEGMENT]",
 		Short: "Check the hash chain: any edited, deleted, reordered or truncated record is named by its seq",
@@ -20,7 +21,7 @@ func (a *app) auditCommand() *cobra.Command {
 				return err
 			}
 			if audit.IsSegment(path) {
-				return a.verifySegment(path)
+				return a.verifySegment(path, segmentLog)
 			}
 			rep, err := audit.Verify(path)
 			for _, w := range rep.Warnings {
@@ -34,6 +35,7 @@ func (a *app) auditCommand() *cobra.Command {
 			return nil
 		},
 	}
+	verify.Flags().StringVar(&segmentLog, "log", "", "for a segment: also check that it is part of this log (its chain hashes are the log's)")
 	show := a.auditShowCommand()
 	runs := &cobra.Command{
 		Use:   "runs [LOG]",
