@@ -176,26 +176,59 @@ func (l *Log) Append(r Record) (Record, error) {
 		return Record{}, err
 	}
 	q := &queued{rec: r, done: make(chan struct{})}
-	l.mu.Lock()
-	l.queue = append(l.queue, q)
-	if l.flushing {
-		l.mu.Unlock()
-		<-q.done
-		return q.stored, q.err
-	}
-	l.flushing = true
-	for len(l.queue) > 0 {
-		group := l.queue
-		l.queue = nil
-		now := l.now
-		l.mu.Unlock()
-		l.writeGroup(group, now)
-		l.mu.Lock()
-	}
-	l.flushing = false
-	l.mu.Unlock()
-	<-q.done
+	l.commit([]*queued{q})
 	return q.stored, q.err
+}
+
+// AppendBatch stores rs as consecutive records in one group: one write,
+// one fsync and one head update cover them all (the intents, or the
+// outcomes, of every host of one step batch). It returns each record as
+// stored and, at the same index, its error: nil when that record is on
+// disk. A record that is invalid or too large fails alone; any other
+// error fails every record of the batch. As with Append, the caller must
+// not start what a record with an error announces.
+func (l *Log) AppendBatch(rs []Record) ([]Record, []error) {
+	stored, errs := make([]Record, len(rs)), make([]error, len(rs))
+	var qs []*queued
+	idx := make([]int, 0, len(rs))
+	for i, r := range rs {
+		if errs[i] = r.validate(); errs[i] != nil {
+			continue
+		}
+		qs = append(qs, &queued{rec: r, done: make(chan struct{})})
+		idx = append(idx, i)
+	}
+	if len(qs) > 0 {
+		l.commit(qs)
+	}
+	for j, q := range qs {
+		stored[idx[j]], errs[idx[j]] = q.stored, q.err
+	}
+	return stored, errs
+}
+
+// commit queues qs together, so they are written in the same group, and
+// returns when all of them are done: the first caller to find no group
+// being written writes groups until the queue is empty; the others wait.
+func (l *Log) commit(qs []*queued) {
+	l.mu.Lock()
+	l.queue = append(l.queue, qs...)
+	if !l.flushing {
+		l.flushing = true
+		for len(l.queue) > 0 {
+			group := l.queue
+			l.queue = nil
+			now := l.now
+			l.mu.Unlock()
+			l.writeGroup(group, now)
+			l.mu.Lock()
+		}
+		l.flushing = false
+	}
+	l.mu.Unlock()
+	for _, q := range qs {
+		<-q.done
+	}
 }
 
 // writeGroup writes one group of appends and tells each its result.

@@ -164,6 +164,24 @@ func (r *Run) Append(rec Record) (Record, error) {
 	if err != nil {
 		return stored, err
 	}
+	r.track(stored)
+	return stored, nil
+}
+
+// AppendBatch appends recs in one group (see Log.AppendBatch) and keeps
+// count of intents like Append.
+func (r *Run) AppendBatch(recs []Record) ([]Record, []error) {
+	stored, errs := r.log.AppendBatch(recs)
+	for i, s := range stored {
+		if errs[i] == nil {
+			r.track(s)
+		}
+	}
+	return stored, errs
+}
+
+// track counts a stored record's intent open, or closes one.
+func (r *Run) track(stored Record) {
 	k := intentKey{stored.RunID, stored.Step, stored.Host}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -177,7 +195,6 @@ func (r *Run) Append(rec Record) (Record, error) {
 			delete(r.open, k)
 		}
 	}
-	return stored, nil
 }
 
 // End releases the run's lock and closes the log. A run that leaves an

@@ -23,6 +23,14 @@ func (a *auditor) append(r audit.Record) error {
 	if a.sink == nil {
 		return nil
 	}
+	if _, err := a.sink.Append(a.stamp(r)); err != nil {
+		return steps.Errorf(steps.ClassInternal, "audit log: %v", err)
+	}
+	return nil
+}
+
+// stamp adds the run's fields to a record and redacts its strings.
+func (a *auditor) stamp(r audit.Record) audit.Record {
 	r.RunID = a.run.RunID
 	r.Mode = audit.Mode(a.run.Mode)
 	r.Operator = a.operator
@@ -34,10 +42,32 @@ func (a *auditor) append(r audit.Record) error {
 	for k, v := range r.Detail {
 		r.Detail[k] = a.redact.String(v)
 	}
-	if _, err := a.sink.Append(r); err != nil {
-		return steps.Errorf(steps.ClassInternal, "audit log: %v", err)
+	return r
+}
+
+// batches reports whether the sink stores a batch of records with one
+// fsync (BatchAuditSink).
+func (a *auditor) batches() bool {
+	_, ok := a.sink.(BatchAuditSink)
+	return ok
+}
+
+// appendBatch stores rs in one group (the sink must be a
+// BatchAuditSink); errs[i] is nil when rs[i] is durable.
+func (a *auditor) appendBatch(rs []audit.Record) []error {
+	if len(rs) == 0 {
+		return nil
 	}
-	return nil
+	for i := range rs {
+		rs[i] = a.stamp(rs[i])
+	}
+	_, errs := a.sink.(BatchAuditSink).AppendBatch(rs)
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = steps.Errorf(steps.ClassInternal, "audit log: %v", err)
+		}
+	}
+	return errs
 }
 
 func (a *auditor) runStart() error {
@@ -67,18 +97,26 @@ func hostFields(r *audit.Record, h steps.Host, name string) {
 // stepStart is the intent record, written (and fsynced by the sink) before
 // a step runs on a host. For a repair, preview says what it will do.
 func (a *auditor) stepStart(addr string, h steps.Host, name string, p *steps.Preview) error {
+	return a.append(intentRecord(addr, h, name, p))
+}
+
+func intentRecord(addr string, h steps.Host, name string, p *steps.Preview) audit.Record {
 	r := audit.Record{Event: audit.EventStepStart, Step: addr}
 	hostFields(&r, h, name)
 	if p != nil {
 		r.Command = p.Command
 		r.Preview = previewText(p)
 	}
-	return a.append(r)
+	return r
 }
 
 // stepFinish records a step's outcome on a host.
 // Its output excerpt is the host's, redacted when the result was made.
 func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun, exit *int) error {
+	return a.append(finishRecord(addr, h, name, hr, exit))
+}
+
+func finishRecord(addr string, h steps.Host, name string, hr *HostRun, exit *int) audit.Record {
 	r := audit.Record{Event: audit.EventStepFinish, Step: addr, Outcome: outcomeOf(hr.Status),
 		Error: hr.Error, ErrorClass: string(hr.ErrorClass), DurationMS: hr.DurationMS, ExitCode: exit,
 		OutputSHA256: hr.OutputSHA256, OutputExcerpt: hr.OutputExcerpt}
@@ -86,7 +124,7 @@ func (a *auditor) stepFinish(addr string, h steps.Host, name string, hr *HostRun
 	if hr.Summary != "" {
 		r.Detail = map[string]string{"summary": hr.Summary}
 	}
-	return a.append(r)
+	return r
 }
 
 // approval records a gate decision, with the reason the gate showed.

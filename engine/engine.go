@@ -29,6 +29,16 @@ type AuditSink interface {
 	Append(r audit.Record) (audit.Record, error)
 }
 
+// BatchAuditSink is an AuditSink that can store several records with one
+// write and one fsync (audit.Run does). With one, the engine writes the
+// intents of all hosts of a step batch in one append before any of them
+// starts, and their outcomes in one append once all are done; errs[i] is
+// nil when rs[i] is durable.
+type BatchAuditSink interface {
+	AuditSink
+	AppendBatch(rs []audit.Record) (stored []audit.Record, errs []error)
+}
+
 // Options configure an Engine. Registry and Connector are required.
 type Options struct {
 	Registry    *steps.Registry

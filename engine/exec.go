@@ -164,10 +164,32 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		return
 	}
 	if err := r.audit.stepStart(st.Address(), mh, t.name(), t.result.Preview); err != nil {
-		r.fail(t, fmt.Errorf("%w; %s not run (fail closed)", err, st.Address()))
-		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
+		r.failClosed(st, t, err)
 		return
 	}
+	exit := r.attempts(ctx, st, t, mh)
+	if err := r.audit.stepFinish(st.Address(), mh, t.name(), t.result, exit); err != nil {
+		r.finishNotRecorded(t, err)
+	}
+}
+
+// failClosed fails a host whose intent record could not be written: the
+// step does not run there, and the run stops.
+func (r *runner) failClosed(st *runbooks.Step, t *hostTask, err error) {
+	r.fail(t, fmt.Errorf("%w; %s not run (fail closed)", err, st.Address()))
+	r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
+}
+
+// finishNotRecorded notes on a host that its outcome record could not be
+// written, and stops the run.
+func (r *runner) finishNotRecorded(t *hostTask, err error) {
+	r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
+	t.result.Error = r.redact.String(err.Error())
+}
+
+// attempts runs the step on a connected host, retrying as the step says,
+// and finishes the task; it returns the exit code for the outcome record.
+func (r *runner) attempts(ctx context.Context, st *runbooks.Step, t *hostTask, mh steps.MutableHost) *int {
 	attempts := 1
 	var delay time.Duration
 	if st.Retry != nil && st.Retry.Attempts > 1 {
@@ -198,10 +220,7 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	t.result.DurationMS = time.Since(start).Milliseconds()
 	out.changed = changed
 	r.finish(st, t, out)
-	if err := r.audit.stepFinish(st.Address(), mh, t.name(), t.result, out.exit); err != nil {
-		r.stopOnce(fmt.Sprintf("the audit log cannot be written: %v", err))
-		t.result.Error = r.redact.String(err.Error())
-	}
+	return out.exit
 }
 
 // recordUnstarted writes a finish record for a host that could not even be

@@ -152,12 +152,7 @@ func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, g
 			return
 		}
 	}
-	r.parallel(group, func(t *hostTask) {
-		if !t.done {
-			r.execHost(ctx, st, t)
-		}
-		r.e.opts.Hook.HostDone(sr, t.result)
-	})
+	r.execGroup(ctx, st, group, func(t *hostTask) { r.e.opts.Hook.HostDone(sr, t.result) })
 }
 
 // parallel calls fn for every task, at most Parallelism at once.

@@ -282,11 +282,7 @@ func (r *runner) runStageStep(ctx context.Context, s *stageRun, st *runbooks.Ste
 			return
 		}
 	}
-	r.parallel(group, func(t *hostTask) {
-		if !t.done {
-			r.execHost(ctx, st, t)
-		}
-	})
+	r.execGroup(ctx, st, group, func(*hostTask) {})
 	r.digestResults(st, group)
 }
 

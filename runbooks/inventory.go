@@ -15,9 +15,9 @@ import (
 // runbook so one runbook serves lab and production): the hosts steps run
 // on, with defaults applied, and the SSH files the transport reads.
 //
-//	defaults { user, port, identity_file | identity_files, known_hosts, ssh_config, sudo, vars }
-//	group "name" { vars }
-//	host "name" { address, port, user, identity_file | identity_files, groups, sudo, vars }
+//	defaults { user, port, identity_file | identity_files, known_hosts, ssh_config, sudo, jump, vars }
+//	group "name" { vars, jump }
+//	host "name" { address, port, user, identity_file | identity_files, groups, sudo, jump, vars }
 type Inventory struct {
 	Filename string
 	Hosts    []*InventoryHost // source order
@@ -101,7 +101,7 @@ func LoadInventory(filename string, src []byte) (*Inventory, hcl.Diagnostics) {
 	groups, d := checkGroupBlocks(groupBlocks, inv)
 	diags = append(diags, d...)
 	for i, h := range inv.Hosts {
-		own[i].over(defaults).applyTo(h)
+		own[i].withGroupJump(h, groups).over(defaults).applyTo(h)
 		mergeVars(h, defaultVars, groups, ownVars[i])
 	}
 	diags = append(diags, checkGroupNames(groupRanges, seen)...)

@@ -2,6 +2,7 @@ package runbooks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -53,6 +54,11 @@ func decodeHostSettings(content *hcl.BodyContent, dir string) (hostSettings, hcl
 		b, d := constBool(attr.Expr, "sudo argument")
 		diags = append(diags, d...)
 		s.sudo = &b
+	}
+	if attr, ok := content.Attributes["jump"]; ok {
+		j, d := decodeJump(attr.Expr)
+		diags = append(diags, d...)
+		s.jump = &j
 	}
 	files, d := decodeIdentityFiles(content, dir)
 	s.identityFiles = files
@@ -125,6 +131,27 @@ var hostSettingsAttributes = []hcl.AttributeSchema{
 	{Name: "identity_file"},
 	{Name: "identity_files"},
 	{Name: "sudo"},
+	{Name: "jump"},
+}
+
+// decodeJump reads a jump chain: "none", or comma-separated
+// [user@]host[:port] hops (the transport parses each hop).
+func decodeJump(expr hcl.Expression) (string, hcl.Diagnostics) {
+	s, diags := constString(expr, "jump")
+	if diags.HasErrors() {
+		return "", diags
+	}
+	for _, hop := range strings.Split(s, ",") {
+		if strings.TrimSpace(hop) == "" || strings.ContainsAny(hop, " \t\n") {
+			return "", append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid jump",
+				Detail:   fmt.Sprintf("%q is not a jump chain: use \"[user@]host[:port]\" hops separated by commas (an inventory host name uses that host's settings), or \"none\" for a direct connection.", s),
+				Subject:  expr.Range().Ptr(),
+			})
+		}
+	}
+	return s, diags
 }
 
 var defaultsBlockSchema = &hcl.BodySchema{

@@ -30,6 +30,12 @@ type InventoryHost struct {
 	Groups        []string
 	// Sudo runs commands through sudo -n on this host.
 	Sudo bool
+	// Jump is the host's jump hosts (bastions) in ProxyJump's syntax,
+	// "[user@]host[:port],..." (a hop naming an inventory host uses that
+	// host's settings), "none" for a direct connection, or "" when unset:
+	// the OpenSSH config's ProxyJump. From the host, else the last of its
+	// groups (in its groups list) that sets one, else the defaults.
+	Jump string
 	// Vars is an object of the host's facts for runbooks (host.vars):
 	// defaults, then its groups, then its own (see inventory_vars.go).
 	// Never NilVal after LoadInventory.
@@ -44,6 +50,7 @@ type hostSettings struct {
 	port          *int
 	identityFiles []string
 	sudo          *bool
+	jump          *string
 }
 
 // over returns s with every unset setting taken from d.
@@ -60,6 +67,9 @@ func (s hostSettings) over(d hostSettings) hostSettings {
 	if s.sudo == nil {
 		s.sudo = d.sudo
 	}
+	if s.jump == nil {
+		s.jump = d.jump
+	}
 	return s
 }
 
@@ -74,6 +84,20 @@ func (s hostSettings) applyTo(h *InventoryHost) {
 	if s.sudo != nil {
 		h.Sudo = *s.sudo
 	}
+	if s.jump != nil {
+		h.Jump = *s.jump
+	}
+}
+
+// withGroupJump takes the jump of the last of h's groups that sets one,
+// unless s has its own.
+func (s hostSettings) withGroupJump(h *InventoryHost, groups map[string]*groupBlock) hostSettings {
+	for i := len(h.Groups) - 1; i >= 0 && s.jump == nil; i-- {
+		if g := groups[h.Groups[i]]; g != nil {
+			s.jump = g.jump
+		}
+	}
+	return s
 }
 
 func decodeHostBlock(block *hcl.Block, dir string) (*InventoryHost, hostSettings, map[string]cty.Value, []groupRange, hcl.Diagnostics) {

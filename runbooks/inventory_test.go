@@ -131,3 +131,50 @@ func TestInventoryVars(t *testing.T) {
 		}
 	}
 }
+
+// TestInventoryJump: a host's jump is its own, else the last of its groups
+// (in its groups list) that sets one, else the defaults'; "none" is kept
+// (a direct connection), and a malformed chain is an error.
+func TestInventoryJump(t *testing.T) {
+	src := `
+defaults {
+  jump = "bastion"
+}
+group "dmz" {
+  jump = "ops@dmz-gw:2222"
+}
+group "lab" {
+  jump = "gw1,gw2"
+}
+host "bastion" {
+  address = "192.0.2.1"
+  jump    = "none"
+}
+host "a" {
+  groups = ["lab", "dmz"]
+}
+host "b" {
+  groups = ["dmz", "lab"]
+}
+host "c" {
+  groups = ["lab"]
+  jump   = "own"
+}
+host "d" {
+}
+`
+	inv, diags := LoadInventory("jump.mend.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := map[string]string{"bastion": "none", "a": "ops@dmz-gw:2222", "b": "gw1,gw2", "c": "own", "d": "bastion"}
+	for _, h := range inv.Hosts {
+		if h.Jump != want[h.Name] {
+			t.Errorf("%s: jump %q, want %q", h.Name, h.Jump, want[h.Name])
+		}
+	}
+	_, diags = LoadInventory("bad.mend.hcl", []byte("host \"x\" {\n  jump = \"a,,b\"\n}\n"))
+	if !diags.HasErrors() || diags[0].Summary != "Invalid jump" {
+		t.Errorf("a,,b: %v", diags)
+	}
+}

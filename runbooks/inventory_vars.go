@@ -17,6 +17,7 @@ import (
 type groupBlock struct {
 	name  string
 	vars  map[string]cty.Value
+	jump  *string
 	block *hcl.Block
 }
 
@@ -27,6 +28,11 @@ func decodeGroupBlock(block *hcl.Block) (*groupBlock, hcl.Diagnostics) {
 		var d hcl.Diagnostics
 		g.vars, d = decodeVars(attr.Expr)
 		diags = append(diags, d...)
+	}
+	if attr, ok := content.Attributes["jump"]; ok {
+		j, d := decodeJump(attr.Expr)
+		diags = append(diags, d...)
+		g.jump = &j
 	}
 	return g, diags
 }
@@ -92,5 +98,5 @@ func checkGroupBlocks(blocks []*groupBlock, inv *Inventory) (map[string]*groupBl
 }
 
 var groupBlockSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "vars"}},
+	Attributes: []hcl.AttributeSchema{{Name: "vars"}, {Name: "jump"}},
 }

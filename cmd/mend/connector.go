@@ -13,6 +13,7 @@ import (
 // host), or the machine mend runs on for a host whose address is "local".
 type connector struct {
 	pool *sshx.Pool
+	inv  *runbooks.Inventory
 }
 
 func newConnector(o runOptions, inv *runbooks.Inventory) *connector {
@@ -31,7 +32,7 @@ func newConnector(o runOptions, inv *runbooks.Inventory) *connector {
 			cfg.SSHConfigFile = inv.SSHConfigFile
 		}
 	}
-	return &connector{pool: sshx.NewPool(cfg)}
+	return &connector{pool: sshx.NewPool(cfg), inv: inv}
 }
 
 // Connect implements engine.Connector.
@@ -39,10 +40,49 @@ func (c *connector) Connect(ctx context.Context, h *runbooks.InventoryHost) (ste
 	if h.Address == local.DefaultName {
 		return local.Host{Name: h.Name}, nil
 	}
-	return c.pool.Host(ctx, sshx.Target{
+	t, err := c.target(h, 0)
+	if err != nil {
+		return nil, err
+	}
+	return c.pool.Host(ctx, t)
+}
+
+// target is the transport target for h. Its jump chain is parsed here: a
+// hop that names an inventory host (with no user or port of its own) is
+// reached with that host's settings, including its own jump; any other
+// hop is resolved through the OpenSSH config, as ssh -J does.
+func (c *connector) target(h *runbooks.InventoryHost, depth int) (sshx.Target, error) {
+	t := sshx.Target{
 		Name: h.Name, Address: h.Address, Port: h.Port, User: h.User,
 		IdentityFiles: h.IdentityFiles, Sudo: h.Sudo,
-	})
+	}
+	if h.Jump == "" {
+		return t, nil
+	}
+	if depth > 8 {
+		return t, steps.Errorf(steps.ClassConfig, "inventory host %s: jump hosts nested more than 8 deep (does a jump lead back to itself?)", h.Name)
+	}
+	hops, err := sshx.ParseJump(h.Jump)
+	if err != nil {
+		return t, err
+	}
+	for i, hop := range hops {
+		if ih := c.inventoryHost(hop); ih != nil {
+			if hops[i], err = c.target(ih, depth+1); err != nil {
+				return t, err
+			}
+			hops[i].Sudo = false
+		}
+	}
+	t.Jump = hops
+	return t, nil
+}
+
+func (c *connector) inventoryHost(hop sshx.Target) *runbooks.InventoryHost {
+	if c.inv == nil || hop.User != "" || hop.Port != 0 {
+		return nil
+	}
+	return c.inv.Host(hop.Name)
 }
 
 func (c *connector) Close() error { return c.pool.Close() }

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"syscall"
 	"time"
 
 	"github.com/mend-sh/mend/internal/tlsread"
@@ -53,13 +55,29 @@ func (d *Dialer) Preflight(ctx context.Context, ep Endpoint) (time.Duration, err
 }
 
 // handshakeFailure classifies a handshake or first-read error: a deadline
-// is unreachable (the server did not answer), anything else is the TLS
-// failure it says it is.
+// is unreachable (the server did not answer), and so is a connection
+// closed or reset without a TLS alert (closedEarly); anything else is the
+// TLS failure it says it is.
 func handshakeFailure(ctx context.Context, phase string, err error, start time.Time) *Failure {
 	if ctx.Err() != nil {
 		return &Failure{Class: ClassUnreachable, Phase: phase, Err: noAnswer(ctx, err, start)}
 	}
+	if closedEarly(err) {
+		return &Failure{Class: ClassUnreachable, Phase: phase, Err: fmt.Errorf(
+			"the connection was accepted, then closed without a TLS answer: nothing is serving there (a member restarting or crash-looping): %w", err)}
+	}
 	return &Failure{Class: ClassTLSFailure, Phase: phase, Err: err}
+}
+
+// closedEarly reports whether err is the peer closing or resetting the
+// connection rather than a TLS verdict: a server that rejects a
+// certificate says so with an alert (tls.AlertError, "remote error"), and
+// a failed verification here is an x509 error; a process that accepts and
+// dies (or whose listen backlog is torn down as it restarts) gives EOF or
+// a reset.
+func closedEarly(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func noAnswer(ctx context.Context, err error, start time.Time) error {

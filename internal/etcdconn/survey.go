@@ -55,3 +55,17 @@ func (s *Survey) failures() string {
 	}
 	return out
 }
+
+// Version is the server version the answering member reported in its
+// Status ("3.6.17"), "" without quorum.
+func (s *Survey) Version() string {
+	if s.Membership == nil {
+		return ""
+	}
+	for _, x := range s.Samples {
+		if x.Endpoint == s.Membership.From && x.Status != nil {
+			return x.Status.Version
+		}
+	}
+	return ""
+}

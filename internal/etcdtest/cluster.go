@@ -34,6 +34,9 @@ type Cluster struct {
 // Option changes how Start sets a cluster up.
 type Option func(*Cluster)
 
+// WithBin runs the cluster with another etcd binary (see CurrentBin).
+func WithBin(bin string) Option { return func(c *Cluster) { c.Bin = bin } }
+
 // WithArgs adds etcd flags to every member ("--quota-backend-bytes=...").
 func WithArgs(args ...string) Option { return func(c *Cluster) { c.extra = append(c.extra, args...) } }
 
@@ -60,9 +63,11 @@ func Bin(t testing.TB) string {
 func Start(t testing.TB, n int, opts ...Option) *Cluster {
 	t.Helper()
 	c := &Cluster{Dir: t.TempDir(), Token: "etcdtest-" + strconv.FormatInt(time.Now().UnixNano(), 36), t: t}
-	c.Bin = Bin(t)
 	for _, o := range opts {
 		o(c)
+	}
+	if c.Bin == "" {
+		c.Bin = Bin(t)
 	}
 	c.PKI = newPKI(t, c.Dir)
 	for i := range n {

@@ -39,6 +39,7 @@ type Server struct {
 	exited  chan struct{}
 	hostKey string // path of the host private key
 	extra   []string
+	netns   string // network namespace to run sshd in, "" for the test's
 }
 
 // Option changes how Start sets the server up.
@@ -161,6 +162,9 @@ func (s *Server) start() error {
 	}
 	before := s.logSize()
 	cmd := exec.Command(SSHDPath, "-D", "-f", s.ConfigFile, "-E", s.LogFile)
+	if s.netns != "" {
+		cmd = exec.Command("nsenter", "--net="+s.netns, SSHDPath, "-D", "-f", s.ConfigFile, "-E", s.LogFile)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return err

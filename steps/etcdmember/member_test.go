@@ -56,12 +56,26 @@ func apply(t *testing.T, h steps.MutableHost, cfg *etcdmember.Config) steps.Appl
 // refused unless allow_unsafe overrides it.
 func TestOneToTwo(t *testing.T) {
 	h := sshtest.Start(t).Host(t)
-	c := etcdtest.Start(t, 1)
+	oneToTwo(t, h, etcdtest.Start(t, 1), "3.4.")
+}
+
+// TestOneToTwoCurrent is TestOneToTwo against etcd CurrentVersion (built
+// from the module proxy).
+func TestOneToTwoCurrent(t *testing.T) {
+	tools := etcdtest.CurrentBin(t)
+	h := sshtest.Start(t).Host(t)
+	oneToTwo(t, h, etcdtest.Start(t, 1, etcdtest.WithBin(tools.Etcd)), strings.TrimPrefix(etcdtest.CurrentVersion, "v"))
+}
+
+// oneToTwo runs the 1 -> 2 checks on the 1-member cluster c; version is
+// the server version (a prefix) the refusal and the results must name.
+func oneToTwo(t *testing.T, h steps.MutableHost, c *etcdtest.Cluster, version string) {
 	m2 := c.NewMember(t, "m2")
 
 	voter := config(c, "add_voter")
 	voter.Name, voter.PeerURLs = "m2", []string{m2.PeerURL}
-	if _, err := plan(t, h, voter); err == nil || !strings.Contains(err.Error(), "a voting add to a 1-member cluster makes the quorum 2") {
+	if _, err := plan(t, h, voter); err == nil || !strings.Contains(err.Error(), "a voting add to a 1-member cluster makes the quorum 2") ||
+		!strings.Contains(err.Error(), "(etcd "+version) {
 		t.Fatalf("voting add to a 1-member cluster: %v, want a refusal that says why", err)
 	} else if steps.Classify(err) != steps.ClassStep {
 		t.Errorf("refusal class %s", steps.Classify(err))
@@ -80,6 +94,9 @@ func TestOneToTwo(t *testing.T) {
 		t.Fatalf("plan changed membership: %s", members(t, c))
 	}
 	out := apply(t, h, learner).Output
+	if got := out.GetAttr("version").AsString(); !strings.HasPrefix(got, version) {
+		t.Errorf("server version %q, want %s...", got, version)
+	}
 	m2.InitialCluster, m2.State = out.GetAttr("initial_cluster").AsString(), "existing"
 	if want := "m1=" + c.Members[0].PeerURL + ",m2=" + m2.PeerURL; m2.InitialCluster != want && m2.InitialCluster != "m2="+m2.PeerURL+",m1="+c.Members[0].PeerURL {
 		t.Errorf("initial_cluster %q, want %q", m2.InitialCluster, want)

@@ -14,6 +14,7 @@ import (
 //	initial_cluster for adds: the --initial-cluster the new member must
 //	                start with (with --initial-cluster-state=existing)
 //	via             the endpoint the change went through
+//	version         the server version via reported ("3.6.17")
 //	overridden      the refusal allow_unsafe overrode ("" when none)
 func (Member) Output() cty.Type {
 	return cty.Object(map[string]cty.Type{
@@ -24,6 +25,7 @@ func (Member) Output() cty.Type {
 		"quorum_after":    cty.Number,
 		"initial_cluster": cty.String,
 		"via":             cty.String,
+		"version":         cty.String,
 		"overridden":      cty.String,
 	})
 }
@@ -41,6 +43,7 @@ func (s settings) output(d decision, id uint64, initial string) cty.Value {
 		"quorum_after":    cty.NumberIntVal(int64(etcdconn.Quorum(d.votersAfter))),
 		"initial_cluster": cty.StringVal(initial),
 		"via":             cty.StringVal(d.from.URL),
+		"version":         cty.StringVal(d.version),
 		"overridden":      cty.StringVal(d.override),
 	})
 }

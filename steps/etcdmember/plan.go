@@ -54,10 +54,10 @@ func prepare(ctx context.Context, config any, h steps.Host) (settings, decision,
 			"etcd_member: refusing %s: alarm %s is raised on member %s; clear it first (etcd_maintain)", s.action, a.Type, sv.Membership.Name(a.MemberID))
 	}
 	d := decide(cluster{members: sv.Membership.Members, healthy: sv.HealthyIDs()}, s.action, s.target, s.allowUnsafe)
-	d.from = sv.Answering()
+	d.from, d.version = sv.Answering(), sv.Version()
 	d.members = sv.Membership.Members
 	if d.refusal != "" {
-		return s, d, nil, steps.Errorf(steps.ClassStep, "etcd_member: refusing %s: %s.\n%s", s.what(), d.refusal, strings.Join(d.lines, "\n"))
+		return s, d, nil, steps.Errorf(steps.ClassStep, "etcd_member: refusing %s: %s (etcd %s via %s).\n%s", s.what(), d.refusal, d.version, d.from.URL, strings.Join(d.lines, "\n"))
 	}
 	return s, d, dl, nil
 }
@@ -76,8 +76,8 @@ func (s settings) what() string {
 
 func (s settings) summary(d decision) string {
 	if d.noop {
-		return "no change: " + d.lines[len(d.lines)-1]
+		return fmt.Sprintf("no change: %s (etcd %s via %s)", d.lines[len(d.lines)-1], d.version, d.from.URL)
 	}
-	return fmt.Sprintf("%s: voters %d -> %d, quorum %d -> %d (via %s)", strings.TrimPrefix(s.what(), "to "),
-		d.votersBefore, d.votersAfter, etcdconn.Quorum(d.votersBefore), etcdconn.Quorum(d.votersAfter), d.from.URL)
+	return fmt.Sprintf("%s: voters %d -> %d, quorum %d -> %d (etcd %s via %s)", strings.TrimPrefix(s.what(), "to "),
+		d.votersBefore, d.votersAfter, etcdconn.Quorum(d.votersBefore), etcdconn.Quorum(d.votersAfter), d.version, d.from.URL)
 }

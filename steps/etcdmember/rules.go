@@ -30,6 +30,7 @@ type decision struct {
 	target                    *etcdconn.Member
 	votersBefore, votersAfter int
 	from                      etcdconn.Endpoint // the member the change goes through
+	version                   string            // the server version from reported
 	members                   []etcdconn.Member
 }
 

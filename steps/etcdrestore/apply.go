@@ -29,8 +29,8 @@ func (Restore) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRe
 		return steps.ApplyResponse{Details: r.log}, fmt.Errorf("%w\nstate so far:\n  %s", err, strings.Join(r.log, "\n  "))
 	}
 	return steps.ApplyResponse{Changed: true, Output: r.output(), Details: r.log,
-		Summary: fmt.Sprintf("restored %d members from %s (revision %d): healthy, revision %d, token %q; old data dirs kept as *.pre-restore-%s",
-			len(p.members), p.snap.path, p.snap.revision, r.revision, r.tok, r.tok)}, nil
+		Summary: fmt.Sprintf("restored %d members from %s (revision %d): healthy, etcd %s, revision %d, token %q; old data dirs kept as *.pre-restore-%s",
+			len(p.members), p.snap.path, p.snap.revision, r.version, r.revision, r.tok, r.tok)}, nil
 }
 
 // run is one apply: what was done so far, for the result and for errors.

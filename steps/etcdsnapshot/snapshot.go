@@ -115,8 +115,8 @@ func (Snapshot) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanResp
 		local = ", and a copy to " + cfg.LocalPath + " on this machine"
 	}
 	return steps.PlanResponse{Action: steps.Change, Output: cty.UnknownVal(Snapshot{}.Output()), Preview: steps.Preview{
-		Summary: fmt.Sprintf("save a snapshot of %s (%s, revision %d now, db %d bytes) to %s on %s (mode 0600, new file)%s",
-			src.name, src.sample.Endpoint.URL, st.Header.Revision, st.DbSize, cfg.Path, req.Host.Info().Name, local),
+		Summary: fmt.Sprintf("save a snapshot of %s (%s, etcd %s, revision %d now, db %d bytes) to %s on %s (mode 0600, new file)%s",
+			src.name, src.sample.Endpoint.URL, st.Version, st.Header.Revision, st.DbSize, cfg.Path, req.Host.Info().Name, local),
 	}}, nil
 }
 
@@ -162,7 +162,7 @@ func (Snapshot) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyR
 		"local_path": cty.StringVal(cfg.LocalPath),
 	})
 	return steps.ApplyResponse{Changed: true, Output: out,
-		Summary: fmt.Sprintf("saved %s from %s: %d bytes, revision %d, sha256 %s%s", cfg.Path, src.name, len(data), st.Header.Revision, digest, local),
+		Summary: fmt.Sprintf("saved %s from %s (etcd %s): %d bytes, revision %d, sha256 %s%s", cfg.Path, src.name, st.Version, len(data), st.Header.Revision, digest, local),
 	}, nil
 }
 

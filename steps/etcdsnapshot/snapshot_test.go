@@ -25,7 +25,22 @@ import (
 // refuses to overwrite it.
 func TestSnapshot(t *testing.T) {
 	h := sshtest.Start(t).Host(t)
-	c := etcdtest.Start(t, 3)
+	testSnapshot(t, h, etcdtest.Start(t, 3), "etcdctl", "3.4.")
+}
+
+// TestSnapshotCurrent is TestSnapshot against etcd CurrentVersion (built
+// from the module proxy), its snapshot read back by that release's
+// etcdutl.
+func TestSnapshotCurrent(t *testing.T) {
+	tools := etcdtest.CurrentBin(t)
+	h := sshtest.Start(t).Host(t)
+	testSnapshot(t, h, etcdtest.Start(t, 3, etcdtest.WithBin(tools.Etcd)), tools.Etcdutl, strings.TrimPrefix(etcdtest.CurrentVersion, "v"))
+}
+
+// testSnapshot runs the snapshot checks against c; statusTool reads the
+// file back (`snapshot status`), version is what the step must report
+// the server to be (a prefix).
+func testSnapshot(t *testing.T, h steps.MutableHost, c *etcdtest.Cluster, statusTool, version string) {
 	cli := c.Client(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -74,9 +89,12 @@ func TestSnapshot(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v", st.Mode())
 	}
-	out, err := exec.Command("etcdctl", "snapshot", "status", path, "-w", "json").CombinedOutput()
+	if got := a.Output.GetAttr("version").AsString(); !strings.HasPrefix(got, version) || !strings.Contains(a.Summary, got) {
+		t.Errorf("server version %q (summary %q), want %s...", got, a.Summary, version)
+	}
+	out, err := exec.Command(statusTool, "snapshot", "status", path, "-w", "json").CombinedOutput()
 	if err != nil {
-		t.Fatalf("etcdctl snapshot status: %v\n%s", err, out)
+		t.Fatalf("%s snapshot status: %v\n%s", statusTool, err, out)
 	}
 	var status struct{ Revision, TotalKey int64 }
 	if err := json.Unmarshal(out, &status); err != nil {
@@ -84,7 +102,7 @@ func TestSnapshot(t *testing.T) {
 	}
 	rev, _ := a.Output.GetAttr("revision").AsBigFloat().Int64()
 	if status.Revision != rev || status.Revision < 21 {
-		t.Errorf("etcdctl says revision %d, the step %d", status.Revision, rev)
+		t.Errorf("%s says revision %d, the step %d", statusTool, status.Revision, rev)
 	}
 	if _, err := (etcdsnapshot.Snapshot{}).Plan(ctx, steps.PlanRequest{Config: cfg, Host: h}); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
 		t.Errorf("second plan: %v, want a refusal to overwrite", err)

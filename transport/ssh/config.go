@@ -62,6 +62,15 @@ type Target struct {
 	// OpenSSH's IdentitiesOnly; ssh_config's IdentitiesOnly yes sets it
 	// too. Either way the identity files are offered before agent keys.
 	IdentitiesOnly bool
+	// Jump are the jump hosts (bastions) to reach the target through,
+	// first hop first, as ProxyJump: nil means ssh_config's ProxyJump,
+	// an empty non-nil slice a direct connection. Each hop is resolved
+	// like a target (ssh_config by its Name); one connection to a hop is
+	// shared by every target behind it, and the host keys of the hops and
+	// the target are all checked. See ParseJump.
+	Jump []Target
+
+	depth int // how many targets this one is a jump host for, in a chain
 }
 
 const (

@@ -20,7 +20,7 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 	timeout := cfg.connectTimeout()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	hk, err := newHostKeyCheck(cfg.knownHostsFile(), cfg.AcceptNew)
+	hk, err := newHostKeyCheck(e.knownHostsFile(cfg), cfg.AcceptNew || e.acceptNew)
 	if err != nil {
 		return nil, err
 	}
@@ -30,8 +30,11 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 	}
 	defer ids.Close()
 
-	nd := net.Dialer{KeepAlive: 30 * time.Second}
-	nc, err := nd.DialContext(ctx, "tcp", e.addr())
+	nc, err := e.connect(ctx)
+	var through *steps.Error
+	if err != nil && errors.As(err, &through) {
+		return nil, err // the jump host's own error, classified (a changed host key stays one)
+	}
 	if err != nil {
 		return nil, dialError(ctx, e, timeout, fmt.Errorf("connect to %s: %w", e.addr(), err))
 	}
@@ -44,6 +47,7 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 		HostKeyCallback:   hk.callback,
 		HostKeyAlgorithms: hk.algorithms(e.addr()),
 		Timeout:           timeout,
+		Config:            ssh.Config{KeyExchanges: e.algos.kex, Ciphers: e.algos.ciphers, MACs: e.algos.macs},
 	})
 	if !stop() && err == nil {
 		sc.Close()
@@ -63,6 +67,16 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 		HostKeyAccepted:      hk.accepted,
 	}
 	return newHost(ssh.NewClient(sc, chans, reqs), info, e.Sudo, cfg.keepaliveInterval()), nil
+}
+
+// connect opens the TCP connection to e: directly, or as a channel
+// through its jump host.
+func (e endpoint) connect(ctx context.Context) (net.Conn, error) {
+	if e.via != nil {
+		return e.via(ctx, e.addr())
+	}
+	nd := net.Dialer{KeepAlive: 30 * time.Second}
+	return nd.DialContext(ctx, "tcp", e.addr())
 }
 
 // handshakeError classifies a failed SSH handshake: the host-key check's

@@ -47,13 +47,14 @@ func (p *Pool) Host(ctx context.Context, t Target) (*Host, error) {
 		p.mu.Unlock()
 		return nil, steps.Errorf(steps.ClassInternal, "ssh pool is closed")
 	}
-	ent := p.hosts[e.Name]
+	e.via = p.jumpDialer(e)
+	ent := p.hosts[e.key()]
 	if ent != nil && ent.dead() {
 		ent = nil
 	}
 	if ent == nil {
 		ent = &poolEntry{ready: make(chan struct{})}
-		p.hosts[e.Name] = ent
+		p.hosts[e.key()] = ent
 		go p.dial(ent, e)
 	}
 	p.mu.Unlock()
@@ -69,8 +70,8 @@ func (p *Pool) dial(ent *poolEntry, e endpoint) {
 	ent.host, ent.err = dial(p.ctx, p.cfg, e)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if ent.err != nil && p.hosts[e.Name] == ent {
-		delete(p.hosts, e.Name)
+	if ent.err != nil && p.hosts[e.key()] == ent {
+		delete(p.hosts, e.key())
 	}
 	if ent.err == nil && p.ctx.Err() != nil {
 		ent.host.Close() // the pool was closed while dialling

@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -8,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kevinburke/ssh_config"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -25,6 +25,17 @@ type endpoint struct {
 	// IdentitiesOnly yes, or Target.IdentitiesOnly.
 	IdentitiesOnly bool
 	Sudo           bool
+	// userKnownHosts are ssh_config's UserKnownHostsFile files; acceptNew
+	// is its StrictHostKeyChecking accept-new.
+	userKnownHosts []string
+	acceptNew      bool
+	algos          algorithms // ssh_config's KexAlgorithms, Ciphers, MACs
+
+	jump  []Target // jump hosts, first hop first
+	depth int
+	// via opens the TCP connection through the last jump host; nil
+	// means a direct connection. Set by the Pool.
+	via func(ctx context.Context, addr string) (net.Conn, error)
 }
 
 func (e endpoint) addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
@@ -41,10 +52,16 @@ func resolve(cfg Config, t Target) (endpoint, error) {
 	if e.Name == "" {
 		e.Name = t.Address
 	}
+	e.depth = t.depth
+	var o *sshOptions
 	if path := cfg.sshConfigFile(); path != "" {
-		if err := fromSSHConfig(path, e.Name, &e); err != nil {
+		var err error
+		if o, err = fromSSHConfig(path, e.Name, &e); err != nil {
 			return endpoint{}, err
 		}
+	}
+	if err := e.applyJump(t, o); err != nil {
+		return endpoint{}, err
 	}
 	e.explicitIDs = len(e.IdentityFiles) > 0
 	if e.Host == "" {
@@ -62,71 +79,109 @@ func resolve(cfg Config, t Target) (endpoint, error) {
 	return e, nil
 }
 
-// fromSSHConfig fills the empty fields of e from the Host blocks of the
-// OpenSSH client config at path that match alias. HostName is only used
-// when the target has no Address of its own.
-func fromSSHConfig(path, alias string, e *endpoint) error {
+// fromSSHConfig fills the empty fields of e from the OpenSSH client
+// config at path, evaluated for alias as ssh -G would (see sshconfig.go).
+// The target's own fields win, like ssh's command-line options; HostName
+// is only used when the target has no Address of its own. A directive in
+// effect that mend does not implement is an error naming file:line.
+func fromSSHConfig(path, alias string, e *endpoint) (*sshOptions, error) {
 	if alias == "" {
+		return nil, nil
+	}
+	preset := map[string]string{"hostname": e.Host, "user": e.User}
+	if e.Port != 0 {
+		preset["port"] = strconv.Itoa(e.Port)
+	}
+	o, err := evalSSHConfig(path, alias, preset)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRefused(o); err != nil {
+		return nil, err
+	}
+	return o, e.applyOptions(o, alias)
+}
+
+// applyOptions sets e's fields from the evaluated options.
+func (e *endpoint) applyOptions(o *sshOptions, alias string) error {
+	e.Host = strings.ToLower(strings.NewReplacer("%%", "%", "%h", alias).Replace(o.get("hostname")))
+	if e.Host == "" {
+		e.Host = strings.ToLower(alias)
+	}
+	e.User = o.get("user")
+	if e.User == "" {
+		e.User = localUser()
+	}
+	e.Port = 22
+	if v, ok := o.first["port"]; ok {
+		n, err := strconv.Atoi(v.args[0])
+		if err != nil || n <= 0 || n > 65535 {
+			return steps.Errorf(steps.ClassConfig, "ssh config %s: host %q has invalid Port %q", v.where(), alias, v.args[0])
+		}
+		e.Port = n
+	}
+	if v, ok := o.first["identitiesonly"]; ok {
+		yes, err := configFlag(v)
+		if err != nil {
+			return err
+		}
+		e.IdentitiesOnly = e.IdentitiesOnly || yes
+	}
+	tok := e.tokens(alias)
+	if len(e.IdentityFiles) == 0 {
+		for _, v := range o.all["identityfile"] {
+			e.IdentityFiles = append(e.IdentityFiles, expandPath(v.args[0], tok))
+		}
+	}
+	if err := e.applyAlgorithms(o); err != nil {
+		return err
+	}
+	return e.applyHostKeyOptions(o, tok)
+}
+
+// applyHostKeyOptions reads UserKnownHostsFile and StrictHostKeyChecking.
+func (e *endpoint) applyHostKeyOptions(o *sshOptions, tok map[byte]string) error {
+	if v, ok := o.first["userknownhostsfile"]; ok {
+		if len(v.args) > 1 {
+			return steps.Errorf(steps.ClassConfig, "ssh config %s: UserKnownHostsFile lists %d files, but mend checks host keys against one; list one file for this host", v.where(), len(v.args))
+		}
+		e.userKnownHosts = []string{expandPath(v.args[0], tok)}
+	}
+	v, ok := o.first["stricthostkeychecking"]
+	if !ok {
 		return nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return steps.Errorf(steps.ClassConfig, "read ssh config: %w", err)
-	}
-	defer f.Close()
-	c, err := ssh_config.Decode(f)
-	if err != nil {
-		return steps.Errorf(steps.ClassConfig, "parse ssh config %s: %v", path, err)
-	}
-	get := func(key string) string { v, _ := c.Get(alias, key); return strings.TrimSpace(v) }
-	if e.Host == "" {
-		e.Host = expandTokens(get("HostName"), alias, "", "")
-	}
-	if e.User == "" {
-		e.User = get("User")
-	}
-	if e.Port == 0 {
-		if p := get("Port"); p != "" {
-			n, err := strconv.Atoi(p)
-			if err != nil || n <= 0 || n > 65535 {
-				return steps.Errorf(steps.ClassConfig, "ssh config %s: host %q has invalid Port %q", path, alias, p)
-			}
-			e.Port = n
-		}
-	}
-	if only := get("IdentitiesOnly"); only != "" {
-		switch strings.ToLower(only) {
-		case "yes":
-			e.IdentitiesOnly = true
-		case "no":
-		default:
-			return steps.Errorf(steps.ClassConfig, "ssh config %s: host %q has IdentitiesOnly %q; use yes or no", path, alias, only)
-		}
-	}
-	if len(e.IdentityFiles) == 0 {
-		ids, _ := c.GetAll(alias, "IdentityFile")
-		for _, id := range ids {
-			e.IdentityFiles = append(e.IdentityFiles, expandTokens(strings.TrimSpace(id), alias, e.Host, e.User))
-		}
+	switch strings.ToLower(v.args[0]) {
+	case "yes", "true", "ask":
+	case "accept-new":
+		e.acceptNew = true
+	case "no", "false", "off":
+		return steps.Errorf(steps.ClassConfig, "ssh config %s: StrictHostKeyChecking %s applies to this host, but mend always checks host keys (use accept-new, or --accept-new-host-key, to trust a host's first key)", v.where(), v.args[0])
+	default:
+		return steps.Errorf(steps.ClassConfig, "ssh config %s: StrictHostKeyChecking %q: use yes, accept-new or ask", v.where(), v.args[0])
 	}
 	return nil
 }
 
-// expandTokens expands the ssh_config tokens mend supports in HostName and
-// IdentityFile: a leading ~, %d (home), %h (host), %n (alias), %r (user),
-// %u (local user) and %%.
-func expandTokens(s, alias, host, user string) string {
-	if s == "" {
-		return ""
+// knownHostsFile is the known_hosts file for e: Config.KnownHostsFile
+// when set (the command line and inventory win, as ssh's -o), else
+// ssh_config's UserKnownHostsFile, else ~/.ssh/known_hosts.
+func (e endpoint) knownHostsFile(cfg Config) string {
+	if cfg.KnownHostsFile == "" && len(e.userKnownHosts) > 0 {
+		return e.userKnownHosts[0]
 	}
-	if s == "~" || strings.HasPrefix(s, "~/") {
-		s = filepath.Join(homeDir(), s[1:])
+	return cfg.knownHostsFile()
+}
+
+// configFlag reads a yes/no directive.
+func configFlag(v sshValue) (bool, error) {
+	switch strings.ToLower(v.args[0]) {
+	case "yes", "true":
+		return true, nil
+	case "no", "false":
+		return false, nil
 	}
-	if host == "" {
-		host = alias
-	}
-	r := strings.NewReplacer("%%", "%", "%d", homeDir(), "%h", host, "%n", alias, "%r", user, "%u", localUser())
-	return r.Replace(s)
+	return false, steps.Errorf(steps.ClassConfig, "ssh config %s: %q: use yes or no", v.where(), v.args[0])
 }
 
 func defaultIdentityFiles() []string {

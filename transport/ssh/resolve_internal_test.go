@@ -48,7 +48,7 @@ Host *
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(endpoint{})); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(endpoint{}, algorithms{})); diff != "" {
 				t.Errorf("resolve (-want +got):\n%s", diff)
 			}
 		})
