@@ -141,3 +141,36 @@ func rawLines(t *testing.T, path string) [][]byte {
 	}
 	return bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n"))
 }
+
+func TestMatchSegment(t *testing.T) {
+	logPath, segPath, h := exportTest(t)
+	if err := MatchSegment(h, logPath); err != nil {
+		t.Fatalf("MatchSegment of its own log: %v", err)
+	}
+	// A segment rewritten whole (header included) verifies alone, but
+	// not against the log.
+	b, _ := os.ReadFile(segPath)
+	lines := bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n"))
+	lines[len(lines)-1] = bytes.Replace(lines[len(lines)-1], []byte(`"ok"`), []byte(`"failed"`), 1)
+	h2 := h
+	h2.LastSHA256 = lineSHA256(lines[len(lines)-1])
+	lines[0], _ = json.Marshal(h2)
+	write(segPath, append(bytes.Join(lines, []byte("\n")), '\n'))
+	got, err := VerifySegment(segPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := MatchSegment(got, logPath); err == nil || !strings.Contains(err.Error(), "record 10") {
+		t.Errorf("MatchSegment of a rewritten segment: %v", err)
+	}
+	other := h
+	other.Prev = strings.Repeat("a", 64)
+	if err := MatchSegment(other, logPath); err == nil || !strings.Contains(err.Error(), "chains to") {
+		t.Errorf("MatchSegment chained elsewhere: %v", err)
+	}
+	beyond := h
+	beyond.LastSeq = 99
+	if err := MatchSegment(beyond, logPath); err == nil || !strings.Contains(err.Error(), "no record 99") {
+		t.Errorf("MatchSegment past the log: %v", err)
+	}
+}

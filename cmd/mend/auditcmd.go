@@ -11,6 +11,7 @@ import (
 func (a *app) auditCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Verify and read the audit log"}
 	var allowedSigners string
+	var segmentLog string
 	verify := &cobra.Command{
 		Use:   "verify [LOG|SEGMENT]",
 		Short: "Check the hash chain: any edited, deleted, reordered or truncated record is named by its seq",
@@ -21,7 +22,7 @@ func (a *app) auditCommand() *cobra.Command {
 				return err
 			}
 			if audit.IsSegment(path) {
-				return a.verifySegment(path)
+				return a.verifySegment(path, segmentLog)
 			}
 			rep, err := audit.Verify(path)
 			for _, w := range rep.Warnings {
@@ -42,6 +43,7 @@ func (a *app) auditCommand() *cobra.Command {
 		},
 	}
 	verify.Flags().StringVar(&allowedSigners, "allowed-signers", "", "also check every signed checkpoint (LOG.checkpoints) against this OpenSSH allowed_signers file: a log rewritten with its head is caught from the last checkpoint on")
+	verify.Flags().StringVar(&segmentLog, "log", "", "for a segment: also check that it is part of this log (its chain hashes are the log's)")
 	show := a.auditShowCommand()
 	runs := &cobra.Command{
 		Use:   "runs [LOG]",

@@ -123,8 +123,8 @@ func (a *app) auditExport(runID, out string, args []string) error {
 	return nil
 }
 
-// verifySegment is `mend audit verify FILE` for a segment.
-func (a *app) verifySegment(path string) error {
+// verifySegment is `mend audit verify FILE [--log LOG]` for a segment.
+func (a *app) verifySegment(path, logPath string) error {
 	h, err := audit.VerifySegment(path)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "%s: FAILED: %s\n", path, views.CleanBlock(err.Error()))
@@ -132,8 +132,16 @@ func (a *app) verifySegment(path string) error {
 	}
 	fmt.Fprintf(a.stdout, "%s: ok: segment of run %s from %s, records %d to %d (%d of the run, %d of other runs), hash chain intact\n",
 		path, views.Clean(h.RunID), views.Clean(h.Log), h.FirstSeq, h.LastSeq, h.Records, h.Others)
-	fmt.Fprintf(a.stdout, "%s; record %d has sha256 %s: compare them with the log or a signed checkpoint\n",
-		chainText(h), h.LastSeq, h.LastSHA256)
+	if logPath == "" {
+		fmt.Fprintf(a.stdout, "%s; record %d has sha256 %s: compare them with the log (--log LOG) or a signed checkpoint\n",
+			chainText(h), h.LastSeq, h.LastSHA256)
+		return nil
+	}
+	if err := audit.MatchSegment(h, logPath); err != nil {
+		fmt.Fprintf(a.stderr, "%s: NOT PART OF %s: %s\n", path, logPath, views.CleanBlock(err.Error()))
+		return errSilent
+	}
+	fmt.Fprintf(a.stdout, "%s: part of %s: %s, and record %d is the log's\n", path, logPath, chainText(h), h.LastSeq)
 	return nil
 }
 

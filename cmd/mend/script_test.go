@@ -52,6 +52,7 @@ func TestScripts(t *testing.T) {
 			"tamper":      cmdTamper,
 			"gone":        cmdGone,
 			"runid":       cmdRunID,
+			"rehead":      cmdRehead,
 		},
 	})
 }
@@ -169,6 +170,27 @@ func cmdRunID(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the log has %d runs", len(ids))
 	}
 	ts.Setenv(args[2], ids[n-1])
+}
+
+// rehead SEGMENT: rewrites an exported segment's header to fit its lines
+// as they now are (last_sha256), as someone rewriting a segment whole
+// would: the segment then verifies alone, and only the log can tell.
+func cmdRehead(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: rehead SEGMENT")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	var h audit.SegmentHeader
+	ts.Check(json.Unmarshal([]byte(lines[0]), &h))
+	sum := sha256.Sum256([]byte(lines[len(lines)-1]))
+	h.LastSHA256 = hex.EncodeToString(sum[:])
+	head, err := json.Marshal(h)
+	ts.Check(err)
+	lines[0] = string(head)
+	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
 }
 
 // gone PATTERN: succeeds when no process's command line matches PATTERN
