@@ -22,6 +22,20 @@ type Connector interface {
 	Connect(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error)
 }
 
+// Releaser is a Connector that is told when the engine is done with a
+// handle, so that it can close connections nobody needs (the SSH pool,
+// under --max-connections). The engine releases every handle Connect
+// returned once, when the step (or preview, or a step's read of another
+// host) that asked for it is done with it; while a host runs a step it
+// holds its handle. Retire says no later step of the run goes to h (as
+// far as the engine can tell: a later `on` not known yet keeps every
+// host): its connection can be closed once released. A host Retired and
+// connected again later is simply dialled anew.
+type Releaser interface {
+	Release(h *runbooks.InventoryHost, mh steps.MutableHost)
+	Retire(h *runbooks.InventoryHost)
+}
+
 // AuditSink receives audit records. Append must persist the record durably
 // before returning nil; an error means the record is lost and the engine
 // will not run the repair it announces (fail closed).
@@ -46,6 +60,11 @@ type Options struct {
 	Audit       AuditSink // nil: records are dropped (tests only; the CLI always sets one)
 	Hook        Hook      // nil: NopHook
 	Parallelism int       // 0: DefaultParallelism
+	// MaxConnections is the cap the Connector keeps open connections
+	// under (0: none). The engine then never holds more hosts at once
+	// than the cap for one step: a step's hosts write their audit
+	// records as one batch (connected together first) only when they fit.
+	MaxConnections int
 	Operator    string    // OS user, for the audit log
 	RunID       string    // "" : generated
 	Now         func() time.Time

@@ -150,7 +150,7 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	req.DigestKey, req.Expect, req.PlanSHA256 = key, p.Expectation(), digest
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, MaxConnections: o.maxConnections, Operator: operator(), RunID: arun.ID(),
 	})
 	run, err := eng.Apply(ctx, req)
 	if err != nil {
