@@ -116,13 +116,17 @@ func (p *Pool) entry(ctx context.Context, e endpoint, counted bool) (ent *poolEn
 			return ent, false, nil
 		} else if ent != nil {
 			p.drop(ent)
+			p.free(ent) // dead already: its slot need not wait for the close
 		}
 		if !counted || !p.full() {
 			return p.add(e.key(), counted), true, nil
 		}
 		if v := p.lruIdle(); v != nil {
-			p.drop(v) // its slot is free now, and taken below before mu is let go
-			continue
+			// Closed before the new dial starts (acquire lets mu go
+			// first), its slot going straight to the new entry.
+			p.drop(v)
+			p.free(v)
+			return p.add(e.key(), counted), true, nil
 		}
 		if err := p.waitFreed(ctx, e); err != nil {
 			return nil, false, err
@@ -264,9 +268,10 @@ func (p *Pool) idle(ent *poolEntry) {
 	p.signal()
 }
 
-// drop takes ent out of the pool, under mu: its slot is free at once,
-// its connection is closed when mu is let go (unlock), and its hold on
-// its jump host ends.
+// drop takes ent out of the pool, under mu: its connection is closed
+// when mu is let go (unlock), and only then is its slot free, so that
+// the sockets open never outnumber the cap; its hold on its jump host
+// ends.
 func (p *Pool) drop(ent *poolEntry) {
 	if ent.dropped {
 		return
@@ -275,11 +280,9 @@ func (p *Pool) drop(ent *poolEntry) {
 	if p.hosts[ent.key] == ent {
 		delete(p.hosts, ent.key)
 	}
-	if ent.counted {
-		p.open--
-		p.signal()
-	}
-	if ent.host != nil {
+	if ent.host == nil {
+		p.free(ent)
+	} else {
 		p.closing = append(p.closing, ent)
 		if ent.refs == 0 {
 			delete(p.held, ent.host)
@@ -293,20 +296,38 @@ func (p *Pool) drop(ent *poolEntry) {
 	}
 }
 
+// free gives back ent's slot under the cap, under mu.
+func (p *Pool) free(ent *poolEntry) {
+	if ent.counted {
+		ent.counted = false
+		p.open--
+		p.signal()
+	}
+}
+
 // signal wakes every Host call waiting for a slot, under mu.
 func (p *Pool) signal() {
 	close(p.freed)
 	p.freed = make(chan struct{})
 }
 
-// unlock lets mu go, then closes the connections dropped meanwhile.
+// unlock lets mu go, then closes the connections dropped meanwhile and
+// frees their slots.
 func (p *Pool) unlock() {
 	closing := p.closing
 	p.closing = nil
 	p.mu.Unlock()
+	if len(closing) == 0 {
+		return
+	}
 	for _, ent := range closing {
 		ent.host.Close()
 	}
+	p.mu.Lock()
+	for _, ent := range closing {
+		p.free(ent)
+	}
+	p.mu.Unlock()
 }
 
 // finished reports whether the entry's dial is over.
@@ -339,7 +360,7 @@ func (p *Pool) Close() error {
 		}
 	}
 	for _, ent := range ents {
-		ent.dropped = true // closed below, whatever state it is in
+		ent.dropped, ent.counted = true, false // closed below, whatever state it is in
 	}
 	p.hosts, p.held = map[string]*poolEntry{}, map[*Host]*poolEntry{}
 	p.open = 0
