@@ -65,9 +65,9 @@ type Options struct {
 	// than the cap for one step: a step's hosts write their audit
 	// records as one batch (connected together first) only when they fit.
 	MaxConnections int
-	Operator    string    // OS user, for the audit log
-	RunID       string    // "" : generated
-	Now         func() time.Time
+	Operator       string // OS user, for the audit log
+	RunID          string // "" : generated
+	Now            func() time.Time
 }
 
 // Engine runs runbooks. It holds no per-run state; one Engine may run
