@@ -20,7 +20,7 @@ import (
 // host writes its own records as it goes (execHost). done is called for
 // every task of the group once its result is final.
 func (r *runner) execGroup(ctx context.Context, st *runbooks.Step, group []*hostTask, done func(*hostTask)) {
-	if !r.audit.batches() || len(group) > r.holdable() {
+	if !r.audit.batches() || len(group) > r.e.opts.Parallelism {
 		r.parallel(group, func(t *hostTask) {
 			if !t.done {
 				r.execHost(ctx, st, t)
@@ -51,15 +51,6 @@ func (r *runner) execGroup(ctx context.Context, st *runbooks.Step, group []*host
 	for _, g := range live {
 		r.release(g.task, g.mh)
 	}
-}
-
-// holdable is how many hosts the engine may hold connected at once for
-// one step: the parallelism, and the Connector's cap if it has one.
-func (r *runner) holdable() int {
-	if m := r.e.opts.MaxConnections; m > 0 && m < r.e.opts.Parallelism {
-		return m
-	}
-	return r.e.opts.Parallelism
 }
 
 // groupHost is one host of execGroup: its connection, the error that

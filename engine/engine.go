@@ -61,9 +61,10 @@ type Options struct {
 	Hook        Hook      // nil: NopHook
 	Parallelism int       // 0: DefaultParallelism
 	// MaxConnections is the cap the Connector keeps open connections
-	// under (0: none). The engine then never holds more hosts at once
-	// than the cap for one step: a step's hosts write their audit
-	// records as one batch (connected together first) only when they fit.
+	// under (0: none). The engine then runs a step on at most
+	// MaxConnections-1 hosts at once (at least 1), so that one is left
+	// for a step that reads another host (x509_inspect's ca_host), and
+	// hosts that connect together (one audit batch) fit under the cap.
 	MaxConnections int
 	Operator       string // OS user, for the audit log
 	RunID          string // "" : generated
@@ -87,6 +88,9 @@ func New(opts Options) *Engine {
 	}
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = DefaultParallelism
+	}
+	if opts.MaxConnections > 0 {
+		opts.Parallelism = min(opts.Parallelism, max(1, opts.MaxConnections-1))
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
