@@ -44,8 +44,8 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 	sc, chans, reqs, err := ssh.NewClientConn(nc, e.addr(), &ssh.ClientConfig{
 		User:              e.User,
 		Auth:              []ssh.AuthMethod{ids.authMethod()},
-		HostKeyCallback:   hk.callback,
-		HostKeyAlgorithms: hk.algorithms(e.addr()),
+		HostKeyCallback:   e.hostKeyCallback(hk),
+		HostKeyAlgorithms: hk.algorithms(e.keyAddr()),
 		Timeout:           timeout,
 		Config:            ssh.Config{KeyExchanges: e.algos.kex, Ciphers: e.algos.ciphers, MACs: e.algos.macs},
 	})
@@ -67,6 +67,19 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 		HostKeyAccepted:      hk.accepted,
 	}
 	return newHost(ssh.NewClient(sc, chans, reqs), info, e.Sudo, cfg.keepaliveInterval()), nil
+}
+
+// hostKeyCallback checks the host key under e's name in known_hosts
+// (keyAddr). Under a HostKeyAlias the key of the address is not
+// consulted, as OpenSSH does not (CheckHostIP is off with an alias).
+func (e endpoint) hostKeyCallback(hk *hostKeyCheck) ssh.HostKeyCallback {
+	if e.hostKeyAlias == "" {
+		return hk.callback
+	}
+	alias := e.keyAddr()
+	return func(_ string, remote net.Addr, key ssh.PublicKey) error {
+		return hk.callback(alias, remote, key)
+	}
 }
 
 // connect opens the TCP connection to e: directly, or as a channel

@@ -24,7 +24,8 @@ func TestSSHConfigRefuses(t *testing.T) {
 
 		{"ProxyCommand none shadows", "Host a\n  ProxyCommand none\nHost *\n  ProxyCommand nc %h %p\n", "a", ""},
 		{"ProxyCommand", "Host *\n  ProxyCommand nc %h %p\n", "a", "config:2: ProxyCommand nc %h %p applies"},
-		{"HostKeyAlias", "HostKeyAlias k\n", "a", "config:1: HostKeyAlias k applies"},
+		{"HostKeyAlias honoured", "HostKeyAlias k\n", "a", ""},
+		{"HostKeyAlias not a name", "HostKeyAlias k*\n", "a", "config:1: HostKeyAlias \"k*\""},
 		{"CertificateFile", "Host a\n  CertificateFile ~/.ssh/c\n", "a", "config:2: CertificateFile ~/.ssh/c applies"},
 		{"HostKeyAlgorithms", "HostKeyAlgorithms ssh-ed25519\n", "a", "config:1: HostKeyAlgorithms ssh-ed25519 applies"},
 		{"StrictHostKeyChecking no", "StrictHostKeyChecking no\n", "a", "config:1: StrictHostKeyChecking no applies to this host, but mend always checks"},
