@@ -54,6 +54,9 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 		err = ctx.Err()
 	}
 	if err != nil {
+		if pc, ok := nc.(*proxyConn); ok {
+			err = pc.annotate(err, e.proxyCommand)
+		}
 		nc.Close()
 		return nil, handshakeError(ctx, e, timeout, hk, ids, err)
 	}
@@ -82,9 +85,16 @@ func (e endpoint) hostKeyCallback(hk *hostKeyCheck) ssh.HostKeyCallback {
 	}
 }
 
-// connect opens the TCP connection to e: directly, or as a channel
-// through its jump host.
+// connect opens the connection to e: directly, as a channel through its
+// jump host, or over ssh_config's ProxyCommand.
 func (e endpoint) connect(ctx context.Context) (net.Conn, error) {
+	if e.proxyCommand != "" {
+		cmd, err := expandProxyCommand(e.proxyCommand, e, e.Name)
+		if err != nil {
+			return nil, steps.Errorf(steps.ClassConfig, "reach %s: %v", e.Name, err)
+		}
+		return dialProxy(cmd, e)
+	}
 	if e.via != nil {
 		return e.via(ctx, e.addr())
 	}

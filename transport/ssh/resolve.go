@@ -32,6 +32,9 @@ type endpoint struct {
 	// hostKeyAlias is ssh_config's HostKeyAlias: known_hosts holds the
 	// host's key under this name (without a port), not its address.
 	hostKeyAlias string
+	// proxyCommand is ssh_config's ProxyCommand as written (tokens not
+	// expanded); connect runs it instead of dialling.
+	proxyCommand string
 	algos        algorithms // ssh_config's KexAlgorithms, Ciphers, MACs
 
 	jump  []Target // jump hosts, first hop first

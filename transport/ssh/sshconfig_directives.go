@@ -35,7 +35,7 @@ var directiveClass = map[string]directiveUse{
 	"identitiesonly": honoured, "userknownhostsfile": honoured, "stricthostkeychecking": honoured,
 	"ignoreunknown": honoured,
 
-	"proxyjump": honoured, "proxycommand": refused, "hostkeyalias": honoured, "certificatefile": refused,
+	"proxyjump": honoured, "proxycommand": honoured, "hostkeyalias": honoured, "certificatefile": refused,
 	"pkcs11provider": refused, "securitykeyprovider": refused, "canonicalizehostname": refused,
 	"addressfamily": refused, "bindaddress": refused, "bindinterface": refused, "knownhostscommand": refused,
 	"revokedhostkeys": refused, "kexalgorithms": honoured, "ciphers": honoured, "macs": honoured,
@@ -79,7 +79,6 @@ var neutral = map[string][]string{
 
 // why explains, per refused keyword, what mend would have to do.
 var why = map[string]string{
-	"proxycommand":      "mend does not run local commands to reach hosts (ProxyJump, or the inventory's jump, is supported)",
 	"certificatefile":   "mend does not present SSH certificates",
 	"hostkeyalgorithms": "mend offers the host key algorithms known_hosts holds for the host",
 }

@@ -80,6 +80,15 @@ Host b
   Port 2222
   HostKeyAlias B.example
 `, nil, []string{"a1", "b", "c"}},
+	{"ProxyCommand and ProxyJump share one slot", `
+Host p*
+  ProxyCommand ssh -W %h:%p  "bastion one"   # kept as written
+Host pj
+  ProxyJump nowhere
+Host j*
+  ProxyJump bastion
+  ProxyCommand nc %h %p
+`, nil, []string{"p1", "pj", "j1", "x"}},
 }
 
 func TestSSHConfigGolden(t *testing.T) {
@@ -125,6 +134,7 @@ func compareWithOpenSSH(t *testing.T, conf, host string) {
 	check("port", strconv.Itoa(e.Port), g["port"])
 	check("user", e.User, g["user"])
 	check("hostkeyalias", e.hostKeyAlias, g["hostkeyalias"])
+	check("proxycommand", e.proxyCommand, g["proxycommand"])
 	check("identitiesonly", map[bool]string{true: "yes", false: "no"}[e.IdentitiesOnly], g["identitiesonly"])
 	if len(e.userKnownHosts) > 0 {
 		check("userknownhostsfile", e.userKnownHosts[0], g["userknownhostsfile"])
