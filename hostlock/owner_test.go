@@ -18,7 +18,9 @@ func TestParseHostileOwner(t *testing.T) {
 		{name: "no run", in: `{"operator":"alice"}`, problem: "names no run"},
 		{name: "array", in: `[1,2]`, problem: "not an owner"},
 		{name: "escapes kept as data", in: `{"run_id":"r\u001b[2J","operator":"\u202e evil","machine":"m\u0000"}`,
-			check: func(o Owner) bool { return o.RunID == "r\x1b[2J" && o.Operator == "\u202e evil" && o.Machine == "m\x00" }},
+			check: func(o Owner) bool {
+				return o.RunID == "r\x1b[2J" && o.Operator == "\u202e evil" && o.Machine == "m\x00"
+			}},
 		{name: "invalid utf-8", in: "{\"run_id\":\"r\xff\xfe\"}", check: func(o Owner) bool { return o.RunID == "r\uFFFD" || o.RunID == "r\uFFFD\uFFFD" }},
 		{name: "long field cut", in: long, check: func(o Owner) bool {
 			return len(o.Runbook) <= maxField+len("…") && strings.HasSuffix(o.Runbook, "…") && !strings.Contains(o.Runbook, "\uFFFD")
