@@ -94,6 +94,9 @@ func (r *runner) startLocks(ctx context.Context) {
 	if r.e.opts.HostLocks == nil {
 		return
 	}
+	if r.mode == ModeApply && !hasRepair(r.req.Runbook) {
+		return // changes nothing: as a plan, it needs no lock
+	}
 	r.locks.since = r.e.opts.Now().UTC()
 	hosts := r.knownTargets()
 	if r.mode == ModePlan {
@@ -117,6 +120,16 @@ func (r *runner) startLocks(ctx context.Context) {
 		r.locks.err = fmt.Sprintf("%s; nothing was run. If that run is dead (killed, its machine gone), "+
 			"mend apply --break-lock breaks its lock (audited)", strings.Join(refusals, "; "))
 	}
+}
+
+// hasRepair reports whether the runbook has a repair.
+func hasRepair(rb *runbooks.Runbook) bool {
+	for _, st := range rb.Steps {
+		if st.Phase == runbooks.Repair {
+			return true
+		}
+	}
+	return false
 }
 
 // knownTargets are the hosts that steps' `on` (or their stage's) name

@@ -25,6 +25,9 @@ type Locker struct {
 	// absolute path (any user who should be excluded must be able to
 	// make and remove entries in its parent).
 	Dir string
+	// settle is how long, in tenths of a second, a lock dir without an
+	// owner file is waited on (0: 30); tests shorten it.
+	settle int
 }
 
 // Result is what Acquire or Break found.
@@ -50,8 +53,17 @@ func (l Locker) prologue() string {
 }
 
 // showHolder prints "held" and the owner file (bounded), or "held-empty".
-var showHolder = fmt.Sprintf(`if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; else echo held-empty; fi
-`, MaxOwnerBytes+1)
+// A lock dir without its owner file yet is being taken (mkdir, then the
+// owner file): it waits up to 3 s for the file before saying so.
+func (l Locker) showHolder() string {
+	tenths := 30
+	if l.settle > 0 {
+		tenths = l.settle
+	}
+	return fmt.Sprintf(`i=0; while [ -d "$l" ] && [ ! -f "$l/owner" ] && [ $i -lt %d ]; do sleep 0.1; i=$((i+1)); done
+if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; else echo held-empty; fi
+`, tenths, MaxOwnerBytes+1)
+}
 
 // take makes the lock dir and writes the owner (stdin) into it atomically.
 const take = `mkdir -p -- "${l%/*}" || exit 3
@@ -64,7 +76,7 @@ fi
 // Acquire takes the lock on h for o, or reports who holds it. A lock held
 // by o's own run counts as acquired.
 func (l Locker) Acquire(ctx context.Context, h Execer, o Owner) (Result, error) {
-	return l.acquire(ctx, h, o, l.prologue()+take+showHolder)
+	return l.acquire(ctx, h, o, l.prologue()+take+l.showHolder())
 }
 
 // Break removes the lock held by old (only if the host still shows that
@@ -74,12 +86,12 @@ func (l Locker) Break(ctx context.Context, h Execer, o Owner, old Holder) (Resul
 	remove := `if [ -e "$l" ] || [ -L "$l" ]; then rm -rf -- "$l" || exit 5; fi` + "\n"
 	if old.Problem == "" {
 		remove = `if [ -e "$l" ] || [ -L "$l" ]; then
-	if ! { [ -f "$l/owner" ] && grep -qF -- ` + shell.Quote(runIDMark(old.Owner.RunID)) + ` "$l/owner"; }; then ` + strings.TrimSpace(showHolder) + `; exit 0; fi
+	if ! { [ -f "$l/owner" ] && grep -qF -- ` + shell.Quote(runIDMark(old.Owner.RunID)) + ` "$l/owner"; }; then ` + strings.ReplaceAll(strings.TrimSpace(l.showHolder()), "\n", "; ") + `; exit 0; fi
 	rm -rf -- "$l" || exit 5
 fi
 `
 	}
-	return l.acquire(ctx, h, o, l.prologue()+remove+take+showHolder)
+	return l.acquire(ctx, h, o, l.prologue()+remove+take+l.showHolder())
 }
 
 func (l Locker) acquire(ctx context.Context, h Execer, o Owner, script string) (Result, error) {
@@ -113,7 +125,7 @@ if [ -f "$l/owner" ] && grep -qF -- ` + shell.Quote(runIDMark(runID)) + ` "$l/ow
 	rm -f -- "$l/owner" "$l/owner.tmp" && rmdir -- "$l" && echo released && exit 0
 	exit 6
 fi
-` + showHolder
+` + l.showHolder()
 	res, err := h.Exec(ctx, steps.ExecRequest{Command: script, NoSudo: true})
 	if err != nil {
 		return nil, err
@@ -129,7 +141,7 @@ fi
 func (l Locker) Read(ctx context.Context, h Execer) (*Holder, error) {
 	script := "l=" + l.dirWord() + ` || exit 3
 if [ ! -e "$l" ] && [ ! -L "$l" ]; then echo free; exit 0; fi
-` + showHolder
+` + l.showHolder()
 	res, err := h.Exec(ctx, steps.ExecRequest{Command: script, NoSudo: true})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mend-sh/mend/steps"
 )
@@ -120,7 +121,7 @@ func TestUnknownHolders(t *testing.T) {
 			if err := tc.make(dir); err != nil {
 				t.Fatal(err)
 			}
-			var l Locker
+			l := Locker{settle: 1}
 			r, err := l.Acquire(ctx, h, Owner{RunID: "me"})
 			if err != nil || r.Acquired || r.Held == nil || !strings.Contains(r.Held.Problem, tc.problem) {
 				t.Fatalf("Acquire = %+v, %v; want held, %q", r, err, tc.problem)
@@ -147,5 +148,27 @@ func mustAcquire(t *testing.T, l Locker, h Execer, o Owner) {
 	r, err := l.Acquire(context.Background(), h, o)
 	if err != nil || !r.Acquired {
 		t.Fatalf("Acquire(%s) = %+v, %v", o.RunID, r, err)
+	}
+}
+
+// A lock dir whose owner file is not written yet is being taken: Acquire
+// waits for the file instead of calling the holder unknown (the same run
+// taking the lock of one host under two inventory names, in parallel).
+func TestAcquireWaitsForOwnerFile(t *testing.T) {
+	h, dir := newHost(t)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		done <- os.WriteFile(filepath.Join(dir, "owner"), Owner{RunID: "me"}.encode(), 0o600)
+	}()
+	r, err := Locker{}.Acquire(context.Background(), h, Owner{RunID: "me"})
+	if werr := <-done; werr != nil {
+		t.Fatal(werr)
+	}
+	if err != nil || !r.Acquired {
+		t.Fatalf("Acquire = %+v, %v; want acquired once the owner file (this run) appeared", r, err)
 	}
 }
