@@ -65,18 +65,21 @@ if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; else echo held-e
 `, tenths, MaxOwnerBytes+1)
 }
 
-// take makes the lock dir and writes the owner (stdin) into it atomically.
-const take = `mkdir -p -- "${l%/*}" || exit 3
+// take makes the lock dir and writes the owner file into it atomically
+// (shell builtins but for mkdir and mv: each process costs on a host).
+func take(o Owner) string {
+	return `[ -d "${l%/*}" ] || mkdir -p -- "${l%/*}" || exit 3
 if mkdir -- "$l" 2>/dev/null; then
-	if cat >"$l/owner.tmp" && mv -f -- "$l/owner.tmp" "$l/owner"; then echo acquired; exit 0; fi
+	if printf '%s' ` + shell.Quote(string(o.encode())) + ` >"$l/owner.tmp" && mv -f -- "$l/owner.tmp" "$l/owner"; then echo acquired; exit 0; fi
 	rm -f -- "$l/owner.tmp" "$l/owner"; rmdir -- "$l"; exit 4
 fi
 `
+}
 
 // Acquire takes the lock on h for o, or reports who holds it. A lock held
 // by o's own run counts as acquired.
 func (l Locker) Acquire(ctx context.Context, h Execer, o Owner) (Result, error) {
-	return l.acquire(ctx, h, o, l.prologue()+take+l.showHolder())
+	return l.acquire(ctx, h, o, l.prologue()+take(o)+l.showHolder())
 }
 
 // Break removes the lock held by old (only if the host still shows that
@@ -91,11 +94,11 @@ func (l Locker) Break(ctx context.Context, h Execer, o Owner, old Holder) (Resul
 fi
 `
 	}
-	return l.acquire(ctx, h, o, l.prologue()+remove+take+l.showHolder())
+	return l.acquire(ctx, h, o, l.prologue()+remove+take(o)+l.showHolder())
 }
 
 func (l Locker) acquire(ctx context.Context, h Execer, o Owner, script string) (Result, error) {
-	res, err := h.Exec(ctx, steps.ExecRequest{Command: script, Stdin: o.encode(), NoSudo: true})
+	res, err := h.Exec(ctx, steps.ExecRequest{Command: script, NoSudo: true})
 	if err != nil {
 		return Result{}, err
 	}
@@ -121,10 +124,11 @@ func (l Locker) acquire(ctx context.Context, h Execer, o Owner, script string) (
 // was not there.
 func (l Locker) Release(ctx context.Context, h Execer, runID string) (*Holder, error) {
 	script := l.prologue() + `if [ ! -e "$l" ] && [ ! -L "$l" ]; then echo free; exit 0; fi
-if [ -f "$l/owner" ] && grep -qF -- ` + shell.Quote(runIDMark(runID)) + ` "$l/owner"; then
-	rm -f -- "$l/owner" "$l/owner.tmp" && rmdir -- "$l" && echo released && exit 0
-	exit 6
-fi
+o=; [ -f "$l/owner" ] && IFS= read -r o <"$l/owner"
+case $o in *` + shell.Quote(runIDMark(runID)) + `*)
+	rm -rf -- "$l" && echo released && exit 0
+	exit 6;;
+esac
 ` + l.showHolder()
 	res, err := h.Exec(ctx, steps.ExecRequest{Command: script, NoSudo: true})
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 // of this machine for the owner file.
 func hostLocks() (*engine.HostLocks, error) {
 	dir := os.Getenv("MEND_LOCK_DIR")
-	if dir != "" && !filepath.IsAbs(dir) {
-		return nil, fmt.Errorf("MEND_LOCK_DIR=%q: the lock directory on the hosts must be an absolute path", dir)
+	if dir != "" && (!filepath.IsAbs(dir) || filepath.Clean(dir) == "/") {
+		return nil, fmt.Errorf("MEND_LOCK_DIR=%q: the lock directory on the hosts must be an absolute path below /", dir)
 	}
 	machine, err := os.Hostname()
 	if err != nil {

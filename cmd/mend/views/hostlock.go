@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/mend-sh/mend/engine"
 )
@@ -19,7 +18,7 @@ func lockLines(r *engine.Run) []string {
 		case engine.LockHeld:
 			s = "locked by " + l.Holder.String()
 		case engine.LockRefused:
-			s = "locked by " + l.Holder.String() + ": refused, nothing ran"
+			s = "locked by " + l.Holder.String() + ": refused"
 		case engine.LockNotReleased:
 			s = "not released: now held by " + l.Holder.String()
 		case engine.LockError:
@@ -42,7 +41,15 @@ func lockLines(r *engine.Run) []string {
 
 // locks writes the text view's "Host locks:" block, if there is anything to say.
 func (v Text) locks(r *engine.Run) {
-	writeLocks(v.W, r, "Host locks:\n", "  %s\n", "\n")
+	lines := lockLines(r)
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintln(v.W, "Host locks:")
+	for _, l := range lines {
+		fmt.Fprintf(v.W, "  %s\n", l)
+	}
+	fmt.Fprintln(v.W)
 }
 
 // locks writes the markdown view's host lock list.
@@ -60,16 +67,4 @@ func (v Markdown) locks(r *engine.Run) {
 		fmt.Fprintf(v.W, "- %s\n", l)
 	}
 	fmt.Fprintln(v.W)
-}
-
-func writeLocks(w io.Writer, r *engine.Run, head, line, tail string) {
-	lines := lockLines(r)
-	if len(lines) == 0 {
-		return
-	}
-	fmt.Fprint(w, head)
-	for _, l := range lines {
-		fmt.Fprintf(w, line, l)
-	}
-	fmt.Fprint(w, tail)
 }
