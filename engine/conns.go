@@ -24,6 +24,9 @@ type connections struct {
 	recorded  map[string]bool
 	// touched are the hosts connected since the last sweep (retire).
 	touched map[string]*runbooks.InventoryHost
+	// lock, when set (an apply with host locks), takes a host's lock
+	// before its handle is handed out (runner.lockHost).
+	lock func(ctx context.Context, name string, h steps.Host) error
 }
 
 func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
@@ -35,6 +38,12 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 	if err := c.recordAccepted(h, mh); err != nil {
 		c.put(h, mh, false)
 		return nil, err
+	}
+	if c.lock != nil {
+		if err := c.lock(ctx, h.Name, mh); err != nil {
+			c.put(h, mh, false)
+			return nil, err
+		}
 	}
 	return mh, nil
 }

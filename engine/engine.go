@@ -66,8 +66,9 @@ type Options struct {
 	// for a step that reads another host (x509_inspect's ca_host), and
 	// hosts that connect together (one audit batch) fit under the cap.
 	MaxConnections int
-	Operator       string // OS user, for the audit log
-	RunID          string // "" : generated
+	Operator       string     // OS user, for the audit log
+	RunID          string     // "" : generated
+	HostLocks      *HostLocks // nil: no locks on the target hosts (see HostLocks)
 	Now            func() time.Time
 }
 
@@ -113,6 +114,9 @@ type Request struct {
 	DigestKey  []byte
 	Expect     Expectation
 	PlanSHA256 string
+	// BreakLock lets an apply break another run's lock on a host
+	// (--break-lock): for a run that died holding it. Audited.
+	BreakLock bool
 }
 
 // Plan runs the runbook's diagnoses for real and previews every repair

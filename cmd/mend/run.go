@@ -42,6 +42,7 @@ type runOptions struct {
 	planKey          string        // key of saved plans' digests
 	signatures       []string      // apply PLANFILE: signed approvals
 	allowedSigners   string        // apply PLANFILE: allowed_signers
+	breakLock        bool          // apply: break another run's host locks
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -100,6 +101,7 @@ func (a *app) applyCommand() *cobra.Command {
 	o.register(cmd)
 	cmd.Flags().StringArrayVar(&o.approve, "approve", nil, "approve the gate of this repair address (repeatable)")
 	cmd.Flags().StringArrayVar(&o.signatures, "signature", nil, "a signed approval of PLANFILE (repeatable; PLANFILE.sig and PLANFILE.*.sig are read too)")
+	cmd.Flags().BoolVar(&o.breakLock, "break-lock", false, "break the lock another run holds on a target host (one that died holding it); audited")
 	cmd.Flags().StringVar(&o.allowedSigners, "allowed-signers", "", "OpenSSH allowed_signers file the approvals are checked against (default $XDG_CONFIG_HOME/mend/allowed_signers, else ~/.config/mend/allowed_signers)")
 	return cmd
 }
@@ -115,6 +117,10 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	view, err := a.view(o)
+	if err != nil {
+		return err
+	}
+	locks, err := hostLocks()
 	if err != nil {
 		return err
 	}
@@ -145,8 +151,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: view.Hook(mode), Parallelism: o.parallelism, MaxConnections: o.maxConnections, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(mode), Parallelism: o.parallelism, MaxConnections: o.maxConnections, Operator: operator(), RunID: arun.ID(), HostLocks: locks,
 	})
+	req.BreakLock = o.breakLock
 	var run *engine.Run
 	if mode == engine.ModePlan {
 		run, err = eng.Plan(ctx, req)
