@@ -95,8 +95,10 @@ func (r *runner) startLocks(ctx context.Context) {
 	if r.e.opts.HostLocks == nil {
 		return
 	}
-	if r.mode == ModeApply && !hasRepair(r.req.Runbook) {
-		return // changes nothing: as a plan, it needs no lock
+	if !hasRepair(r.req.Runbook) {
+		// Changes nothing: its apply takes no lock, so its plan reads none
+		// (one session per host fewer for a read-only runbook).
+		return
 	}
 	r.locks.since = r.e.opts.Now().UTC()
 	if r.mode == ModePlan {
