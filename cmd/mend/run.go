@@ -26,6 +26,7 @@ type runOptions struct {
 	format           string
 	auditLog         string
 	auditLockWait    time.Duration
+	auditSyslog      string
 	knownHosts       string
 	sshConfig        string
 	acceptNew        bool
@@ -53,6 +54,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.format, "format", "text", "output format: "+strings.Join(views.Formats, ", "))
 	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default $XDG_STATE_HOME/mend/audit.jsonl, else ~/.local/state/mend/audit.jsonl)")
 	f.DurationVar(&o.auditLockWait, "audit-lock-wait", audit.DefaultLockWait, "how long to wait for another process that holds the audit log's lock (Ctrl-C stops waiting)")
+	f.StringVar(&o.auditSyslog, "audit-syslog", "", "also send every audit record to syslog: local (the local daemon's socket; journald reads it), unix:///path, udp://host:port or tcp://host:port; a run does not start when it cannot be reached")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file (default: the inventory's, else ~/.ssh/known_hosts)")
 	f.StringVar(&o.sshConfig, "ssh-config", "", "OpenSSH client config for host aliases (default: the inventory's, else ~/.ssh/config; \"none\" disables)")
 	f.BoolVar(&o.acceptNew, "accept-new-host-key", false, "accept and record keys of hosts not in known_hosts (never a changed key); recorded in the audit log")
@@ -137,12 +139,11 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 			return err
 		}
 	}
-	arun, err := audit.BeginRun(ctx, logPath, audit.RunOptions{Operator: operator(), LockWait: o.auditLockWait})
+	arun, endAudit, err := a.beginAudit(ctx, o, logPath)
 	if err != nil {
-		return fmt.Errorf("%v (nothing was run)", err)
+		return err
 	}
-	defer arun.End()
-	a.reportRecovered(arun)
+	defer endAudit()
 
 	conn := newConnector(o, req.Inventory)
 	defer conn.Close()

@@ -131,12 +131,11 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 			return err
 		}
 	}
-	arun, err := audit.BeginRun(ctx, logPath, audit.RunOptions{Operator: operator(), LockWait: o.auditLockWait})
+	arun, endAudit, err := a.beginAudit(ctx, o, logPath)
 	if err != nil {
-		return fmt.Errorf("%v (nothing was run)", err)
+		return err
 	}
-	defer arun.End()
-	a.reportRecovered(arun)
+	defer endAudit()
 
 	conn := newConnector(lo, req.Inventory)
 	defer conn.Close()
