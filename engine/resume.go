@@ -3,8 +3,10 @@ package engine
 import (
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/mend-sh/mend/audit"
+	"github.com/mend-sh/mend/hostlock"
 	"github.com/mend-sh/mend/runbooks"
 )
 
@@ -79,4 +81,19 @@ func (r *runner) resumedDone(st *runbooks.Step, t *hostTask) bool {
 // repairs that run made since changed what it reads.
 func (r *runner) passedBefore(st *runbooks.Step) bool {
 	return r.req.Resume != nil && r.req.Resume.Passed[st.Address()]
+}
+
+// mayBreak says whether this apply may break a host lock held by another
+// run, and why: --break-lock, or the lock is the one left by a run this
+// apply resumes (--resume names that run, dead and not finished, and this
+// machine: its run lock in the audit log is not held).
+func (r *runner) mayBreak(held *hostlock.Holder) (why string, ok bool) {
+	switch {
+	case r.req.BreakLock:
+		return "--break-lock", true
+	case held != nil && held.Problem == "" && r.req.Resume != nil && r.mode == ModeApply &&
+		held.Owner.Machine == r.e.opts.HostLocks.Machine && slices.Contains(r.req.Resume.Chain, held.Owner.RunID):
+		return fmt.Sprintf("--resume %s: the run this apply resumes left it", r.req.Resume.RunID), true
+	}
+	return "", false
 }

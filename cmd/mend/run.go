@@ -44,6 +44,7 @@ type runOptions struct {
 	resume           string        // apply --resume RUN
 	rerunUnknown     bool          // apply --resume: run repairs of unknown outcome again
 	skipUnknown      []string      // apply --resume: count these repairs of unknown outcome as done
+	breakLock        bool          // apply: break another run's host locks
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -104,6 +105,7 @@ func (a *app) applyCommand() *cobra.Command {
 	cmd.Flags().StringVar(&o.resume, "resume", "", "continue run RUN of the audit log, which died: skip the repairs it finished on each host (diagnoses run again)")
 	cmd.Flags().BoolVar(&o.rerunUnknown, "rerun-unknown", false, "with --resume: run again the repairs whose outcome RUN left unknown (after the diagnoses before them)")
 	cmd.Flags().StringArrayVar(&o.skipUnknown, "skip-unknown", nil, "with --resume: count the repairs at this address whose outcome RUN left unknown as done, without running them (repeatable)")
+	cmd.Flags().BoolVar(&o.breakLock, "break-lock", false, "break the lock another run holds on a target host (one that died holding it); audited")
 	cmd.Flags().StringVar(&o.allowedSigners, "allowed-signers", "", "OpenSSH allowed_signers file the approvals are checked against (default $XDG_CONFIG_HOME/mend/allowed_signers, else ~/.config/mend/allowed_signers)")
 	return cmd
 }
@@ -122,6 +124,10 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	view, err := a.view(o)
+	if err != nil {
+		return err
+	}
+	locks, err := hostLocks()
 	if err != nil {
 		return err
 	}
@@ -157,8 +163,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(), HostLocks: locks,
 	})
+	req.BreakLock = o.breakLock
 	var run *engine.Run
 	if mode == engine.ModePlan {
 		run, err = eng.Plan(ctx, req)

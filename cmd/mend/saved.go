@@ -155,9 +155,13 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	}
 	ap.signed.Self = approval.SelfKeys(req.Inventory, nil)
 	req.Approver = ap
-	req.DigestKey, req.Expect, req.PlanSHA256 = key, p.Expectation(), digest
+	req.DigestKey, req.Expect, req.PlanSHA256, req.BreakLock = key, p.Expectation(), digest, o.breakLock
+	locks, err := hostLocks()
+	if err != nil {
+		return err
+	}
 	eng := engine.New(engine.Options{
-		Registry: builtin.Registry(), Connector: keys, Audit: arun,
+		Registry: builtin.Registry(), Connector: keys, Audit: arun, HostLocks: locks,
 		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	run, err := eng.Apply(ctx, req)

@@ -71,6 +71,7 @@ func (v Text) Run(r *engine.Run) error {
 		fmt.Fprintf(v.W, "resuming run %s: repairs it finished are skipped (\"done in run ...\"), diagnoses run again\n", Clean(r.Resumes))
 	}
 	fmt.Fprintln(v.W)
+	v.locks(r)
 	stage := ""
 	for _, s := range r.Steps {
 		if s.Stage != "" && s.Stage != stage {
