@@ -48,9 +48,11 @@ type HostLock struct {
 	Status LockStatus `json:"status"`
 	// Holder is the other run that holds it (held, refused, not-released).
 	Holder *hostlock.Holder `json:"holder,omitempty"`
-	// Broke is the run whose lock --break-lock broke to take it.
-	Broke *hostlock.Holder `json:"broke,omitempty"`
-	Error string           `json:"error,omitempty"`
+	// Broke is the run whose lock --break-lock broke to take it; BrokeBy
+	// says what allowed it ("--break-lock", or the --resume of that run).
+	Broke   *hostlock.Holder `json:"broke,omitempty"`
+	BrokeBy string           `json:"broke_by,omitempty"`
+	Error   string           `json:"error,omitempty"`
 }
 
 // lockError is a host whose lock this apply could not take.
@@ -225,7 +227,7 @@ func (r *runner) takeLock(ctx context.Context, name string, h steps.Host, e *loc
 			return r.lockFailed(e, name, h, aerr)
 		}
 		if res, err = locker.Break(ctx, h, owner, old); err == nil && res.Acquired {
-			e.lock.Broke = &old
+			e.lock.Broke, e.lock.BrokeBy = &old, why
 		}
 	}
 	switch {

@@ -211,7 +211,8 @@ func TestResumeAfterKill(t *testing.T) {
 	resumed := e.lastRun()
 	e.want("append.log lines after the resume", e.lines("append.log"), 1)
 	e.want("after.log lines after the resume", e.lines("after.log"), 1)
-	for _, w := range []string{"resuming run " + dead, "done in run " + dead + " (changed)", "skipped by the operator's decision", "repair.command.after [changed]"} {
+	for _, w := range []string{"resuming run " + dead, "done in run " + dead + " (changed)", "skipped by the operator's decision", "repair.command.after [changed]",
+		"box: broke the lock of run " + dead} {
 		if !strings.Contains(out, w) {
 			t.Errorf("the resumed apply does not say %q:\n%s", w, out)
 		}
