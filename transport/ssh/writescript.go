@@ -7,11 +7,18 @@ package ssh
 // hex sha256 the file must still have, or "absent": else exit 8 before
 // the rename, nothing changed). It prints "sha256 <hex>", the digest of
 // the bytes written (computed here, of the temporary file that was
-// renamed), and "stat <octal mode> <uid> <gid> <user> <group>" of the file
-// after the rename, so the caller verifies without reading it back. A chown that fails is
-// fatal, also when only keeping the replaced file's owner and group: a
-// login user without the right to chown would otherwise silently hand the
-// file to itself. chmod comes after chown, which clears setuid and setgid.
+// renamed), and "stat <octal mode> <uid> <gid> <user> <group>" of that
+// temporary file as renamed (a rename keeps the inode's metadata), so the
+// caller verifies without reading it back. A chown that fails is fatal,
+// also when only keeping the replaced file's owner and group: a login user
+// without the right to chown would otherwise silently hand the file to
+// itself. chmod comes after chown, which clears setuid and setgid.
+//
+// Every program started costs: one sha256sum hashes the temporary file and
+// (with ifc) the target, one stat reads the metadata of both, and chown,
+// chmod and a second stat run only when the temporary file does not
+// already have the owner, group and mode wanted (the usual case for a
+// file replaced by its owner with its mode kept is no chown, no chmod).
 // Every failure exits non-zero with a message on stderr before the rename.
 //
 // A killed write leaves nothing behind. The temporary file's name,
@@ -64,29 +71,38 @@ exec 3<&0 4>>"$t"
 cat <&3 >&4 & c=$!
 wait "$c" || exit 4
 c=; exec 3<&- 4>&-
-got=$(sha256sum < "$t") || exit 4
-got=${got%% *}
+if [ -n "${ifc:-}" ] && [ -e "$p" ]; then s=$(sha256sum -- "$t" "$p") || exit 4; else s=$(sha256sum -- "$t") || exit 4; fi
+got=${s#\\}; got=${got%%" "*}
 if [ "$got" != "$want" ]; then echo "temporary file has sha256 $got, want $want: content was cut short" >&2; exit 4; fi
 if [ -n "${ifc:-}" ]; then
-  if [ -e "$p" ]; then now=$(sha256sum < "$p") || exit 4; now=${now%% *}; else now=absent; fi
+  now=absent; if [ -e "$p" ]; then now=${s#*"
+"}; now=${now#\\}; now=${now%%" "*}; fi
   if [ "$now" != "$ifc" ]; then echo "$p changed since it was read (sha256 now $now, was $ifc)" >&2; exit 8; fi
 fi
+if [ -e "$p" ]; then st=$(stat -c '%a %u %g %U %G' -- "$t" "$p") || exit 4; else st=$(stat -c '%a %u %g %U %G' -- "$t") || exit 4; fi
+set -- $st
 spec=; why=requested
-if [ -e "$p" ]; then
-  old=$(stat -c '%a %u:%g %U:%G' -- "$p") || exit 4
-  set -- $old
-  spec=$2; why="kept from the file it replaces: $3"
-  if [ -z "$mode" ]; then mode=$1; fi
+if [ $# -ge 10 ]; then
+  spec=$7:$8; why="kept from the file it replaces: $9:${10}"
+  if [ -z "$mode" ]; then mode=$6; fi
 elif [ -z "$mode" ]; then mode=644
 fi
 if [ -n "$owner" ] && [ -n "$group" ]; then spec="$owner:$group"; why=requested
 elif [ -n "$owner" ]; then spec="$owner${spec:+:${spec#*:}}"; why=requested
 elif [ -n "$group" ]; then spec="${spec%%:*}:$group"; why=requested
 fi
-if [ -n "$spec" ] && ! e=$(chown -- "$spec" "$t" 2>&1); then
-  echo "cannot give the new $p owner:group $spec ($why): $e" >&2; exit 4
+case $spec in *:*) so=${spec%%:*}; sg=${spec#*:} ;; *) so=$spec; sg= ;; esac
+is() { [ -z "$1" ] || [ "$1" = "$2" ] || [ "$1" = "$3" ]; }
+m=${mode#"${mode%%[!0]*}"}
+if is "$so" "$2" "$4" && is "$sg" "$3" "$5" && [ "$m" = "$1" ]; then
+  st="$1 $2 $3 $4 $5"
+else
+  if [ -n "$spec" ] && ! e=$(chown -- "$spec" "$t" 2>&1); then
+    echo "cannot give the new $p owner:group $spec ($why): $e" >&2; exit 4
+  fi
+  chmod "$mode" "$t" || exit 4
+  st=$(stat -c '%a %u %g %U %G' -- "$t") || exit 4
 fi
-chmod "$mode" "$t" || exit 4
 sync -- "$t" 2>/dev/null || sync
 if [ "$backup" = 1 ] && [ -e "$p" ]; then
   b="$p.mend-backup-$(date +%s)"; n=0
@@ -101,6 +117,5 @@ mv -f -- "$t" "$p" || exit 6
 trap - EXIT
 sync -- "$d" 2>/dev/null || sync
 echo "sha256 $got"
-st=$(stat -L -c '%a %u %g %U %G' -- "$p") || exit 7
 echo "stat $st"
 `
