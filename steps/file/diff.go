@@ -41,7 +41,7 @@ type contentChange struct {
 // largeChange).
 func diffContent(path string, cur steps.FileDigest, new []byte, newSum string, sensitive bool) contentChange {
 	key := changeKey{path: path, exists: cur.Exists, old: cur.SHA256, new: newSum, sensitive: sensitive}
-	return changeCache.get(key, func() contentChange { return computeChange(path, cur, new, sensitive) })
+	return changeCache.get(key, func() contentChange { return computeChange(path, cur, new, newSum, sensitive) })
 }
 
 // maxDiffBytes is the largest content (either side) that gets a full
@@ -50,10 +50,10 @@ func diffContent(path string, cur steps.FileDigest, new []byte, newSum string, s
 // current file is read (readCurrent).
 const maxDiffBytes = 128 << 10
 
-func computeChange(path string, cur steps.FileDigest, new []byte, sensitive bool) contentChange {
+func computeChange(path string, cur steps.FileDigest, new []byte, newSum string, sensitive bool) contentChange {
 	old, exists := cur.Content, cur.Exists
 	if !cur.Complete() {
-		return partialChange(cur, new, sensitive)
+		return partialChange(cur, new, newSum, sensitive)
 	}
 	binary := isBinary(old) || isBinary(new)
 	if !binary && (len(old) > maxDiffBytes || len(new) > maxDiffBytes) {
@@ -112,7 +112,7 @@ func largeChange(cur steps.FileDigest, new []byte, sensitive bool) contentChange
 // partialChange is largeChange for a current file of which only the first
 // part was read (and found to hold no secret literal, see readCurrent):
 // its digest is not shown, since the rest, unseen, may hold a secret.
-func partialChange(cur steps.FileDigest, new []byte, sensitive bool) contentChange {
+func partialChange(cur steps.FileDigest, new []byte, newSum string, sensitive bool) contentChange {
 	ch := contentChange{large: true, oldSize: cur.Size, newSize: len(new), certs: certChanges(cur.Content, new)}
 	size := sizes(cur.Exists, cur.Size, new)
 	switch {
@@ -121,10 +121,10 @@ func partialChange(cur steps.FileDigest, new []byte, sensitive bool) contentChan
 	case steps.ContainsSecret(new):
 		ch.diff = "(content hidden: contains a secret) " + size
 	case isBinary(new):
-		ch.diff = "(binary content) " + size + ", new sha256 " + sha256Hex(new)
+		ch.diff = "(binary content) " + size + ", new sha256 " + newSum
 	default:
 		ch.diff = fmt.Sprintf("(diff not computed: over %d KiB) %s, new sha256 %s (the current content's is not shown: only its first %d KiB were read)%s",
-			maxDiffBytes>>10, size, sha256Hex(new), maxDiffBytes>>10, firstDifference(cur, new))
+			maxDiffBytes>>10, size, newSum, maxDiffBytes>>10, firstDifference(cur, new))
 	}
 	return ch
 }

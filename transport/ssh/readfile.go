@@ -68,7 +68,7 @@ exec head -c "$n" -- "$p"
 // missing. A directory, FIFO, device or socket is an error, as is a file
 // over 64 MiB (the host stops reading just past that).
 func (h *Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
-	out, err := h.read(ctx, path, fmt.Sprintf("p=%s max=%d\n", shell.Quote(path), maxReadFile)+readScript)
+	out, err := h.read(ctx, path, fmt.Sprintf("p=%s max=%d\n", shell.Quote(path), maxReadFile)+readScript, 0)
 	if err != nil {
 		return steps.File{}, err
 	}
@@ -79,7 +79,7 @@ func (h *Host) ReadFile(ctx context.Context, path string) (steps.File, error) {
 // is computed here); of a larger one the host sends its metadata, size,
 // sha256 and first head bytes, in the same one command.
 func (h *Host) ReadFileDigest(ctx context.Context, path string, head int) (steps.FileDigest, error) {
-	out, err := h.read(ctx, path, fmt.Sprintf("p=%s max=%d n=%d\n", shell.Quote(path), maxReadFile, max(head, 0))+digestScript)
+	out, err := h.read(ctx, path, fmt.Sprintf("p=%s max=%d n=%d\n", shell.Quote(path), maxReadFile, max(head, 0))+digestScript, head+512)
 	if err != nil {
 		return steps.FileDigest{}, err
 	}
@@ -91,11 +91,11 @@ func (h *Host) ReadFileDigest(ctx context.Context, path string, head int) (steps
 }
 
 // read runs a read script and checks its exit status and size.
-func (h *Host) read(ctx context.Context, path, command string) ([]byte, error) {
+func (h *Host) read(ctx context.Context, path, command string, size int) ([]byte, error) {
 	if path == "" {
 		return nil, steps.Errorf(steps.ClassConfig, "read file: empty path")
 	}
-	r, err := h.run(ctx, runRequest{op: "read " + path, command: command, sudo: h.sudo, maxStdout: maxReadFile + 1 + 4096})
+	r, err := h.run(ctx, runRequest{op: "read " + path, command: command, sudo: h.sudo, maxStdout: maxReadFile + 1 + 4096, stdoutSize: size})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ package ssh
 // without the right to chown would otherwise silently hand the file to
 // itself. chmod comes after chown, which clears setuid and setgid.
 //
+// The content goes to the temporary file through dd conv=fsync: written
+// and synced by one program (a chown or chmod after it is synced again).
 // Every program started costs: one sha256sum hashes the temporary file and
 // (with ifc) the target, one stat reads the metadata of both, and chown,
 // chmod and a second stat run only when the temporary file does not
@@ -25,16 +27,16 @@ package ssh
 // .<name>.mend-<pid of this shell>-<r>, is set and the traps are installed
 // before the file is created (O_EXCL, through set -C), so a signal at any
 // point removes it. HUP, INT, TERM and PIPE run the EXIT trap instead of
-// killing the shell outright: when the client dies mid-write, cat sees
+// killing the shell outright: when the client dies mid-write, dd sees
 // end of input, the hash check fails, and the message to a stderr nobody
-// reads raises SIGPIPE, which must not skip the cleanup. cat runs in the
+// reads raises SIGPIPE, which must not skip the cleanup. dd runs in the
 // background and the script waits for it: a shell runs a trap only after
-// its foreground command ends, and a cat that started just after the
+// its foreground command ends, and a dd that started just after the
 // signal would wait for input that may never end, until a SIGKILL. The
-// EXIT trap kills cat (KILL: a TERM can reach it before its exec and be
-// lost) and waits for it before removing the file. cat writes to a
+// EXIT trap kills dd (KILL: a TERM can reach it before its exec and be
+// lost) and waits for it before removing the file. dd writes to a
 // descriptor the shell opened, never to the name: a signal whose trap runs
-// between the fork and c=$! leaves c empty, and a cat that opened the name
+// between the fork and c=$! leaves c empty, and a dd that opened the name
 // itself would create the file again after the trap removed it. Only SIGKILL of the shell itself can leave the file; so each write first removes the
 // temporary files of earlier writes to the same path whose writing shell
 // is gone (no such pid), printing "leftover <path>" for each. A file in
@@ -68,7 +70,7 @@ set -C
 if ! true 2>/dev/null > "$t"; then t=; echo "cannot create a temporary file in $d" >&2; exit 3; fi
 set +C
 exec 3<&0 4>>"$t"
-cat <&3 >&4 & c=$!
+dd bs=64k conv=fsync status=none <&3 >&4 & c=$!
 wait "$c" || exit 4
 c=; exec 3<&- 4>&-
 if [ -n "${ifc:-}" ] && [ -e "$p" ]; then s=$(sha256sum -- "$t" "$p") || exit 4; else s=$(sha256sum -- "$t") || exit 4; fi
@@ -102,8 +104,8 @@ else
   fi
   chmod "$mode" "$t" || exit 4
   st=$(stat -c '%a %u %g %U %G' -- "$t") || exit 4
+  sync -- "$t" 2>/dev/null || sync
 fi
-sync -- "$t" 2>/dev/null || sync
 if [ "$backup" = 1 ] && [ -e "$p" ]; then
   b="$p.mend-backup-$(date +%s)"; n=0
   while [ -e "$b" ] || [ -L "$b" ]; do
