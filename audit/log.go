@@ -42,6 +42,7 @@ type Log struct {
 	write     func([]byte) (int, error) // l.f.Write; tests inject failures
 	sync      func() error              // l.f.Sync; tests inject failures
 	afterSync func()                    // tests: crash between the lines and the head
+	mirror    interface{ Send([]byte) } // gets each group's lines once durable (SetMirror)
 }
 
 // queued is one Append waiting for its group to be written.
@@ -307,6 +308,9 @@ func (l *Log) appendLocked(group []*queued, now func() time.Time) error {
 	}
 	l.size += int64(len(buf))
 	l.seq, l.prev = seq, prev
+	if l.mirror != nil {
+		l.mirror.Send(buf)
+	}
 	return nil
 }
 
@@ -334,6 +338,14 @@ func (l *Log) rollback(cause error) error {
 	}
 	_ = l.sync() // best effort: if the lines come back after a crash, the pending mark accounts for them
 	return err
+}
+
+// SetMirror makes every group of records, once durable, also go to m (nil:
+// to no one); see SyslogMirror.
+func (l *Log) SetMirror(m interface{ Send([]byte) }) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	l.mirror = m
 }
 
 // Close closes the file. Appending after Close is an error.

@@ -27,6 +27,10 @@ const (
 	// "stage.NAME"; Detail has batch, batches and hosts), including the
 	// batches a stopped roll did not run.
 	EventStageBatch Event = "stage_batch"
+	// EventHostLock records what an apply did with the lock on a target
+	// host (Detail["action"]: acquired, refused, break, broken, released,
+	// not_released, error; "holder" names the other run concerned).
+	EventHostLock Event = "host_lock"
 )
 
 const (
@@ -104,7 +108,7 @@ type Record struct {
 func (r *Record) validate() error {
 	switch r.Event {
 	case EventRunStart, EventRunEnd, EventStepStart, EventStepFinish,
-		EventApprovalGranted, EventApprovalRefused, EventHostKeyAccepted, EventNote, EventStageBatch:
+		EventApprovalGranted, EventApprovalRefused, EventHostKeyAccepted, EventNote, EventStageBatch, EventHostLock:
 	case "":
 		return fmt.Errorf("audit record has no event")
 	default:

@@ -15,6 +15,9 @@ type RunOptions struct {
 	RunID    string        // "": a random id
 	Operator string        // written on the records that close dead runs' intents
 	LockWait time.Duration // how long to wait for another process's lock on the log; 0: DefaultLockWait
+	// Syslog, when set, gets a copy of every record the run appends,
+	// starting with those BeginRun's recovery writes (see SyslogMirror).
+	Syslog *SyslogMirror
 }
 
 // Run is one mend run's hold on an audit log: the log to append to, the
@@ -22,9 +25,10 @@ type RunOptions struct {
 // left by runs that died. The engine appends through it (it is an
 // engine.AuditSink); the CLI calls End when the run is over.
 type Run struct {
-	log  *Log
-	id   string
-	lock *runLock
+	log    *Log
+	id     string
+	lock   *runLock
+	syslog *SyslogMirror
 
 	mu   sync.Mutex
 	open map[intentKey]int // this run's intents without an outcome yet
@@ -59,7 +63,10 @@ func BeginRun(ctx context.Context, path string, opts RunOptions) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{log: log, id: id, open: map[intentKey]int{}}
+	r := &Run{log: log, id: id, open: map[intentKey]int{}, syslog: opts.Syslog}
+	if opts.Syslog != nil {
+		log.SetMirror(opts.Syslog)
+	}
 	err = log.lockedCtx(ctx, func() error { return r.recover(opts.Operator) })
 	if err != nil {
 		if r.lock != nil {
@@ -202,6 +209,7 @@ func (r *Run) track(stored Record) {
 // leaves its lock file behind, unlocked, like a run that died: the next
 // run then finds the intent and reports it.
 func (r *Run) End() error {
+	r.CloseSyslog()
 	r.mu.Lock()
 	keep := len(r.open) > 0
 	r.mu.Unlock()
@@ -217,4 +225,33 @@ func newRunID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// CloseSyslog stops mirroring to syslog, waits for the records queued
+// (bounded, see SyslogMirror.Close) and reports. When records were lost it
+// appends a note saying how many and from which seq, so an auditor
+// comparing the syslog copy with the log knows the gap is mend's, not an
+// attacker's. It returns a zero report when the run mirrors nothing, and
+// again when called a second time.
+func (r *Run) CloseSyslog() SyslogReport {
+	r.mu.Lock()
+	m := r.syslog
+	r.syslog = nil
+	r.mu.Unlock()
+	if m == nil {
+		return SyslogReport{}
+	}
+	r.log.SetMirror(nil)
+	rep := m.Close()
+	if rep.Lost > 0 {
+		reason := fmt.Sprintf("%d audit record(s) not mirrored to syslog %s", rep.Lost, rep.Target)
+		if rep.FirstLostSeq > 0 {
+			reason += fmt.Sprintf(", the first seq %d", rep.FirstLostSeq)
+		}
+		if rep.Err != nil {
+			reason += ": " + rep.Err.Error()
+		}
+		_, _ = r.log.Append(Record{Event: EventNote, RunID: r.id, Reason: reason})
+	}
+	return rep
 }

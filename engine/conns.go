@@ -18,6 +18,9 @@ type connections struct {
 	audit     *auditor
 	mu        sync.Mutex
 	recorded  map[string]bool
+	// lock, when set (an apply with host locks), takes a host's lock
+	// before its handle is handed out (runner.lockHost).
+	lock func(ctx context.Context, name string, h steps.Host) error
 }
 
 func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
@@ -39,6 +42,11 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 				c.recorded = map[string]bool{}
 			}
 			c.recorded[h.Name] = true
+		}
+	}
+	if c.lock != nil {
+		if err := c.lock(ctx, h.Name, mh); err != nil {
+			return nil, err
 		}
 	}
 	return mh, nil

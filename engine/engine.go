@@ -43,11 +43,12 @@ type BatchAuditSink interface {
 type Options struct {
 	Registry    *steps.Registry
 	Connector   Connector
-	Audit       AuditSink // nil: records are dropped (tests only; the CLI always sets one)
-	Hook        Hook      // nil: NopHook
-	Parallelism int       // 0: DefaultParallelism
-	Operator    string    // OS user, for the audit log
-	RunID       string    // "" : generated
+	Audit       AuditSink  // nil: records are dropped (tests only; the CLI always sets one)
+	Hook        Hook       // nil: NopHook
+	Parallelism int        // 0: DefaultParallelism
+	Operator    string     // OS user, for the audit log
+	RunID       string     // "" : generated
+	HostLocks   *HostLocks // nil: no locks on the target hosts (see HostLocks)
 	Now         func() time.Time
 }
 
@@ -90,6 +91,9 @@ type Request struct {
 	DigestKey  []byte
 	Expect     Expectation
 	PlanSHA256 string
+	// BreakLock lets an apply break another run's lock on a host
+	// (--break-lock): for a run that died holding it. Audited.
+	BreakLock bool
 }
 
 // Plan runs the runbook's diagnoses for real and previews every repair

@@ -50,6 +50,10 @@ type Run struct {
 	// Stages are the runbook's stages with their batches, in source order;
 	// their steps are in Steps with StepRun.Stage set.
 	Stages []*StageRun `json:"stages,omitempty"`
+	// HostLocks are the locks on the target hosts (HostLocks), by host:
+	// in a plan those another run holds, in an apply those it took,
+	// refused or could not release.
+	HostLocks []*HostLock `json:"host_locks,omitempty"`
 	// Err is set when the run stopped early: a failed step with
 	// on_failure = "stop", a refused gate, an audit log that cannot be
 	// written. Steps after it are StatusNotRun.

@@ -36,6 +36,8 @@ type runner struct {
 	targetsOf map[string][]string
 	// used caches usedAttrs.
 	used map[string]map[string]bool
+	// locks are the host locks of the run (hostlock.go).
+	locks lockSet
 }
 
 func (e *Engine) newRunner(req Request, mode Mode) *runner {
@@ -82,6 +84,7 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	for _, st := range r.req.Runbook.Steps {
 		r.redact.harvest(st.Config, r.scope.markedContext(nil, cty.NilVal), st.When, st.On)
 	}
+	r.startLocks(ctx)
 	all := r.req.Runbook.Steps
 	for i := 0; i < len(all); i++ {
 		st := all[i]
@@ -100,6 +103,7 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	if r.stopped != "" {
 		r.run.Err = r.stopped
 	}
+	r.endLocks(ctx)
 	if err := r.audit.runEnd(); err != nil && r.run.Err == "" {
 		r.run.Err = err.Error()
 	}

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mend-sh/mend/internal/localfile"
 )
 
 // MaxInputFile is the largest runbook, inventory or variable file mend
@@ -23,28 +25,12 @@ func CheckInputFile(path, what string) *hcl.Diagnostic {
 			Detail: fmt.Sprintf("%s: %v.", path, err)}
 	case !st.Mode().IsRegular():
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("The %s is not a regular file", what),
-			Detail: fmt.Sprintf("%s is a %s; give the path of a regular file.", path, kind(st.Mode()))}
+			Detail: fmt.Sprintf("%s is a %s; give the path of a regular file.", path, localfile.Kind(st.Mode()))}
 	case st.Size() > MaxInputFile:
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("The %s is too large", what),
 			Detail: fmt.Sprintf("%s is %d bytes; mend reads at most %d bytes (%d MiB) from a %s.", path, st.Size(), MaxInputFile, MaxInputFile>>20, what)}
 	}
 	return nil
-}
-
-func kind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeCharDevice != 0:
-		return "character device"
-	case m&os.ModeDevice != 0:
-		return "block device"
-	case m&os.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	}
-	return "special file"
 }
 
 // MaxNesting bounds how deeply brackets ({, [, ( and "${") may nest in an

@@ -54,9 +54,13 @@ func TestKilledWriteLeavesNothing(t *testing.T) {
 	if err := os.WriteFile(leftover, []byte("partial"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, args...).CombinedOutput()
+	// The killed run left its lock on the host: the next apply breaks it.
+	out, err := exec.Command(bin, append([]string{"apply", "--break-lock"}, args[1:]...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("the next apply: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "box: broke the lock of run ") {
+		t.Errorf("the next apply does not say it broke the killed run's lock:\n%s", out)
 	}
 	if want := "removed " + leftover; !strings.Contains(string(out), want) {
 		t.Errorf("the next apply does not say %q:\n%s", want, out)

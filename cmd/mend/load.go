@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -70,6 +71,39 @@ func (a *app) reportRecovered(run *audit.Run) {
 		fmt.Fprintf(a.stderr, "Warning: run %s started %s on %s at %s and never recorded an outcome: outcome unknown; check the host.\n",
 			views.Clean(r.RunID), views.Clean(r.Step), views.Clean(r.Host), r.Time.Format(time.RFC3339))
 	}
+}
+
+// beginAudit opens the audit log for one run (audit.BeginRun), mirrored
+// to syslog when --audit-syslog names a target, and reports what earlier
+// runs left. end closes the run and warns about records the mirror could
+// not send (the log notes them too).
+func (a *app) beginAudit(ctx context.Context, o runOptions, logPath string) (run *audit.Run, end func(), err error) {
+	opts := audit.RunOptions{Operator: operator(), LockWait: o.auditLockWait}
+	if o.auditSyslog != "" {
+		target, err := audit.ParseSyslogTarget(o.auditSyslog)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%v (nothing was run)", err)
+		}
+		if opts.Syslog, err = audit.DialSyslog(target); err != nil {
+			return nil, nil, fmt.Errorf("%v (nothing was run)", err)
+		}
+	}
+	run, err = audit.BeginRun(ctx, logPath, opts)
+	if err != nil {
+		if opts.Syslog != nil {
+			opts.Syslog.Close()
+		}
+		return nil, nil, fmt.Errorf("%v (nothing was run)", err)
+	}
+	a.reportRecovered(run)
+	end = func() {
+		if rep := run.CloseSyslog(); rep.Lost > 0 {
+			fmt.Fprintf(a.stderr, "Warning: %d audit record(s) were not mirrored to syslog %s (%s); the audit log has them all and notes the gap.\n",
+				rep.Lost, views.Clean(rep.Target), views.Clean(fmt.Sprint(rep.Err)))
+		}
+		_ = run.End()
+	}
+	return run, end, nil
 }
 
 // auditPath is the --audit-log flag, or the documented default.

@@ -26,6 +26,7 @@ type runOptions struct {
 	format           string
 	auditLog         string
 	auditLockWait    time.Duration
+	auditSyslog      string
 	knownHosts       string
 	sshConfig        string
 	acceptNew        bool
@@ -40,6 +41,7 @@ type runOptions struct {
 	planKey          string        // key of saved plans' digests
 	signatures       []string      // apply PLANFILE: signed approvals
 	allowedSigners   string        // apply PLANFILE: allowed_signers
+	breakLock        bool          // apply: break another run's host locks
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -50,6 +52,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.format, "format", "text", "output format: "+strings.Join(views.Formats, ", "))
 	f.StringVar(&o.auditLog, "audit-log", "", "audit log file (default $XDG_STATE_HOME/mend/audit.jsonl, else ~/.local/state/mend/audit.jsonl)")
 	f.DurationVar(&o.auditLockWait, "audit-lock-wait", audit.DefaultLockWait, "how long to wait for another process that holds the audit log's lock (Ctrl-C stops waiting)")
+	f.StringVar(&o.auditSyslog, "audit-syslog", "", "also send every audit record to syslog: local (the local daemon's socket; journald reads it), unix:///path, udp://host:port or tcp://host:port; a run does not start when it cannot be reached")
 	f.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts file (default: the inventory's, else ~/.ssh/known_hosts)")
 	f.StringVar(&o.sshConfig, "ssh-config", "", "OpenSSH client config for host aliases (default: the inventory's, else ~/.ssh/config; \"none\" disables)")
 	f.BoolVar(&o.acceptNew, "accept-new-host-key", false, "accept and record keys of hosts not in known_hosts (never a changed key); recorded in the audit log")
@@ -96,6 +99,7 @@ func (a *app) applyCommand() *cobra.Command {
 	o.register(cmd)
 	cmd.Flags().StringArrayVar(&o.approve, "approve", nil, "approve the gate of this repair address (repeatable)")
 	cmd.Flags().StringArrayVar(&o.signatures, "signature", nil, "a signed approval of PLANFILE (repeatable; PLANFILE.sig and PLANFILE.*.sig are read too)")
+	cmd.Flags().BoolVar(&o.breakLock, "break-lock", false, "break the lock another run holds on a target host (one that died holding it); audited")
 	cmd.Flags().StringVar(&o.allowedSigners, "allowed-signers", "", "OpenSSH allowed_signers file the approvals are checked against (default $XDG_CONFIG_HOME/mend/allowed_signers, else ~/.config/mend/allowed_signers)")
 	return cmd
 }
@@ -114,6 +118,10 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	if err != nil {
 		return err
 	}
+	locks, err := hostLocks()
+	if err != nil {
+		return err
+	}
 	req, files, diags := a.load(o, path)
 	printDiags(a.stderr, files, diags, colorFor(a.stderr, o.noColor))
 	if diags.HasErrors() {
@@ -123,12 +131,11 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	if err != nil {
 		return err
 	}
-	arun, err := audit.BeginRun(ctx, logPath, audit.RunOptions{Operator: operator(), LockWait: o.auditLockWait})
+	arun, endAudit, err := a.beginAudit(ctx, o, logPath)
 	if err != nil {
-		return fmt.Errorf("%v (nothing was run)", err)
+		return err
 	}
-	defer arun.End()
-	a.reportRecovered(arun)
+	defer endAudit()
 
 	conn := newConnector(o, req.Inventory)
 	defer conn.Close()
@@ -142,8 +149,9 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(), HostLocks: locks,
 	})
+	req.BreakLock = o.breakLock
 	var run *engine.Run
 	if mode == engine.ModePlan {
 		run, err = eng.Plan(ctx, req)

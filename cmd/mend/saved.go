@@ -122,12 +122,11 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	if err := audit.PlanApplied(logPath, digest); err != nil {
 		return err
 	}
-	arun, err := audit.BeginRun(ctx, logPath, audit.RunOptions{Operator: operator(), LockWait: o.auditLockWait})
+	arun, endAudit, err := a.beginAudit(ctx, o, logPath)
 	if err != nil {
-		return fmt.Errorf("%v (nothing was run)", err)
+		return err
 	}
-	defer arun.End()
-	a.reportRecovered(arun)
+	defer endAudit()
 
 	conn := newConnector(lo, req.Inventory)
 	defer conn.Close()
@@ -147,9 +146,13 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	}
 	ap.signed.Self = approval.SelfKeys(req.Inventory, nil)
 	req.Approver = ap
-	req.DigestKey, req.Expect, req.PlanSHA256 = key, p.Expectation(), digest
+	req.DigestKey, req.Expect, req.PlanSHA256, req.BreakLock = key, p.Expectation(), digest, o.breakLock
+	locks, err := hostLocks()
+	if err != nil {
+		return err
+	}
 	eng := engine.New(engine.Options{
-		Registry: builtin.Registry(), Connector: keys, Audit: arun,
+		Registry: builtin.Registry(), Connector: keys, Audit: arun, HostLocks: locks,
 		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
 	})
 	run, err := eng.Apply(ctx, req)

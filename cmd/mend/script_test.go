@@ -19,6 +19,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Host locks of the tests that run mend against local hosts or their
+	// own sshd go to a directory of this process, never the tester's
+	// home; each script gets its own (Setup), kept in its children.
+	if os.Getenv("MEND_LOCK_DIR") == "" {
+		os.Setenv("MEND_LOCK_DIR", filepath.Join(os.TempDir(), fmt.Sprintf("mend-test-hostlock-%d", os.Getpid())))
+	}
 	testscript.Main(m, map[string]func(){
 		"mend": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
@@ -38,6 +44,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("KNOWN_HOSTS", srv.KnownHostsFile)
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
+			env.Setenv("MEND_LOCK_DIR", filepath.Join(env.WorkDir, "hostlock")) // the hosts' lock: one sshd for all scripts
 			var inv strings.Builder
 			fmt.Fprintf(&inv, "defaults {\n  user          = %q\n  port          = %d\n  identity_file = %q\n  known_hosts   = %q\n  vars          = { role = \"web\", port = 80 }\n}\n\n",
 				srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile)
@@ -53,6 +60,7 @@ func TestScripts(t *testing.T) {
 			"gone":        cmdGone,
 			"runid":       cmdRunID,
 			"rehead":      cmdRehead,
+			"waitfile":    cmdWaitFile,
 		},
 	})
 }
@@ -214,4 +222,19 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// waitfile FILE: waits (at most 30 s, polling) until FILE exists, e.g.
+// one a background apply's repair makes when it has started.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	path := ts.MkAbs(args[0])
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("%s did not appear within 30s", args[0])
 }

@@ -28,7 +28,7 @@ func TestShowGolden(t *testing.T) {
 	}{
 		{"toolforge", []string{"-i", inv, "-var-file", "testdata/show/toolforge.vars.mend.hcl", "../../examples/toolforge-2019-09-10/etcd-ca-mismatch.mend.hcl"}},
 		{"toolforge-novars", []string{"../../examples/toolforge-2019-09-10/etcd-ca-mismatch.mend.hcl"}},
-		{"rolling-restart", []string{"-i", inv, "-var", `etcd_hosts=["etcd-01","etcd-02","etcd-03"]`, "-var", `etcd_endpoints=["https://etcd-01.invalid:2379"]`,
+		{"rolling-restart", []string{"-i", inv, "-var", `etcd_hosts=["etcd-01","etcd-02","etcd-03"]`,
 			"-var", "etcd_ca=/etc/etcd/ca.pem", "../../examples/rolling-restart/etcd-rolling-restart.mend.hcl"}},
 		{"signed-gate", []string{"-i", inv, "testdata/show/signed.mend.hcl"}},
 	} {

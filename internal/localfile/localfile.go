@@ -84,7 +84,7 @@ func open(dir, p string) (*os.File, string, error) {
 	case err != nil:
 		err = fmt.Errorf("cannot read %s: %w", full, err)
 	case !st.Mode().IsRegular():
-		err = fmt.Errorf("%s is a %s, not a regular file", full, kind(st.Mode()))
+		err = fmt.Errorf("%s is a %s, not a regular file", full, Kind(st.Mode()))
 	case st.Size() > Max:
 		err = fmt.Errorf("%s is %d bytes; a local file may have at most %d bytes (%d MiB)", full, st.Size(), Max, Max>>20)
 	}
@@ -95,7 +95,9 @@ func open(dir, p string) (*os.File, string, error) {
 	return f, full, nil
 }
 
-func kind(m os.FileMode) string {
+// Kind names a file type that is not a regular file, for messages:
+// "directory", "FIFO", "character device"...
+func Kind(m os.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "directory"

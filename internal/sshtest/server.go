@@ -145,7 +145,9 @@ func (s *Server) writeConfig() error {
 		"PrintLastLog no",
 		"UseDNS no",
 		"LogLevel VERBOSE",
-		"SetEnv SHLVL=1",
+		// Each server is a host of its own: its own state dir, so the
+		// host locks mend takes (package hostlock) are per server.
+		"SetEnv SHLVL=1 XDG_STATE_HOME=" + filepath.Join(s.Dir, "state"),
 		"MaxSessions 100",
 		"MaxStartups 200:30:400",
 		"Subsystem sftp /usr/lib/openssh/sftp-server",

@@ -18,6 +18,16 @@ import (
 // retried every second for up to promote_wait.
 func (Member) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyResponse, error) {
 	s, d, dl, err := prepare(ctx, req.Config, req.Host)
+	for start := time.Now(); err != nil && awaitingName(s, d) && time.Since(start) < s.promoteWait; {
+		// The learner to promote was started but has not published its
+		// name yet (it does once it has caught up): look again.
+		select {
+		case <-ctx.Done():
+			return steps.ApplyResponse{}, ctx.Err()
+		case <-time.After(time.Second):
+		}
+		s, d, dl, err = prepare(ctx, req.Config, req.Host)
+	}
 	if err != nil {
 		return steps.ApplyResponse{}, err
 	}
@@ -105,4 +115,19 @@ func initialCluster(members []*etcdserverpb.Member, id uint64, name string) stri
 		}
 	}
 	return strings.Join(parts, ",")
+}
+
+// awaitingName says whether a promotion by name found no such member while
+// a learner without a name is in the list: one that has not published its
+// name yet (it was started, or is about to be).
+func awaitingName(s settings, d decision) bool {
+	if s.action != ActionPromote || d.target != nil || s.target.name == "" {
+		return false
+	}
+	for _, m := range d.members {
+		if m.IsLearner && m.Name == "" {
+			return true
+		}
+	}
+	return false
 }

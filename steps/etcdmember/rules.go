@@ -84,6 +84,9 @@ func decide(c cluster, action string, want target, allowUnsafe bool) decision {
 		}
 	case ActionPromote:
 		switch {
+		case d.target == nil && unnamedLearner(c.members) != nil:
+			d.refusal = fmt.Sprintf("no member %s in the member list; learner %s %v has no name yet: it has not started, or has not caught up (apply waits up to promote_wait for it to publish its name)",
+				want, unnamedLearner(c.members).HexID(), unnamedLearner(c.members).PeerURLs)
 		case d.target == nil:
 			d.refusal = fmt.Sprintf("no member %s in the member list", want)
 		case !d.target.IsLearner:
@@ -169,6 +172,16 @@ func (t target) find(ms []etcdconn.Member) *etcdconn.Member {
 			if slices.Contains(m.PeerURLs, u) {
 				return &ms[i]
 			}
+		}
+	}
+	return nil
+}
+
+// unnamedLearner is a learner that has not published its name, if any.
+func unnamedLearner(ms []etcdconn.Member) *etcdconn.Member {
+	for i, m := range ms {
+		if m.IsLearner && m.Name == "" {
+			return &ms[i]
 		}
 	}
 	return nil

@@ -42,6 +42,8 @@ func TestDecide(t *testing.T) {
 		{"remove by hex id", three, all, ActionRemove, target{name: "3"}, false, "", false},
 		{"remove an absent member", three, all, ActionRemove, target{name: "zz"}, false, "", true},
 		{"promote a voter", three, all, ActionPromote, target{name: "a"}, false, "", true},
+		{"promote by a name not published yet", append(three[:1:1], etcdconn.Member{ID: 9, IsLearner: true, PeerURLs: []string{"https://m2:2380"}}), all, ActionPromote, target{name: "m2"}, false, "has no name yet", false},
+		{"promote an absent member", three, all, ActionPromote, target{name: "zz"}, false, `no member "zz" in the member list`, false},
 		{"promote an unstarted learner", append(three[:1:1], etcdconn.Member{ID: 9, IsLearner: true}), all, ActionPromote, target{name: "9"}, false, "has never started", false},
 	}
 	for _, tc := range cases {
@@ -54,5 +56,26 @@ func TestDecide(t *testing.T) {
 				t.Errorf("noop %v, want %v", d.noop, tc.noop)
 			}
 		})
+	}
+}
+
+// TestAwaitingName: apply waits for a learner's name only when a promotion
+// by name finds nothing and an unnamed learner is there.
+func TestAwaitingName(t *testing.T) {
+	unnamed := []etcdconn.Member{{ID: 1, Name: "a"}, {ID: 9, IsLearner: true}}
+	named := []etcdconn.Member{{ID: 1, Name: "a"}, {ID: 9, Name: "l", IsLearner: true}}
+	for _, tc := range []struct {
+		s    settings
+		d    decision
+		want bool
+	}{
+		{settings{action: ActionPromote, target: target{name: "m2"}}, decision{members: unnamed}, true},
+		{settings{action: ActionPromote, target: target{name: "m2"}}, decision{members: named}, false},
+		{settings{action: ActionPromote, target: target{name: "m2"}}, decision{members: unnamed, target: &unnamed[1]}, false},
+		{settings{action: ActionRemove, target: target{name: "m2"}}, decision{members: unnamed}, false},
+	} {
+		if got := awaitingName(tc.s, tc.d); got != tc.want {
+			t.Errorf("awaitingName(%+v, members %v) = %v, want %v", tc.s, tc.d.members, got, tc.want)
+		}
 	}
 }

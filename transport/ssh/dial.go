@@ -44,8 +44,8 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 	sc, chans, reqs, err := ssh.NewClientConn(nc, e.addr(), &ssh.ClientConfig{
 		User:              e.User,
 		Auth:              []ssh.AuthMethod{ids.authMethod()},
-		HostKeyCallback:   hk.callback,
-		HostKeyAlgorithms: hk.algorithms(e.addr()),
+		HostKeyCallback:   e.hostKeyCallback(hk),
+		HostKeyAlgorithms: hk.algorithms(e.keyAddr()),
 		Timeout:           timeout,
 		Config:            ssh.Config{KeyExchanges: e.algos.kex, Ciphers: e.algos.ciphers, MACs: e.algos.macs},
 	})
@@ -54,6 +54,9 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 		err = ctx.Err()
 	}
 	if err != nil {
+		if pc, ok := nc.(*proxyConn); ok {
+			err = pc.annotate(err, e.proxyCommand)
+		}
 		nc.Close()
 		return nil, handshakeError(ctx, e, timeout, hk, ids, err)
 	}
@@ -69,9 +72,29 @@ func dial(ctx context.Context, cfg Config, e endpoint) (*Host, error) {
 	return newHost(ssh.NewClient(sc, chans, reqs), info, e.Sudo, cfg.keepaliveInterval()), nil
 }
 
-// connect opens the TCP connection to e: directly, or as a channel
-// through its jump host.
+// hostKeyCallback checks the host key under e's name in known_hosts
+// (keyAddr). Under a HostKeyAlias the key of the address is not
+// consulted, as OpenSSH does not (CheckHostIP is off with an alias).
+func (e endpoint) hostKeyCallback(hk *hostKeyCheck) ssh.HostKeyCallback {
+	if e.hostKeyAlias == "" {
+		return hk.callback
+	}
+	alias := e.keyAddr()
+	return func(_ string, remote net.Addr, key ssh.PublicKey) error {
+		return hk.callback(alias, remote, key)
+	}
+}
+
+// connect opens the connection to e: directly, as a channel through its
+// jump host, or over ssh_config's ProxyCommand.
 func (e endpoint) connect(ctx context.Context) (net.Conn, error) {
+	if e.proxyCommand != "" {
+		cmd, err := expandProxyCommand(e.proxyCommand, e, e.Name)
+		if err != nil {
+			return nil, steps.Errorf(steps.ClassConfig, "reach %s: %v", e.Name, err)
+		}
+		return dialProxy(cmd, e)
+	}
 	if e.via != nil {
 		return e.via(ctx, e.addr())
 	}

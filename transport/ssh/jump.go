@@ -91,7 +91,12 @@ func (p *Pool) jumpDialer(e endpoint) func(context.Context, string) (net.Conn, e
 // ProxyJump.
 func (e *endpoint) applyJump(t Target, o *sshOptions) error {
 	if t.Jump != nil {
-		e.jump = t.Jump
+		e.jump = t.Jump // the inventory's, like ssh -J: ssh_config's ProxyCommand does not apply
+	} else if v, ok := o.firstValue("proxycommand"); ok && !isNeutral("proxycommand", v.args) {
+		if _, err := expandProxyCommand(v.args[0], *e, e.Name); err != nil {
+			return steps.Errorf(steps.ClassConfig, "ssh config %s: %v", v.where(), err)
+		}
+		e.proxyCommand = v.args[0]
 	} else if v, ok := o.firstValue("proxyjump"); ok {
 		hops, err := ParseJump(v.args[0])
 		if err != nil {

@@ -29,7 +29,13 @@ type endpoint struct {
 	// is its StrictHostKeyChecking accept-new.
 	userKnownHosts []string
 	acceptNew      bool
-	algos          algorithms // ssh_config's KexAlgorithms, Ciphers, MACs
+	// hostKeyAlias is ssh_config's HostKeyAlias: known_hosts holds the
+	// host's key under this name (without a port), not its address.
+	hostKeyAlias string
+	// proxyCommand is ssh_config's ProxyCommand as written (tokens not
+	// expanded); connect runs it instead of dialling.
+	proxyCommand string
+	algos        algorithms // ssh_config's KexAlgorithms, Ciphers, MACs
 
 	jump  []Target // jump hosts, first hop first
 	depth int
@@ -39,6 +45,16 @@ type endpoint struct {
 }
 
 func (e endpoint) addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
+
+// keyAddr is the name e's host key has in known_hosts: its address, or
+// as OpenSSH does with HostKeyAlias, the alias alone (port 22 is the one
+// knownhosts.Normalize leaves out).
+func (e endpoint) keyAddr() string {
+	if e.hostKeyAlias != "" {
+		return net.JoinHostPort(e.hostKeyAlias, "22")
+	}
+	return e.addr()
+}
 
 // resolve fills in a Target's defaults, first from the ssh_config file
 // (when the target has no Address, or leaves fields empty) and then from
@@ -139,8 +155,17 @@ func (e *endpoint) applyOptions(o *sshOptions, alias string) error {
 	return e.applyHostKeyOptions(o, tok)
 }
 
-// applyHostKeyOptions reads UserKnownHostsFile and StrictHostKeyChecking.
+// applyHostKeyOptions reads UserKnownHostsFile, StrictHostKeyChecking
+// and HostKeyAlias (lower-cased, as ssh does; OpenSSH 9 expands no tokens
+// in it).
 func (e *endpoint) applyHostKeyOptions(o *sshOptions, tok map[byte]string) error {
+	if v, ok := o.first["hostkeyalias"]; ok {
+		alias := strings.ToLower(v.args[0])
+		if err := checkRecordableAddr(net.JoinHostPort(alias, "22")); err != nil {
+			return steps.Errorf(steps.ClassConfig, "ssh config %s: HostKeyAlias %q: %v", v.where(), v.args[0], err)
+		}
+		e.hostKeyAlias = alias
+	}
 	if v, ok := o.first["userknownhostsfile"]; ok {
 		if len(v.args) > 1 {
 			return steps.Errorf(steps.ClassConfig, "ssh config %s: UserKnownHostsFile lists %d files, but mend checks host keys against one; list one file for this host", v.where(), len(v.args))

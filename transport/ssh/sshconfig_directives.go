@@ -13,7 +13,8 @@ type directiveUse int
 
 const (
 	// honoured: resolve reads it (HostName, Port, User, IdentityFile,
-	// IdentitiesOnly, UserKnownHostsFile, StrictHostKeyChecking, ...).
+	// IdentitiesOnly, UserKnownHostsFile, StrictHostKeyChecking,
+	// HostKeyAlias, ...).
 	honoured directiveUse = iota
 	// harmless: it does not change where mend connects or which keys it
 	// trusts (mend forwards nothing, multiplexes itself, never prompts),
@@ -34,7 +35,7 @@ var directiveClass = map[string]directiveUse{
 	"identitiesonly": honoured, "userknownhostsfile": honoured, "stricthostkeychecking": honoured,
 	"ignoreunknown": honoured,
 
-	"proxyjump": honoured, "proxycommand": refused, "hostkeyalias": refused, "certificatefile": refused,
+	"proxyjump": honoured, "proxycommand": honoured, "hostkeyalias": honoured, "certificatefile": refused,
 	"pkcs11provider": refused, "securitykeyprovider": refused, "canonicalizehostname": refused,
 	"addressfamily": refused, "bindaddress": refused, "bindinterface": refused, "knownhostscommand": refused,
 	"revokedhostkeys": refused, "kexalgorithms": honoured, "ciphers": honoured, "macs": honoured,
@@ -78,8 +79,6 @@ var neutral = map[string][]string{
 
 // why explains, per refused keyword, what mend would have to do.
 var why = map[string]string{
-	"proxycommand":      "mend does not run local commands to reach hosts (ProxyJump, or the inventory's jump, is supported)",
-	"hostkeyalias":      "mend looks host keys up under the host's address",
 	"certificatefile":   "mend does not present SSH certificates",
 	"hostkeyalgorithms": "mend offers the host key algorithms known_hosts holds for the host",
 }

@@ -72,6 +72,23 @@ Host = "q1" q2
   IdentityFile "/path with space/id"
   HostName h%%x.%h
 `, nil, []string{"q1", "q2", "q3"}},
+	{"HostKeyAlias", `
+Host a*
+  HostKeyAlias Shared-Name
+Host b
+  HostName 127.0.0.1
+  Port 2222
+  HostKeyAlias B.example
+`, nil, []string{"a1", "b", "c"}},
+	{"ProxyCommand and ProxyJump share one slot", `
+Host p*
+  ProxyCommand ssh -W %h:%p  "bastion one"   # kept as written
+Host pj
+  ProxyJump nowhere
+Host j*
+  ProxyJump bastion
+  ProxyCommand nc %h %p
+`, nil, []string{"p1", "pj", "j1", "x"}},
 }
 
 func TestSSHConfigGolden(t *testing.T) {
@@ -116,6 +133,8 @@ func compareWithOpenSSH(t *testing.T, conf, host string) {
 	check("hostname", e.Host, g["hostname"])
 	check("port", strconv.Itoa(e.Port), g["port"])
 	check("user", e.User, g["user"])
+	check("hostkeyalias", e.hostKeyAlias, g["hostkeyalias"])
+	check("proxycommand", e.proxyCommand, g["proxycommand"])
 	check("identitiesonly", map[bool]string{true: "yes", false: "no"}[e.IdentitiesOnly], g["identitiesonly"])
 	if len(e.userKnownHosts) > 0 {
 		check("userknownhostsfile", e.userKnownHosts[0], g["userknownhostsfile"])

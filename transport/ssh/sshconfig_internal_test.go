@@ -23,8 +23,11 @@ func TestSSHConfigRefuses(t *testing.T) {
 		{"ProxyCommand of another host", "Host b\n  ProxyCommand nc %h %p\n", "a", ""},
 
 		{"ProxyCommand none shadows", "Host a\n  ProxyCommand none\nHost *\n  ProxyCommand nc %h %p\n", "a", ""},
-		{"ProxyCommand", "Host *\n  ProxyCommand nc %h %p\n", "a", "config:2: ProxyCommand nc %h %p applies"},
-		{"HostKeyAlias", "HostKeyAlias k\n", "a", "config:1: HostKeyAlias k applies"},
+		{"ProxyCommand honoured", "Host *\n  ProxyCommand nc %h %p\n", "a", ""},
+		{"ProxyCommand unknown token", "Host *\n  ProxyCommand nc %h %q\n", "a", "config:2: ProxyCommand \"nc %h %q\": unknown token %q"},
+		{"ProxyCommand after ProxyJump", "ProxyJump b\nProxyCommand nc %h %x\n", "a", ""},
+		{"HostKeyAlias honoured", "HostKeyAlias k\n", "a", ""},
+		{"HostKeyAlias not a name", "HostKeyAlias k*\n", "a", "config:1: HostKeyAlias \"k*\""},
 		{"CertificateFile", "Host a\n  CertificateFile ~/.ssh/c\n", "a", "config:2: CertificateFile ~/.ssh/c applies"},
 		{"HostKeyAlgorithms", "HostKeyAlgorithms ssh-ed25519\n", "a", "config:1: HostKeyAlgorithms ssh-ed25519 applies"},
 		{"StrictHostKeyChecking no", "StrictHostKeyChecking no\n", "a", "config:1: StrictHostKeyChecking no applies to this host, but mend always checks"},
@@ -72,12 +75,13 @@ func TestSSHConfigHostKeyOptions(t *testing.T) {
 
 func TestSplitConfigLine(t *testing.T) {
 	for line, want := range map[string]string{
-		"  User=eq # c":          "user|eq",
-		"Host = \"a b\" c":       "host|a b|c",
-		`IdentityFile a\ b`:      `identityfile|a b`,
-		`ProxyCommand "x \"y\""`: `proxycommand|x "y"`,
-		"# only a comment":       "",
-		"   ":                    "",
+		"  User=eq # c":                    "user|eq",
+		"Host = \"a b\" c":                 "host|a b|c",
+		`IdentityFile a\ b`:                `identityfile|a b`,
+		`ProxyCommand "x \"y\""`:           `proxycommand|"x \"y\""`,
+		"ProxyCommand=ssh -W %h:%p 'b h' ": `proxycommand|ssh -W %h:%p 'b h'`,
+		"# only a comment":                 "",
+		"   ":                              "",
 	} {
 		key, args, err := splitConfigLine(line)
 		got := strings.Join(append([]string{key}, args...), "|")

@@ -146,6 +146,13 @@ func splitConfigLine(line string) (string, []string, error) {
 	if strings.HasPrefix(rest, "=") {
 		rest = strings.TrimLeft(rest[1:], " \t\r\f")
 	}
+	if key == "proxycommand" {
+		// As ssh takes it: the rest of the line, as written, for the shell.
+		if rest = strings.TrimRight(rest, " \t\r\f"); rest == "" {
+			return "", nil, fmt.Errorf("no argument after keyword %q", key)
+		}
+		return key, []string{rest}, nil
+	}
 	args, err := splitArgs(rest)
 	if err != nil {
 		return "", nil, err

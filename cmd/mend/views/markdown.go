@@ -20,6 +20,7 @@ func (v Markdown) Run(r *engine.Run) error {
 		fmt.Fprintf(v.W, "%s\n\n", cell(r.Title))
 	}
 	fmt.Fprintf(v.W, "Runbook sha256 %s\n\n", code(r.RunbookSHA256))
+	v.locks(r)
 	fmt.Fprintln(v.W, "| | step | status | hosts |")
 	fmt.Fprintln(v.W, "|---|---|---|---|")
 	for _, s := range r.Steps {

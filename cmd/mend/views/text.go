@@ -68,6 +68,7 @@ func (v Text) Run(r *engine.Run) error {
 		fmt.Fprintln(v.W, Clean(r.Title))
 	}
 	fmt.Fprintln(v.W)
+	v.locks(r)
 	stage := ""
 	for _, s := range r.Steps {
 		if s.Stage != "" && s.Stage != stage {

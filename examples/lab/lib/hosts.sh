@@ -44,7 +44,8 @@ write_sshd_config() {
 		LogLevel INFO
 		# SHLVL=1 stops bash sourcing ~/.bashrc for commands (LAB-NOTES 2);
 		# SVDIR lets a runbook say "sv restart kube-apiserver" as is.
-		SetEnv SHLVL=1 SVDIR=$SVDIR
+		# XDG_STATE_HOME in the host's own /run: its mend host lock is its own.
+		SetEnv SHLVL=1 SVDIR=$SVDIR XDG_STATE_HOME=/run/mend-state
 		Subsystem sftp /usr/lib/openssh/sftp-server
 	EOF
 }
