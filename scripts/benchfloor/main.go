@@ -44,7 +44,7 @@ func run(args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 || *addr == "" || *n < 1 || *p < 1 || *k < 1 {
-		return errors.New("usage: benchfloor -addr HOST:PORT -user U -i KEY -known-hosts FILE [-n N] [-p P] [-k K] COMMAND...")
+		return errors.New("usage: benchfloor -addr HOST:PORT -user U -i KEY -known-hosts FILE [-n N] [-p P] [-k K] COMMAND")
 	}
 	config, err := clientConfig(*user, *identity, *known)
 	if err != nil {
