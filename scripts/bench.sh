@@ -19,6 +19,8 @@
 #   file    1 MiB file replacing an older version on 10 hosts: mend apply
 #           (file repair with source) vs ssh 'cat > f && sha256sum -c'
 #           (the ssh pipe is this workload's floor)
+#   validate  mend validate of a runbook installing that file, by source
+#           and by file(), beside one with 1 byte of content
 # fanout and steps have a third row, the floor: scripts/benchfloor, an
 # x/crypto client that only connects (curve25519) and runs the workload's
 # commands in one session per host. Under each table, "ratios:" gives
@@ -201,6 +203,17 @@ hf "20 steps on 10 hosts" \
 hf "1 MiB file replacing an older one on 10 hosts" --prepare "sh -c '$reset_files'" \
   -n "mend apply (file repair, source)" "$mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
   -n "ssh pipe, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh.sh < $w/hosts10'"
+
+# validate of a runbook installing the 1 MiB file (issue 12: under 50 ms),
+# by source and by file(), beside one with a one-byte content (start-up).
+vrb() { printf 'repair "file" "big" {\n  on   = "all"\n  path = "/etc/big.conf"\n  %s\n}\n' "$1"; }
+vrb 'source = "files/big.conf"' > "$w/validate_source.mend.hcl"
+vrb 'content = file("files/big.conf")' > "$w/validate_file.mend.hcl"
+vrb 'content = "x"' > "$w/validate_tiny.mend.hcl"
+hf "validate of a runbook installing a 1 MiB file" \
+  -n "mend validate (source)" "$mend validate $w/validate_source.mend.hcl" \
+  -n "mend validate (file())" "$mend validate $w/validate_file.mend.hcl" \
+  -n "mend validate (1-byte content)" "$mend validate $w/validate_tiny.mend.hcl"
 
 if [ -z "${BENCH_ONLY:-}" ]; then cmp "$w/files/big.conf" "$w/targets/h9.conf"; fi
 cat "$md"
