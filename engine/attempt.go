@@ -31,6 +31,8 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 	ev := evaluator{scope: r.scope, host: t.host}
 	typ := r.stepType(st)
 	rec := &evidence{sensitive: t.sensitive}
+	others := r.conns.resolver()
+	defer others.release()
 	if mh != nil {
 		mh = recordingHost{mh, rec}
 	}
@@ -41,12 +43,12 @@ func (r *runner) attempt(ctx context.Context, st *runbooks.Step, t *hostTask, mh
 			host = readOnly{mh}
 		}
 		resp, err := typ.(steps.Diagnoser).Diagnose(sctx, steps.DiagnoseRequest{
-			Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, Eval: ev, SensitiveConfig: t.sensitive,
+			Config: t.cfg, Host: host, Hosts: others, Timeout: st.Timeout, Eval: ev, SensitiveConfig: t.sensitive,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details}
 	case runbooks.Repair:
 		resp, err := typ.(steps.Repairer).Apply(sctx, steps.ApplyRequest{
-			Config: t.cfg, Host: mh, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive, Planned: t.planned,
+			Config: t.cfg, Host: mh, Hosts: others, Timeout: st.Timeout, SensitiveConfig: t.sensitive, Planned: t.planned,
 		})
 		res = attemptResult{output: resp.Output, err: err, summary: resp.Summary, details: resp.Details, changed: resp.Changed}
 	}

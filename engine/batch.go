@@ -48,6 +48,9 @@ func (r *runner) execGroup(ctx context.Context, st *runbooks.Step, group []*host
 		}
 	})
 	r.writeOutcomes(st, live)
+	for _, g := range live {
+		r.release(g.task, g.mh)
+	}
 }
 
 // groupHost is one host of execGroup: its connection, the error that

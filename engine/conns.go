@@ -12,12 +12,18 @@ import (
 // connections hands out host handles for one run: it asks the Connector
 // (which keeps one connection per host) and writes the audit record for a
 // host key accepted on first use, once per host.
+//
+// Every handle get returns is given back with put once its user is done
+// with it, so that a Releaser (the SSH pool) knows which connections are
+// idle; retire tells it those no later step needs.
 type connections struct {
 	connector Connector
 	inventory *runbooks.Inventory
 	audit     *auditor
 	mu        sync.Mutex
 	recorded  map[string]bool
+	// touched are the hosts connected since the last sweep (retire).
+	touched map[string]*runbooks.InventoryHost
 	// lock, when set (an apply with host locks), takes a host's lock
 	// before its handle is handed out (runner.lockHost).
 	lock func(ctx context.Context, name string, h steps.Host) error
@@ -28,6 +34,70 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 	if err != nil {
 		return nil, err
 	}
+	c.touch(h)
+	if err := c.recordAccepted(h, mh); err != nil {
+		c.put(h, mh, false)
+		return nil, err
+	}
+	if c.lock != nil {
+		if err := c.lock(ctx, h.Name, mh); err != nil {
+			c.put(h, mh, false)
+			return nil, err
+		}
+	}
+	return mh, nil
+}
+
+// touch notes that h was connected, for the next sweep.
+func (c *connections) touch(h *runbooks.InventoryHost) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.touched == nil {
+		c.touched = map[string]*runbooks.InventoryHost{}
+	}
+	c.touched[h.Name] = h
+}
+
+// put gives back a handle get returned; last says no later step of the
+// run goes to h, so its connection can be closed once nobody holds it.
+func (c *connections) put(h *runbooks.InventoryHost, mh steps.MutableHost, last bool) {
+	rel, ok := c.connector.(Releaser)
+	if !ok || h == nil || mh == nil {
+		return
+	}
+	rel.Release(h, mh)
+	if last {
+		c.mu.Lock()
+		delete(c.touched, h.Name)
+		c.mu.Unlock()
+		rel.Retire(h)
+	}
+}
+
+// retire closes, once nobody holds them, the connections of the hosts
+// connected since the last call that need (nil: unknown) does not name.
+func (c *connections) retire(need map[string]bool) {
+	rel, ok := c.connector.(Releaser)
+	if !ok || need == nil {
+		return
+	}
+	c.mu.Lock()
+	var done []*runbooks.InventoryHost
+	for name, h := range c.touched {
+		if !need[name] {
+			done = append(done, h)
+			delete(c.touched, name)
+		}
+	}
+	c.mu.Unlock()
+	for _, h := range done {
+		rel.Retire(h)
+	}
+}
+
+// recordAccepted writes the audit record of a host key accepted on first
+// use, once per host.
+func (c *connections) recordAccepted(h *runbooks.InventoryHost, mh steps.MutableHost) error {
 	if mh.Info().HostKeyAccepted {
 		// Held while writing, so concurrent steps on this host wait for
 		// the record and a failed write is retried by the next caller:
@@ -36,7 +106,7 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 		defer c.mu.Unlock()
 		if !c.recorded[h.Name] {
 			if err := c.audit.hostKeyAccepted(h.Name, mh); err != nil {
-				return nil, err
+				return err
 			}
 			if c.recorded == nil {
 				c.recorded = map[string]bool{}
@@ -44,20 +114,36 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 			c.recorded[h.Name] = true
 		}
 	}
-	if c.lock != nil {
-		if err := c.lock(ctx, h.Name, mh); err != nil {
-			return nil, err
-		}
-	}
-	return mh, nil
+	return nil
 }
 
-// resolver gives steps read-only handles on other inventory hosts.
+// resolver gives steps read-only handles on other inventory hosts, held
+// until release (when the step is done).
 type resolver struct {
 	conns *connections
+	mu    sync.Mutex
+	held  []heldHost
 }
 
-func (r resolver) Host(ctx context.Context, name string) (steps.Host, error) {
+type heldHost struct {
+	host *runbooks.InventoryHost
+	mh   steps.MutableHost
+}
+
+func (c *connections) resolver() *resolver { return &resolver{conns: c} }
+
+// release gives back every handle the resolver handed out.
+func (r *resolver) release() {
+	r.mu.Lock()
+	held := r.held
+	r.held = nil
+	r.mu.Unlock()
+	for _, h := range held {
+		r.conns.put(h.host, h.mh, false)
+	}
+}
+
+func (r *resolver) Host(ctx context.Context, name string) (steps.Host, error) {
 	if r.conns.inventory == nil {
 		return nil, steps.Errorf(steps.ClassConfig, "host %q: no inventory was given (-i)", name)
 	}
@@ -72,6 +158,9 @@ func (r resolver) Host(ctx context.Context, name string) (steps.Host, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
+	r.held = append(r.held, heldHost{hosts[0], mh})
+	r.mu.Unlock()
 	return readOnly{mh}, nil
 }
 

@@ -8,4 +8,8 @@
 // progress through a Hook. It never imports a transport or the built-in
 // step list: the CLI wires a Connector and a steps.Registry in, so engine
 // tests run on fakes and end-to-end tests on a real sshd.
+//
+// With Options.HostLocks, an apply holds a lock on every target host
+// itself (package hostlock; hostlock.go) from before its first step there
+// to the end of the run, and a plan shows who holds one.
 package engine

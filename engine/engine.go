@@ -22,6 +22,20 @@ type Connector interface {
 	Connect(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error)
 }
 
+// Releaser is a Connector that is told when the engine is done with a
+// handle, so that it can close connections nobody needs (the SSH pool,
+// under --max-connections). The engine releases every handle Connect
+// returned once, when the step (or preview, or a step's read of another
+// host) that asked for it is done with it; while a host runs a step it
+// holds its handle. Retire says no later step of the run goes to h (as
+// far as the engine can tell: a later `on` not known yet keeps every
+// host): its connection can be closed once released. A host Retired and
+// connected again later is simply dialled anew.
+type Releaser interface {
+	Release(h *runbooks.InventoryHost, mh steps.MutableHost)
+	Retire(h *runbooks.InventoryHost)
+}
+
 // AuditSink receives audit records. Append must persist the record durably
 // before returning nil; an error means the record is lost and the engine
 // will not run the repair it announces (fail closed).
@@ -43,13 +57,19 @@ type BatchAuditSink interface {
 type Options struct {
 	Registry    *steps.Registry
 	Connector   Connector
-	Audit       AuditSink  // nil: records are dropped (tests only; the CLI always sets one)
-	Hook        Hook       // nil: NopHook
-	Parallelism int        // 0: DefaultParallelism
-	Operator    string     // OS user, for the audit log
-	RunID       string     // "" : generated
-	HostLocks   *HostLocks // nil: no locks on the target hosts (see HostLocks)
-	Now         func() time.Time
+	Audit       AuditSink // nil: records are dropped (tests only; the CLI always sets one)
+	Hook        Hook      // nil: NopHook
+	Parallelism int       // 0: DefaultParallelism
+	// MaxConnections is the cap the Connector keeps open connections
+	// under (0: none). The engine then runs a step on at most
+	// MaxConnections-1 hosts at once (at least 1), so that one is left
+	// for a step that reads another host (x509_inspect's ca_host), and
+	// hosts that connect together (one audit batch) fit under the cap.
+	MaxConnections int
+	Operator       string     // OS user, for the audit log
+	RunID          string     // "" : generated
+	HostLocks      *HostLocks // nil: no locks on the target hosts (see HostLocks)
+	Now            func() time.Time
 }
 
 // Engine runs runbooks. It holds no per-run state; one Engine may run
@@ -69,6 +89,9 @@ func New(opts Options) *Engine {
 	}
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = DefaultParallelism
+	}
+	if opts.MaxConnections > 0 {
+		opts.Parallelism = min(opts.Parallelism, max(1, opts.MaxConnections-1))
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

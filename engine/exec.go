@@ -65,6 +65,15 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		r.fail(t, err)
 		return
 	}
+	defer func() {
+		if t.done { // a plan, or a no-op: the step is done with the host
+			r.release(t, mh)
+		} else {
+			r.conns.put(t.host, mh, false)
+		}
+	}()
+	others := r.conns.resolver()
+	defer others.release()
 	var host steps.Host
 	if mh != nil {
 		host = readOnly{mh}
@@ -72,7 +81,7 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	sctx, cancel := withTimeout(ctx, st.Timeout)
 	defer cancel()
 	resp, err := r.stepType(st).(steps.Repairer).Plan(sctx, steps.PlanRequest{
-		Config: t.cfg, Host: host, Hosts: resolver{r.conns}, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
+		Config: t.cfg, Host: host, Hosts: others, Timeout: st.Timeout, SensitiveConfig: t.sensitive,
 	})
 	if err != nil {
 		r.fail(t, locate(st, err))
@@ -163,6 +172,7 @@ func (r *runner) execHost(ctx context.Context, st *runbooks.Step, t *hostTask) {
 		r.recordUnstarted(st, t)
 		return
 	}
+	defer r.release(t, mh)
 	if err := r.audit.stepStart(st.Address(), mh, t.name(), t.result.Preview); err != nil {
 		r.failClosed(st, t, err)
 		return

@@ -52,9 +52,17 @@ func (r *runner) runForEach(ctx context.Context, st *runbooks.Step) []*StepRun {
 		})}
 	}
 	out := make([]*StepRun, 0, len(insts))
-	for _, inst := range insts {
+	rest := r.rest
+	for i, inst := range insts {
+		if i < len(insts)-1 { // the next instances may go to this one's hosts
+			r.enter(append([]*runbooks.Step{st}, rest...), false)
+		} else {
+			r.enter(rest, true)
+		}
 		r.scope.setEach(runbooks.EachValue(inst))
 		out = append(out, r.runStep(ctx, st.Instance(inst.Key)))
+		r.scope.setEach(cty.NilVal) // the block's on is not this instance's
+		r.sweep()
 	}
 	r.scope.setEach(cty.NilVal)
 	return out

@@ -23,7 +23,8 @@ import (
 // steps' `on` name before the run all at once, before the first step; a
 // host known only later, when it first connects) and releases each at
 // the end, if it still holds it. A plan only reads them, to show who
-// holds one. Options.HostLocks nil: no locks.
+// holds one, as it first connects to each host. Options.HostLocks nil:
+// no locks.
 type HostLocks struct {
 	Locker  hostlock.Locker
 	Machine string // the name of the machine mend runs on, for the owner file
@@ -94,25 +95,32 @@ func (r *runner) startLocks(ctx context.Context) {
 	if r.e.opts.HostLocks == nil {
 		return
 	}
-	if r.mode == ModeApply && !hasRepair(r.req.Runbook) {
-		return // changes nothing: as a plan, it needs no lock
-	}
-	r.locks.since = r.e.opts.Now().UTC()
-	hosts := r.knownTargets()
-	if r.mode == ModePlan {
-		r.forHosts(hosts, func(h *runbooks.InventoryHost) { r.readLock(ctx, h) })
+	if !hasRepair(r.req.Runbook) {
+		// Changes nothing: its apply takes no lock, so its plan reads none
+		// (one session per host fewer for a read-only runbook).
 		return
 	}
+	r.locks.since = r.e.opts.Now().UTC()
+	if r.mode == ModePlan {
+		// Read as each host is first connected: reading them all up
+		// front would hold a connection to every host before the first
+		// step (1,000 hosts, 1,000 connections).
+		r.conns.lock = r.readLock
+		return
+	}
+	hosts := r.knownTargets()
 	r.conns.lock = r.lockHost
 	var refusals []string
 	var mu sync.Mutex
 	r.forHosts(hosts, func(h *runbooks.InventoryHost) {
 		var le *lockError
-		if _, err := r.conns.get(ctx, h); errors.As(err, &le) {
+		mh, err := r.conns.get(ctx, h)
+		if errors.As(err, &le) {
 			mu.Lock()
 			refusals = append(refusals, le.msg)
 			mu.Unlock()
 		}
+		r.conns.put(h, mh, false)
 	})
 	if len(refusals) > 0 {
 		sort.Strings(refusals)
@@ -176,19 +184,24 @@ func (r *runner) forHosts(hosts []*runbooks.InventoryHost, fn func(*runbooks.Inv
 	r.parallel(tasks, func(t *hostTask) { fn(t.host) })
 }
 
-// readLock notes, in a plan, who holds h's lock. It changes nothing.
-func (r *runner) readLock(ctx context.Context, h *runbooks.InventoryHost) {
-	mh, err := r.conns.get(ctx, h)
-	if err != nil {
-		return // the steps on it will say why
+// readLock notes, in a plan, who holds h's lock, once per host. It
+// changes nothing, and never keeps the step from running.
+func (r *runner) readLock(ctx context.Context, name string, h steps.Host) error {
+	e := r.locks.entry(name)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
+		return nil
 	}
-	holder, err := r.e.opts.HostLocks.Locker.Read(ctx, mh)
+	e.done = true
+	holder, err := r.e.opts.HostLocks.Locker.Read(ctx, h)
 	switch {
 	case err != nil:
-		r.addLock(&HostLock{Host: h.Name, Status: LockError, Error: r.redact.String(err.Error())})
+		r.addLock(&HostLock{Host: name, Status: LockError, Error: r.redact.String(err.Error())})
 	case holder != nil:
-		r.addLock(&HostLock{Host: h.Name, Status: LockHeld, Holder: holder})
+		r.addLock(&HostLock{Host: name, Status: LockHeld, Holder: holder})
 	}
+	return nil
 }
 
 func (r *runner) addLock(l *HostLock) {
@@ -295,9 +308,17 @@ func (r *runner) endLocks(ctx context.Context) {
 	}
 }
 
-// releaseLock releases one lock this run took, and audits it.
+// releaseLock releases one lock this run took, and audits it. The
+// connection it was taken over may have been closed since (no step left
+// on the host, or --max-connections): the host is connected again.
 func (r *runner) releaseLock(ctx context.Context, e *lockEntry) {
 	name := e.lock.Host
+	if h := r.req.Inventory.Host(name); h != nil {
+		if mh, err := r.conns.get(ctx, h); err == nil {
+			defer r.conns.put(h, mh, true)
+			e.held = mh
+		}
+	}
 	other, err := r.e.opts.HostLocks.Locker.Release(ctx, e.held, r.run.RunID)
 	switch {
 	case err != nil:

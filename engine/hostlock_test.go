@@ -95,3 +95,45 @@ repair "write" "there" {
 		t.Errorf("host_lock records %q, want %q", locks, want)
 	}
 }
+
+// A runbook without repairs neither takes nor reads locks: its plan shows
+// none even where another run holds one (its apply would take none).
+func TestReadOnlyRunbookReadsNoLocks(t *testing.T) {
+	rb := `
+diagnose "sh" "look" {
+  on      = ["a"]
+  command = "echo hi"
+}
+`
+	for _, withRepair := range []bool{false, true} {
+		src := rb
+		if withRepair {
+			src += `
+repair "write" "fix" {
+  on      = ["a"]
+  path    = "%DIR%/out"
+  content = "x"
+}
+`
+		}
+		req, dir := setup(t, src, nil)
+		conn := ownStateConnector{dir: filepath.Join(dir, "hosts")}
+		h, _ := conn.Connect(context.Background(), &runbooks.InventoryHost{Name: "a"})
+		var locker hostlock.Locker
+		if r, err := locker.Acquire(context.Background(), h, hostlock.Owner{RunID: "other-run", Operator: "bob"}); err != nil || !r.Acquired {
+			t.Fatalf("taking a's lock: %+v, %v", r, err)
+		}
+		eng := engine.New(engine.Options{Registry: testRegistry(), Connector: conn, Audit: &memAudit{}, Operator: "tester", RunID: "run1",
+			HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
+		run, err := eng.Plan(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withRepair && len(run.HostLocks) != 1 {
+			t.Errorf("plan with a repair shows locks %+v, want the other run's on a", run.HostLocks)
+		}
+		if !withRepair && len(run.HostLocks) != 0 {
+			t.Errorf("plan of a read-only runbook read locks: %+v", run.HostLocks)
+		}
+	}
+}

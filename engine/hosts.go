@@ -179,6 +179,14 @@ func (r *runner) fail(t *hostTask, err error) {
 	t.done = true
 }
 
+// release gives back a task's host handle once the step is done with it
+// there, retiring the connection when the engine knows that no later step
+// goes to the host (r.later).
+func (r *runner) release(t *hostTask, mh steps.MutableHost) {
+	last := r.later != nil && t.host != nil && !r.later[t.host.Name]
+	r.conns.put(t.host, mh, last)
+}
+
 // connect returns the task's host handle (nil for a step without `on`).
 func (r *runner) connect(ctx context.Context, t *hostTask) (steps.MutableHost, error) {
 	if t.host == nil {

@@ -36,6 +36,10 @@ type runner struct {
 	targetsOf map[string][]string
 	// used caches usedAttrs.
 	used map[string]map[string]bool
+	// rest are the steps after the one running (see enter); later the
+	// hosts they go to, nil when not known before the step runs.
+	rest  []*runbooks.Step
+	later map[string]bool
 	// locks are the host locks of the run (hostlock.go).
 	locks lockSet
 }
@@ -90,15 +94,20 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 		st := all[i]
 		if sg := st.Stage; sg != nil {
 			// A stage's steps and between_batches checks are contiguous.
+			n := len(sg.Steps) + len(sg.BetweenBatches)
+			r.enter(all[i+n:], false) // a batch's hosts stay until the stage ends
 			r.run.Steps = append(r.run.Steps, r.runStage(ctx, sg)...)
-			i += len(sg.Steps) + len(sg.BetweenBatches) - 1
+			r.sweep()
+			i += n - 1
 			continue
 		}
+		r.enter(all[i+1:], true)
 		if st.ForEach != nil {
 			r.run.Steps = append(r.run.Steps, r.runForEach(ctx, st)...)
-			continue
+		} else {
+			r.run.Steps = append(r.run.Steps, r.runStep(ctx, st))
 		}
-		r.run.Steps = append(r.run.Steps, r.runStep(ctx, st))
+		r.sweep()
 	}
 	if r.stopped != "" {
 		r.run.Err = r.stopped

@@ -30,6 +30,7 @@ func (k *HostKeys) Connect(ctx context.Context, h *runbooks.InventoryHost) (step
 	fp := mh.Info().HostKeyFingerprint
 	if k.Plan != nil {
 		if err := k.Plan.CheckHostKey(h.Name, fp); err != nil {
+			k.Release(h, mh)
 			return nil, steps.Errorf(steps.ClassHostKey, "%v", err)
 		}
 	}
@@ -41,6 +42,22 @@ func (k *HostKeys) Connect(ctx context.Context, h *runbooks.InventoryHost) (step
 	k.seen[h.Name] = fp
 	return mh, nil
 }
+
+// Release implements engine.Releaser when Inner does.
+func (k *HostKeys) Release(h *runbooks.InventoryHost, mh steps.MutableHost) {
+	if rel, ok := k.Inner.(engine.Releaser); ok {
+		rel.Release(h, mh)
+	}
+}
+
+// Retire implements engine.Releaser when Inner does.
+func (k *HostKeys) Retire(h *runbooks.InventoryHost) {
+	if rel, ok := k.Inner.(engine.Releaser); ok {
+		rel.Retire(h)
+	}
+}
+
+var _ engine.Releaser = (*HostKeys)(nil)
 
 // Seen is the host key fingerprint each host presented, by host name.
 func (k *HostKeys) Seen() map[string]string {
@@ -70,9 +87,12 @@ func (k *HostKeys) CheckAll(ctx context.Context, inv *runbooks.Inventory) error 
 			d.add("host %s of the plan is not in the inventory", ph.Name)
 			continue
 		}
-		if _, err := k.Connect(ctx, hosts[0]); err != nil {
+		mh, err := k.Connect(ctx, hosts[0])
+		if err != nil {
 			d = append(d, err.Error())
+			continue
 		}
+		k.Release(hosts[0], mh)
 	}
 	if len(d) > 0 {
 		return d

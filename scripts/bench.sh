@@ -21,6 +21,13 @@
 #           (the ssh pipe is this workload's floor)
 #   validate  mend validate of a runbook installing that file, by source
 #           and by file(), beside one with 1 byte of content
+#   1,000   one command on 1,000 hosts (aliases of 3 sshds): mend plan vs
+#           xargs -P 50 ssh (curve25519); then one mend run each without and
+#           with --max-connections, measured for wall time, peak RSS, peak
+#           descriptors and peak sockets (sampled from /proc)
+#   audit   start-up with a 1 GiB audit log vs an empty one: mend plan of
+#           one local step (the log is written once per bench run, in the
+#           work dir, by go test -bench WriteBenchLog ./audit/)
 # fanout and steps have a third row, the floor: scripts/benchfloor, an
 # x/crypto client that only connects (curve25519) and runs the workload's
 # commands in one session per host. Under each table, "ratios:" gives
@@ -46,8 +53,10 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 w=$(mktemp -d /tmp/mend-bench.XXXXXX)
 sshd_pid=
+more_sshd_pids=() # the 1,000-host workload's other sshds
 cleanup() {
   if [ -n "$sshd_pid" ]; then kill "$sshd_pid" 2>/dev/null || true; fi
+  for p in "${more_sshd_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf -- "$w"
 }
 trap cleanup EXIT
@@ -214,6 +223,97 @@ hf "validate of a runbook installing a 1 MiB file" \
   -n "mend validate (source)" "$mend validate $w/validate_source.mend.hcl" \
   -n "mend validate (file())" "$mend validate $w/validate_file.mend.hcl" \
   -n "mend validate (1-byte content)" "$mend validate $w/validate_tiny.mend.hcl"
+
+# --- 1,000 hosts, and start-up with a large audit log (issue 12, scale) ---
+wants() { [ -z "${BENCH_ONLY:-}" ] || [[ $1 == *"$BENCH_ONLY"* ]]; }
+
+# peak.py CMD...: runs CMD, sampling its /proc every 10 ms; prints a
+# markdown row: wall time, peak RSS (wait4's ru_maxrss), peak open
+# descriptors, peak sockets, exit status.
+cat > "$w/peak.py" <<'PY'
+import os, subprocess, sys, time
+t0 = time.monotonic()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+fds = socks = 0
+while True:
+    pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+    if pid:
+        break
+    try:
+        names = os.listdir(f"/proc/{p.pid}/fd")
+        fds = max(fds, len(names))
+        n = 0
+        for f in names:
+            try:
+                n += os.readlink(f"/proc/{p.pid}/fd/{f}").startswith("socket:")
+            except OSError:
+                pass
+        socks = max(socks, n)
+    except OSError:
+        pass
+    time.sleep(0.01)
+print(f"| {time.monotonic() - t0:.2f} s | {ru.ru_maxrss / 1024:.1f} MiB | {fds} | {socks} | {os.waitstatus_to_exitcode(status)} |")
+PY
+
+# start_sshd N: another sshd like the first (same keys and users) on a
+# free port, set in new_port.
+start_sshd() {
+  local p
+  p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  sed -e "s/^ListenAddress .*/ListenAddress 127.0.0.1:$p/" -e "s|^PidFile .*|PidFile $w/sshd$1.pid|" "$w/sshd_config" > "$w/sshd$1.config"
+  /usr/sbin/sshd -D -f "$w/sshd$1.config" -E "$w/sshd$1.log" < /dev/null > /dev/null 2>&1 &
+  more_sshd_pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "Server listening" "$w/sshd$1.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q "Server listening" "$w/sshd$1.log" || { echo "bench.sh: sshd $1 did not start: $(cat "$w/sshd$1.log")" >&2; exit 1; }
+  echo "[127.0.0.1]:$p $(cut -d' ' -f1,2 "$w/host_key.pub")" >> "$w/known_hosts"
+  new_port=$p
+}
+
+t1000="1,000 hosts, one diagnose"
+if wants "$t1000"; then
+  ports=("$port")
+  for k in 1 2; do
+    start_sshd "$k"
+    ports+=("$new_port")
+  done
+  { printf 'defaults {\n  user          = "%s"\n  identity_file = "%s"\n  known_hosts   = "%s"\n}\n' "$user" "$w/id" "$w/known_hosts"
+    for i in $(seq 0 999); do
+      printf 'host "k%d" {\n  address = "127.0.0.1"\n  port    = %d\n  groups  = ["all"]\n}\n' "$i" "${ports[i % 3]}"
+    done; } > "$w/inv1000.mend.hcl"
+  { for i in $(seq 0 999); do printf 'Host k%d\n  Port %d\n' "$i" "${ports[i % 3]}"; done
+    sed -n '/^Host h\*/,$p' "$w/ssh_config" | sed -e '1s/.*/Host k*/' -e '/^  Port /d'; } >> "$w/ssh_config"
+  seq 0 999 | sed 's/^/k/' > "$w/hosts1000"
+  hf "$t1000" \
+    -n "mend plan (parallelism 50)" "$mend plan $audit -parallelism 50 -i $w/inv1000.mend.hcl $w/fanout.mend.hcl" \
+    -n "ssh, xargs -P 50, curve25519" "sh -c 'xargs -P 50 -I{} ssh -F $w/ssh_config {} uptime < $w/hosts1000 > /dev/null'"
+  {
+    echo "mend plan over 1,000 hosts, one run each, sampled from /proc every 10 ms (load average before: $(load)):"
+    echo
+    echo "| mend plan | wall | peak RSS | peak fds | peak sockets | exit |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for flags in "-parallelism 50" "-parallelism 50 --max-connections 20"; do
+      # shellcheck disable=SC2086 # flags are words
+      echo "| $flags $(python3 "$w/peak.py" $mend plan $audit $flags -i "$w/inv1000.mend.hcl" "$w/fanout.mend.hcl")"
+    done
+    echo "(load average after: $(load))"
+    echo
+  } >> "$md"
+fi
+
+tlog="start-up with a 1 GiB audit log vs an empty one"
+if wants "$tlog"; then
+  echo "bench.sh: writing a 1 GiB audit log" >&2
+  (cd "$root" && MEND_BENCH_AUDIT_LOG="$w/biglog/audit.jsonl" go test -run '^$' -bench WriteBenchLog -benchtime 1x ./audit/ > /dev/null)
+  mkdir -p "$w/emptylog"
+  printf 'host "box" {\n  address = "local"\n}\n' > "$w/local.mend.hcl"
+  printf 'diagnose "command" "true" {\n  on      = "box"\n  command = "true"\n}\n' > "$w/local_rb.mend.hcl"
+  hf "$tlog" \
+    -n "mend plan, 1 GiB audit log" "$mend plan --audit-log $w/biglog/audit.jsonl -i $w/local.mend.hcl $w/local_rb.mend.hcl" \
+    -n "mend plan, empty audit log" "$mend plan --audit-log $w/emptylog/audit.jsonl -i $w/local.mend.hcl $w/local_rb.mend.hcl"
+fi
 
 if [ -z "${BENCH_ONLY:-}" ]; then cmp "$w/files/big.conf" "$w/targets/h9.conf"; fi
 cat "$md"

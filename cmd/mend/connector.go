@@ -23,6 +23,7 @@ func newConnector(o runOptions, inv *runbooks.Inventory) *connector {
 		AcceptNew:      o.acceptNew,
 		UseAgent:       o.useAgent,
 		ConnectTimeout: o.connectTimeout,
+		MaxConnections: o.maxConnections,
 	}
 	if inv != nil {
 		if cfg.KnownHostsFile == "" {
@@ -45,6 +46,23 @@ func (c *connector) Connect(ctx context.Context, h *runbooks.InventoryHost) (ste
 		return nil, err
 	}
 	return c.pool.Host(ctx, t)
+}
+
+// Release implements engine.Releaser: the engine is done with mh.
+func (c *connector) Release(h *runbooks.InventoryHost, mh steps.MutableHost) {
+	if th, ok := mh.(*sshx.Host); ok {
+		c.pool.Release(th)
+	}
+}
+
+// Retire implements engine.Releaser: no later step goes to h.
+func (c *connector) Retire(h *runbooks.InventoryHost) {
+	if h.Address == local.DefaultName {
+		return
+	}
+	if t, err := c.target(h, 0); err == nil {
+		c.pool.Retire(t)
+	}
 }
 
 // target is the transport target for h. Its jump chain is parsed here: a

@@ -32,6 +32,7 @@ type runOptions struct {
 	acceptNew        bool
 	useAgent         bool
 	parallelism      int
+	maxConnections   int
 	connectTimeout   time.Duration
 	noColor          bool
 	detailedExitcode bool          // plan
@@ -58,6 +59,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.acceptNew, "accept-new-host-key", false, "accept and record keys of hosts not in known_hosts (never a changed key); recorded in the audit log")
 	f.BoolVar(&o.useAgent, "agent", os.Getenv("SSH_AUTH_SOCK") != "", "offer ssh-agent keys")
 	f.IntVar(&o.parallelism, "parallelism", engine.DefaultParallelism, "hosts a step runs on at once")
+	f.IntVar(&o.maxConnections, "max-connections", 0, "most SSH connections to hosts open at once (0: no cap); at the cap an idle one is closed for a new one, or the new one waits")
 	f.DurationVar(&o.connectTimeout, "connect-timeout", 10*time.Second, "deadline for TCP connect, SSH handshake and authentication")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output")
 	f.StringVar(&o.planKey, "plan-key", "", "key of a saved plan's digests of secrets (default: plan.key beside the default audit log, made on first use)")
@@ -149,7 +151,7 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun,
-		Hook: view.Hook(mode), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(), HostLocks: locks,
+		Hook: view.Hook(mode), Parallelism: o.parallelism, MaxConnections: o.maxConnections, Operator: operator(), RunID: arun.ID(), HostLocks: locks,
 	})
 	req.BreakLock = o.breakLock
 	var run *engine.Run

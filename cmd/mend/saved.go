@@ -153,7 +153,7 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	}
 	eng := engine.New(engine.Options{
 		Registry: builtin.Registry(), Connector: keys, Audit: arun, HostLocks: locks,
-		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, Operator: operator(), RunID: arun.ID(),
+		Hook: view.Hook(engine.ModeApply), Parallelism: o.parallelism, MaxConnections: o.maxConnections, Operator: operator(), RunID: arun.ID(),
 	})
 	run, err := eng.Apply(ctx, req)
 	if err != nil {

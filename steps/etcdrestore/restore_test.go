@@ -55,6 +55,20 @@ func TestRestoreCurrent(t *testing.T) {
 	if err := (etcdrestore.Restore{}).ValidateConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
+	// The same host with etcd 3.6 on PATH but no etcdutl: tool "auto"
+	// would fall back to Debian's etcdctl 3.4, whose restore 3.6 does not
+	// come up on. The plan refuses, before anything moves.
+	noUtl := t.TempDir()
+	if err := os.Symlink(tools.Etcd, filepath.Join(noUtl, "etcd")); err != nil {
+		t.Fatal(err)
+	}
+	srv34 := sshtest.Start(t, sshtest.WithConfig("PermitUserEnvironment yes"))
+	pathWith(t, srv34, noUtl)
+	_, err := etcdrestore.Restore{}.Plan(ctx, steps.PlanRequest{Config: cfg, Hosts: oneHost{srv34.Host(t)}})
+	if err == nil || !strings.Contains(err.Error(), "would restore with etcdctl 3.4, but its etcd is 3.6") {
+		t.Errorf("plan with etcdctl 3.4 for etcd 3.6: %v, want a refusal naming both versions", err)
+	}
+
 	p, err := etcdrestore.Restore{}.Plan(ctx, steps.PlanRequest{Config: cfg, Hosts: oneHost{h}})
 	if err != nil {
 		t.Fatalf("plan: %v", err)

@@ -35,6 +35,13 @@ type Config struct {
 	// UseAgent adds the keys of the ssh-agent at $SSH_AUTH_SOCK to the
 	// identities offered.
 	UseAgent bool
+	// MaxConnections caps the connections a Pool keeps open to targets
+	// (dials in flight included; the shared connections to jump hosts
+	// are not counted). At the cap, the least recently released idle
+	// connection is closed for a new one; when none is idle, the new
+	// dial waits until one is released (bounded by the caller's
+	// context). Zero means no cap.
+	MaxConnections int
 }
 
 // Target is one host to reach, as the inventory describes it.

@@ -68,8 +68,9 @@ func (e endpoint) key() string {
 // connection the pool shares with every target behind it. The last hop
 // is itself reached through the hops before it (explicitly, overriding
 // its own ssh_config ProxyJump, as ssh -J a,b does); a single hop is
-// reached as its own Target and ssh_config say.
-func (p *Pool) jumpDialer(e endpoint) func(context.Context, string) (net.Conn, error) {
+// reached as its own Target and ssh_config say. ent, e's pool entry,
+// holds the jump host's connection for as long as it is open itself.
+func (p *Pool) jumpDialer(e endpoint, ent *poolEntry) func(context.Context, string) (net.Conn, error) {
 	if len(e.jump) == 0 {
 		return nil
 	}
@@ -79,10 +80,13 @@ func (p *Pool) jumpDialer(e endpoint) func(context.Context, string) (net.Conn, e
 	}
 	last.depth = e.depth + 1
 	return func(ctx context.Context, addr string) (net.Conn, error) {
-		b, err := p.Host(ctx, last)
+		b, err := p.acquire(ctx, last, false)
 		if err != nil {
 			return nil, &steps.Error{Class: steps.Classify(err), Err: fmt.Errorf("jump host %s for %s: %w", last.Name, e.Name, err)}
 		}
+		p.mu.Lock()
+		ent.bastion = b
+		p.unlock()
 		return b.DialContext(ctx, "tcp", addr)
 	}
 }

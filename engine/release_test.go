@@ -1,0 +1,253 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mend-sh/mend/engine"
+	"github.com/mend-sh/mend/runbooks"
+	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/transport/local"
+)
+
+// releasingConnector is a Connector and engine.Releaser over local hosts
+// that checks how the engine uses it: every handle is released once, a
+// host is never retired while held nor connected after it was retired,
+// and (with max > 0) no more than max handles are held at once: Connect
+// waits for a release, a bounded time, as the SSH pool does.
+type releasingConnector struct {
+	max     int
+	mu      sync.Mutex
+	held    map[string]int
+	total   int
+	peak    int
+	retired map[string]bool
+	log     []string
+	errs    []string
+}
+
+// handle is a local host told apart per Connect, so that Release can
+// say which one it gives back.
+type handle struct {
+	local.Host
+	id int
+}
+
+func newReleasing(max int) *releasingConnector {
+	return &releasingConnector{max: max, held: map[string]int{}, retired: map[string]bool{}}
+}
+
+func (c *releasingConnector) Connect(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := 0; c.max > 0 && c.total >= c.max; i++ {
+		if i == 2000 || ctx.Err() != nil { // 2 s: a deadlock, not a slow host
+			c.errs = append(c.errs, "connect "+h.Name+": no handle released within 2s at the cap")
+			return nil, steps.Errorf(steps.ClassTimeout, "no free connection")
+		}
+		c.mu.Unlock()
+		time.Sleep(time.Millisecond)
+		c.mu.Lock()
+	}
+	if c.retired[h.Name] {
+		c.errs = append(c.errs, "connect "+h.Name+" after it was retired")
+	}
+	c.held[h.Name]++
+	c.total++
+	c.peak = max(c.peak, c.total)
+	c.log = append(c.log, "connect "+h.Name)
+	return handle{local.Host{Name: h.Name}, len(c.log)}, nil
+}
+
+func (c *releasingConnector) Release(h *runbooks.InventoryHost, mh steps.MutableHost) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := mh.(handle); !ok || mh.Info().Name != h.Name {
+		c.errs = append(c.errs, fmt.Sprintf("release %s with a handle of %T %q", h.Name, mh, mh.Info().Name))
+	}
+	c.held[h.Name]--
+	c.total--
+	if c.held[h.Name] < 0 {
+		c.errs = append(c.errs, "release "+h.Name+" more often than it was connected")
+	}
+}
+
+func (c *releasingConnector) Retire(h *runbooks.InventoryHost) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.held[h.Name] > 0 {
+		c.errs = append(c.errs, "retire "+h.Name+" while it is held")
+	}
+	c.retired[h.Name] = true
+	c.log = append(c.log, "retire "+h.Name)
+}
+
+// check fails t on any misuse, and unless every host in retired was
+// retired (and released) at the end.
+func (c *releasingConnector) check(t *testing.T, retired ...string) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.errs {
+		t.Error(e)
+	}
+	for h, n := range c.held {
+		if n != 0 {
+			t.Errorf("%s still held %d times after the run", h, n)
+		}
+	}
+	for _, h := range retired {
+		if !c.retired[h] {
+			t.Errorf("%s was not retired; log:\n%s", h, strings.Join(c.log, "\n"))
+		}
+	}
+}
+
+// TestReleaseAndRetire: a plan and an apply over plain steps, a repair,
+// a for_each and a stage release every handle they took, retire a host
+// only once no later step goes there (never in the middle of the stage,
+// nor while a for_each's later instances may go there), and retire every
+// host by the end.
+func TestReleaseAndRetire(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "sh" "first" {
+  on      = ["a", "b"]
+  command = "true"
+}
+
+repair "write" "w" {
+  on      = ["a"]
+  path    = "%DIR%/w-${host.name}"
+  content = "x"
+}
+
+diagnose "sh" "each" {
+  for_each = toset(["a", "b"])
+  on       = [each.key]
+  command  = "true"
+}
+
+stage "roll" {
+  on     = "web"
+  serial = 1
+
+  diagnose "sh" "one" {
+    command = "true"
+  }
+
+  diagnose "sh" "two" {
+    command = "true"
+  }
+}
+
+diagnose "sh" "last" {
+  on      = ["b"]
+  command = "true"
+}
+`, nil)
+	for _, mode := range []engine.Mode{engine.ModePlan, engine.ModeApply} {
+		t.Run(string(mode), func(t *testing.T) {
+			c := newReleasing(0)
+			e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1"})
+			var run *engine.Run
+			var err error
+			if mode == engine.ModePlan {
+				run, err = e.Plan(context.Background(), req)
+			} else {
+				req.Approver = &grant{allow: map[string]bool{}}
+				run, err = e.Apply(context.Background(), req)
+			}
+			if err != nil || run.Failed() {
+				t.Fatalf("%s: %v %s %v", mode, err, run.Err, statuses(run))
+			}
+			c.check(t, "a", "b")
+			// a is done after the stage; b only after the last step.
+			ra, rb := slices.Index(c.log, "retire a"), slices.Index(c.log, "retire b")
+			if ra < 0 || rb < 0 || ra > rb || slices.Contains(c.log[ra+1:], "connect a") {
+				t.Errorf("retired out of order:\n%s", strings.Join(c.log, "\n"))
+			}
+		})
+	}
+}
+
+// TestRetireAsSoonAsKnown: a host whose later steps are known is retired
+// as soon as its part of a step is over (before the other hosts' parts
+// end, with parallelism 1); a host that a later step may go to (its on
+// depends on a result) is kept until that result is known.
+func TestRetireAsSoonAsKnown(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "sh" "first" {
+  on      = ["a", "b"]
+  command = "echo ${host.name}"
+}
+
+diagnose "sh" "then" {
+  on      = [for h, r in diagnose.sh.first.hosts : h if r.stdout == "b"]
+  command = "true"
+}
+`, nil)
+	c := newReleasing(0)
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1", Parallelism: 1})
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	c.check(t, "a", "b")
+	want := []string{"connect a", "connect b", "retire a", "connect b", "retire b"}
+	if !slices.Equal(c.log, want) {
+		t.Errorf("log:\n%s\nwant:\n%s", strings.Join(c.log, "\n"), strings.Join(want, "\n"))
+	}
+
+	req2, _ := setup(t, `
+diagnose "sh" "one" {
+  on      = ["a", "b"]
+  command = "true"
+}
+`, nil)
+	c = newReleasing(0)
+	e = engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1", Parallelism: 1})
+	if run, err := e.Plan(context.Background(), req2); err != nil || run.Failed() {
+		t.Fatalf("plan: %v", err)
+	}
+	c.check(t, "a", "b")
+	want = []string{"connect a", "retire a", "connect b", "retire b"}
+	if !slices.Equal(c.log, want) {
+		t.Errorf("log:\n%s\nwant:\n%s", strings.Join(c.log, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestMaxConnectionsBelowBatch: with a cap of 1 connection and a sink
+// that stores audit batches, a step on two hosts does not connect both
+// before running either (that would wait forever for the cap): it runs
+// them one after the other, never holding more than one.
+func TestMaxConnectionsBelowBatch(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "sh" "both" {
+  on      = ["web"]
+  command = "true"
+}
+
+repair "write" "w" {
+  on      = ["web"]
+  path    = "%DIR%/w-${host.name}"
+  content = "x"
+}
+`, nil)
+	c := newReleasing(1)
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &batchAudit{memAudit: &memAudit{}},
+		Operator: "tester", RunID: "run1", MaxConnections: 1})
+	req.Approver = &grant{allow: map[string]bool{}}
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	c.check(t, "a", "b")
+	if c.peak != 1 {
+		t.Errorf("peak %d handles held at once, want 1", c.peak)
+	}
+}
