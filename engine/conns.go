@@ -175,8 +175,17 @@ func (r readOnly) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecRe
 func (r readOnly) ReadFile(ctx context.Context, path string) (steps.File, error) {
 	return r.h.ReadFile(ctx, path)
 }
+
+// ReadFileDigest passes steps.DigestReader through (or reads the file
+// whole where the host has none).
+func (r readOnly) ReadFileDigest(ctx context.Context, path string, head int) (steps.FileDigest, error) {
+	return steps.ReadFileDigest(ctx, r.h, path, head)
+}
 func (r readOnly) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	return r.h.DialContext(ctx, network, addr)
 }
 
-var _ steps.Host = readOnly{}
+var (
+	_ steps.Host         = readOnly{}
+	_ steps.DigestReader = readOnly{}
+)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/mend-sh/mend/internal/localfile"
 	"github.com/zclconf/go-cty/cty"
@@ -27,7 +28,10 @@ func fileFunc(dir string) function.Function {
 				if !utf8.Valid(b) {
 					return cty.UnknownVal(cty.String), fmt.Errorf("%s is not UTF-8 text; use filebase64 for binary content", args[0].AsString())
 				}
-				return cty.StringVal(string(b)), nil
+				// b is this call's own buffer, never written again: the
+				// string shares it rather than copy a file of up to 16 MiB
+				// (issue 12: validate of a 1 MiB file under 50 ms).
+				return cty.StringVal(unsafe.String(unsafe.SliceData(b), len(b))), nil
 			})
 		},
 	})

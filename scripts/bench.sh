@@ -18,6 +18,9 @@
 #           per host (hosts in parallel, steps in sequence)
 #   file    1 MiB file replacing an older version on 10 hosts: mend apply
 #           (file repair with source) vs ssh 'cat > f && sha256sum -c'
+#           (the ssh pipe is this workload's floor)
+#   validate  mend validate of a runbook installing that file, by source
+#           and by file(), beside one with 1 byte of content
 #   1,000   one command on 1,000 hosts (aliases of 3 sshds): mend plan vs
 #           xargs -P 50 ssh (curve25519); then one mend run each without and
 #           with --max-connections, measured for wall time, peak RSS, peak
@@ -25,6 +28,10 @@
 #   audit   start-up with a 1 GiB audit log vs an empty one: mend plan of
 #           one local step (the log is written once per bench run, in the
 #           work dir, by go test -bench WriteBenchLog ./audit/)
+# fanout and steps have a third row, the floor: scripts/benchfloor, an
+# x/crypto client that only connects (curve25519) and runs the workload's
+# commands in one session per host. Under each table, "ratios:" gives
+# mend's mean over each other row's.
 # mend writes a fsynced audit log in each run, as in production.
 # CPU profile of any mend run: add --cpuprofile FILE (hidden flag).
 set -euo pipefail
@@ -56,6 +63,10 @@ trap cleanup EXIT
 
 echo "bench.sh: building mend" >&2
 (cd "$root" && go build -o "$w/mend" ./cmd/mend)
+# The floor (issue 12): scripts/benchfloor, the least an x/crypto client
+# does for the work (handshake, curve25519, one session per host running
+# every command of the workload, nothing else).
+(cd "$root" && go build -o "$w/benchfloor" ./scripts/benchfloor)
 
 # sshd on a free loopback port, its own keys and config.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -157,6 +168,7 @@ EOF
 chmod +x "$w/file_openssh.sh"
 
 mend="$w/mend"
+floor="$w/benchfloor -addr 127.0.0.1:$port -user $user -i $w/id -known-hosts $w/known_hosts"
 audit="--audit-log $w/audit.jsonl"
 md=$w/results.md
 load() { uptime | sed 's/.*load average: //'; }
@@ -165,29 +177,52 @@ load() { uptime | sed 's/.*load average: //'; }
   echo
 } > "$md"
 
+# ratios JSON: the first command's mean over each other command's, one line.
+ratios() {
+  python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print("ratios: " + "; ".join("%s / %s = %.2fx" % (r[0]["command"], o["command"], r[0]["mean"] / o["mean"]) for o in r[1:]))
+PY
+}
+
 hf() { # title, hyperfine args...
   local title=$1; shift
   # BENCH_ONLY=WORD runs only the workloads whose title contains WORD.
   if [ -n "${BENCH_ONLY:-}" ] && [[ $title != *"$BENCH_ONLY"* ]]; then return; fi
   echo "### $title" >> "$md"
-  hyperfine -N -w 1 -r "$runs" --export-markdown "$w/part.md" "$@" >&2
+  hyperfine -N -w 1 -r "$runs" --export-markdown "$w/part.md" --export-json "$w/part.json" "$@" >&2
   cat "$w/part.md" >> "$md"
+  ratios "$w/part.json" >> "$md"
   echo "(load average after: $(load))" >> "$md"
   echo >> "$md"
 }
 
 hf "one command on 50 hosts" \
   -n "mend plan (parallelism 50)" "$mend plan $audit -parallelism 50 -i $w/inv50.mend.hcl $w/fanout.mend.hcl" \
-  -n "ssh, xargs -P 50, curve25519" "sh -c 'xargs -P 50 -I{} ssh -F $w/ssh_config {} uptime < $w/hosts50 > /dev/null'"
+  -n "ssh, xargs -P 50, curve25519" "sh -c 'xargs -P 50 -I{} ssh -F $w/ssh_config {} uptime < $w/hosts50 > /dev/null'" \
+  -n "floor (benchfloor, parallelism 50)" "$floor -n 50 -p 50 uptime"
 hf "one command on 50 hosts through a bastion" \
   -n "mend plan (jump, parallelism 50)" "$mend plan $audit -parallelism 50 -i $w/inv50jump.mend.hcl $w/fanout.mend.hcl" \
   -n "ssh -J, xargs -P 50, curve25519" "sh -c 'xargs -P 50 -I{} ssh -F $w/ssh_config -J hb {} uptime < $w/hosts50 > /dev/null'"
 hf "20 steps on 10 hosts" \
   -n "mend apply" "$mend apply $audit -i $w/inv10.mend.hcl $w/steps.mend.hcl" \
-  -n "ssh, ControlMaster per host, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/steps_openssh.sh < $w/hosts10'"
+  -n "ssh, ControlMaster per host, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/steps_openssh.sh < $w/hosts10'" \
+  -n "floor (benchfloor, 20 commands in one session per host)" "$floor -n 10 -p 10 -k 20 true"
 hf "1 MiB file replacing an older one on 10 hosts" --prepare "sh -c '$reset_files'" \
   -n "mend apply (file repair, source)" "$mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
   -n "ssh pipe, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh.sh < $w/hosts10'"
+
+# validate of a runbook installing the 1 MiB file (issue 12: under 50 ms),
+# by source and by file(), beside one with a one-byte content (start-up).
+vrb() { printf 'repair "file" "big" {\n  on   = "all"\n  path = "/etc/big.conf"\n  %s\n}\n' "$1"; }
+vrb 'source = "files/big.conf"' > "$w/validate_source.mend.hcl"
+vrb 'content = file("files/big.conf")' > "$w/validate_file.mend.hcl"
+vrb 'content = "x"' > "$w/validate_tiny.mend.hcl"
+hf "validate of a runbook installing a 1 MiB file" \
+  -n "mend validate (source)" "$mend validate $w/validate_source.mend.hcl" \
+  -n "mend validate (file())" "$mend validate $w/validate_file.mend.hcl" \
+  -n "mend validate (1-byte content)" "$mend validate $w/validate_tiny.mend.hcl"
 
 # --- 1,000 hosts, and start-up with a large audit log (issue 12, scale) ---
 wants() { [ -z "${BENCH_ONLY:-}" ] || [[ $1 == *"$BENCH_ONLY"* ]]; }

@@ -116,6 +116,11 @@ type WriteFileRequest struct {
 	// written and the error wraps ErrChangedSince. A repair that previewed
 	// the file uses it to write without reading the file again.
 	IfContent string
+	// SHA256, when set, is the hex SHA-256 of Content as the caller already
+	// computed it, so that the transport need not hash Content again. The
+	// host checks the bytes it received against it: a wrong value makes the
+	// write fail, never store other content.
+	SHA256 string
 }
 
 // Absent is WriteFileRequest.IfContent for a file that must not exist.

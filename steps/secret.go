@@ -41,6 +41,14 @@ func ContainsSecret(b []byte) bool {
 		hasCredentialKey(b) || has(b, "Private-Key:", textPrivateKey)
 }
 
+// SecretLiterals returns literals one of which occurs in any content for
+// which ContainsSecret is true, unless the content is a DER key (its first
+// byte is 0x30). Where none occurs, content holds no secret, so a host can
+// look for them (grep -F) in content it does not send.
+func SecretLiterals() []string {
+	return []string{"PRIVATE KEY", "LS0tLS1CRUdJTi", "key-data:", "users:", "Private-Key:"}
+}
+
 // has runs re over b only when b contains lit, a literal every match has.
 func has(b []byte, lit string, re *regexp.Regexp) bool {
 	return bytes.Contains(b, []byte(lit)) && re.Match(b)

@@ -123,7 +123,7 @@ func TestLargeChangeSummarised(t *testing.T) {
 func TestChangeComputedOncePerDigest(t *testing.T) {
 	calls := 0
 	c := &changes{}
-	k := changeKey{path: "/x", old: [32]byte{1}, new: [32]byte{2}}
+	k := changeKey{path: "/x", old: "1", new: "2"}
 	done := make(chan contentChange)
 	for range 10 {
 		go func() {

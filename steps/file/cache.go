@@ -7,7 +7,7 @@ import "sync"
 type changeKey struct {
 	path      string
 	exists    bool
-	old, new  [32]byte
+	old, new  string // hex sha256
 	sensitive bool
 }
 

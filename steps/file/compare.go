@@ -1,10 +1,8 @@
 package file
 
 import (
-	"bytes"
 	"fmt"
 
-	"github.com/mend-sh/mend/internal/localfile"
 	"github.com/mend-sh/mend/steps"
 )
 
@@ -15,6 +13,7 @@ const newFileMode = 0o644
 type desired struct {
 	path         string
 	content      []byte
+	sum          string // hex sha256 of content
 	mode         uint32 // 0: keep the current mode
 	owner, group string // "": keep the current one
 	backup       bool
@@ -26,29 +25,31 @@ func desiredOf(c *Config) (desired, error) {
 	if err != nil {
 		return desired{}, err
 	}
-	content, err := contentOf(c)
+	content, sum, err := contentOf(c)
 	if err != nil {
 		return desired{}, err
 	}
-	return desired{path: c.Path, content: content, mode: mode, owner: c.Owner, group: c.Group, backup: c.Backup}, nil
+	return desired{path: c.Path, content: content, sum: sum, mode: mode, owner: c.Owner, group: c.Group, backup: c.Backup}, nil
 }
 
-// contentOf is the desired content: content's string, or the bytes of the
-// local file source.
-func contentOf(c *Config) ([]byte, error) {
+// contentOf is the desired content and its hex sha256: content's string,
+// or the bytes of the local file source (read once while unchanged, see
+// sourceCache).
+func contentOf(c *Config) ([]byte, string, error) {
 	if c.Content != nil {
-		return []byte(*c.Content), nil
+		b := []byte(*c.Content)
+		return b, sha256Hex(b), nil
 	}
-	b, err := localfile.Read("", c.Source)
+	b, sum, err := sourceCache.read(c.Source)
 	if err != nil {
-		return nil, steps.ArgErrorf("source", "%v", err)
+		return nil, "", steps.ArgErrorf("source", "%v", err)
 	}
-	return b, nil
+	return b, sum, nil
 }
 
 // request is the WriteFile request that reaches the desired state.
 func (d desired) request() steps.WriteFileRequest {
-	return steps.WriteFileRequest{Path: d.path, Content: d.content, Mode: goMode(d.mode), Owner: d.owner, Group: d.group, Backup: d.backup}
+	return steps.WriteFileRequest{Path: d.path, Content: d.content, SHA256: d.sum, Mode: goMode(d.mode), Owner: d.owner, Group: d.group, Backup: d.backup}
 }
 
 // delta is how a file on a host differs from the desired state. Each
@@ -61,8 +62,8 @@ type delta struct {
 	group   [2]string
 }
 
-// compare finds what must change to turn cur into d.
-func compare(cur steps.File, d desired) delta {
+// compare finds what must change to turn cur into d: content by digest.
+func compare(cur steps.FileDigest, d desired) delta {
 	if !cur.Exists {
 		mode := d.mode
 		if mode == 0 {
@@ -70,7 +71,7 @@ func compare(cur steps.File, d desired) delta {
 		}
 		return delta{create: true, content: true, mode: [2]uint32{0, mode}, owner: [2]string{"", d.owner}, group: [2]string{"", d.group}}
 	}
-	x := delta{content: !bytes.Equal(cur.Content, d.content)}
+	x := delta{content: cur.SHA256 != d.sum}
 	x.mode = [2]uint32{unixMode(cur.Mode), unixMode(cur.Mode)}
 	if d.mode != 0 {
 		x.mode[1] = d.mode

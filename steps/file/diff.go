@@ -18,18 +18,20 @@ const contextLines = 3
 
 // contentChange is the preview of a file's content change.
 type contentChange struct {
-	diff           string // unified diff, or a one-line note when hidden
-	added, removed int    // lines
-	binary         bool   // one side is not text: counts are zero
-	large          bool   // over maxDiffBytes: summarised, counts are zero
-	oldSize        int    // bytes, when large
+	diff           string   // unified diff, or a one-line note when hidden
+	certs          []string // certificates removed, added and kept (certChanges)
+	added, removed int      // lines
+	binary         bool     // one side is not text: counts are zero
+	large          bool     // over maxDiffBytes: summarised, counts are zero
+	oldSize        int64    // bytes, when large
 	newSize        int
 }
 
-// diffContent compares the current content (nil when the file does not
-// exist) with the desired one. Only digests are shown when the desired
-// content derives from a sensitive value (sensitive: the old content may
-// hold the secret it replaces), when either side holds a secret (see
+// diffContent compares the current content (cur: not existing, whole, or
+// its first part and digest; see readCurrent) with the desired one, new
+// of hex sha256 newSum. Only digests are shown when the desired content
+// derives from a sensitive value (sensitive: the old content may hold the
+// secret it replaces), when either side holds a secret (see
 // steps.ContainsSecret), and for binary content.
 //
 // The result is computed once per (path, old digest, new digest,
@@ -37,42 +39,47 @@ type contentChange struct {
 // and the plan and apply of one, cost one scan and one diff. Content over
 // maxDiffBytes on either side is summarised instead of diffed (see
 // largeChange).
-func diffContent(path string, exists bool, old, new []byte, sensitive bool) contentChange {
-	key := changeKey{path: path, exists: exists, old: sha256.Sum256(old), new: sha256.Sum256(new), sensitive: sensitive}
-	return changeCache.get(key, func() contentChange { return computeChange(path, exists, old, new, sensitive) })
+func diffContent(path string, cur steps.FileDigest, new []byte, newSum string, sensitive bool) contentChange {
+	key := changeKey{path: path, exists: cur.Exists, old: cur.SHA256, new: newSum, sensitive: sensitive}
+	return changeCache.get(key, func() contentChange { return computeChange(path, cur, new, newSum, sensitive) })
 }
 
 // maxDiffBytes is the largest content (either side) that gets a full
 // diff and line counts: difflib's matcher is superlinear, and a reviewer
-// does not read a diff of a megabyte.
+// does not read a diff of a megabyte. It is also how much of a larger
+// current file is read (readCurrent).
 const maxDiffBytes = 128 << 10
 
-func computeChange(path string, exists bool, old, new []byte, sensitive bool) contentChange {
+func computeChange(path string, cur steps.FileDigest, new []byte, newSum string, sensitive bool) contentChange {
+	old, exists := cur.Content, cur.Exists
+	if !cur.Complete() {
+		return partialChange(cur, new, newSum, sensitive)
+	}
 	binary := isBinary(old) || isBinary(new)
 	if !binary && (len(old) > maxDiffBytes || len(new) > maxDiffBytes) {
-		return largeChange(path, exists, old, new, sensitive)
+		return largeChange(cur, new, sensitive)
 	}
 	var a, b []string
-	ch := contentChange{binary: binary}
+	ch := contentChange{binary: binary, certs: certChanges(old, new)}
 	if !binary {
 		a, b = splitLines(string(old)), splitLines(string(new))
 		ch.added, ch.removed = countLines(a, b)
 	}
 	switch {
 	case sensitive:
-		ch.diff = "(content hidden: derived from a sensitive value) " + sizes(exists, old, new)
+		ch.diff = "(content hidden: derived from a sensitive value) " + sizes(exists, cur.Size, new)
 		return ch
 	case steps.ContainsSecret(old) || steps.ContainsSecret(new):
-		ch.diff = "(content hidden: contains a secret) " + sizes(exists, old, new)
+		ch.diff = "(content hidden: contains a secret) " + sizes(exists, cur.Size, new)
 		return ch
 	case binary:
-		ch.diff = "(binary content) " + digests(exists, old, new)
+		ch.diff = "(binary content) " + digests(cur, new)
 		return ch
 	}
 	if onlyCertificates(old) && onlyCertificates(new) {
 		// Base64 lines say nothing to a reviewer; the certificate lines of
 		// the preview (subject, issuer, fingerprint, expiry) do.
-		ch.diff = "(PEM certificates: raw diff omitted, see the certificate lines) " + digests(exists, old, new)
+		ch.diff = "(PEM certificates: raw diff omitted, see the certificate lines) " + digests(cur, new)
 		return ch
 	}
 	from := "a" + path + " (on host)"
@@ -88,16 +95,36 @@ func computeChange(path string, exists bool, old, new []byte, sensitive bool) co
 // largeChange is the preview of text content too large to diff: sizes,
 // digests and the first line that differs, or, for content that must not
 // be shown (sensitive, a secret), sizes only.
-func largeChange(path string, exists bool, old, new []byte, sensitive bool) contentChange {
-	ch := contentChange{large: true, oldSize: len(old), newSize: len(new)}
+func largeChange(cur steps.FileDigest, new []byte, sensitive bool) contentChange {
+	ch := contentChange{large: true, oldSize: cur.Size, newSize: len(new), certs: certChanges(cur.Content, new)}
 	switch {
 	case sensitive:
-		ch.diff = "(content hidden: derived from a sensitive value) " + sizes(exists, old, new)
-	case steps.ContainsSecret(old) || steps.ContainsSecret(new):
-		ch.diff = "(content hidden: contains a secret) " + sizes(exists, old, new)
+		ch.diff = "(content hidden: derived from a sensitive value) " + sizes(cur.Exists, cur.Size, new)
+	case steps.ContainsSecret(cur.Content) || steps.ContainsSecret(new):
+		ch.diff = "(content hidden: contains a secret) " + sizes(cur.Exists, cur.Size, new)
 	default:
 		ch.diff = fmt.Sprintf("(diff not computed: over %d KiB) %s, %s%s", maxDiffBytes>>10,
-			sizes(exists, old, new), digests(exists, old, new), firstDifference(exists, old, new))
+			sizes(cur.Exists, cur.Size, new), digests(cur, new), firstDifference(cur, new))
+	}
+	return ch
+}
+
+// partialChange is largeChange for a current file of which only the first
+// part was read (and found to hold no secret literal, see readCurrent):
+// its digest is not shown, since the rest, unseen, may hold a secret.
+func partialChange(cur steps.FileDigest, new []byte, newSum string, sensitive bool) contentChange {
+	ch := contentChange{large: true, oldSize: cur.Size, newSize: len(new), certs: certChanges(cur.Content, new)}
+	size := sizes(cur.Exists, cur.Size, new)
+	switch {
+	case sensitive:
+		ch.diff = "(content hidden: derived from a sensitive value) " + size
+	case steps.ContainsSecret(new):
+		ch.diff = "(content hidden: contains a secret) " + size
+	case isBinary(new):
+		ch.diff = "(binary content) " + size + ", new sha256 " + newSum
+	default:
+		ch.diff = fmt.Sprintf("(diff not computed: over %d KiB) %s, new sha256 %s (the current content's is not shown: only its first %d KiB were read)%s",
+			maxDiffBytes>>10, size, newSum, maxDiffBytes>>10, firstDifference(cur, new))
 	}
 	return ch
 }
@@ -106,14 +133,19 @@ func largeChange(path string, exists bool, old, new []byte, sensitive bool) cont
 const maxShownLine = 200
 
 // firstDifference is "\nfirst difference at line N:\n-old\n+new" (a side
-// past its end shows nothing); "" for a new file.
-func firstDifference(exists bool, old, new []byte) string {
-	if !exists {
+// past its end shows nothing); "" for a new file. Of current content read
+// in part, only whole lines are compared; when they all match, it says so.
+func firstDifference(cur steps.FileDigest, new []byte) string {
+	if !cur.Exists {
 		return ""
 	}
+	old, complete := cur.Content, cur.Complete()
 	line := 1
 	for {
 		a, restA, okA := bytes.Cut(old, []byte("\n"))
+		if !okA && !complete {
+			return fmt.Sprintf("\nno difference in the first %d lines (the part read)", line-1)
+		}
 		b, restB, okB := bytes.Cut(new, []byte("\n"))
 		if !bytes.Equal(a, b) || okA != okB {
 			out := fmt.Sprintf("\nfirst difference at line %d:", line)
@@ -196,19 +228,19 @@ func isBinary(b []byte) bool {
 // sizes renders "<old> bytes -> <new> bytes" for content that must not be
 // shown: not digests, since a sha256 of a weak secret can be guessed
 // offline from a plan pasted into a pull request.
-func sizes(exists bool, old, new []byte) string {
+func sizes(exists bool, oldSize int64, new []byte) string {
 	from := "(none)"
 	if exists {
-		from = fmt.Sprintf("%d bytes", len(old))
+		from = fmt.Sprintf("%d bytes", oldSize)
 	}
 	return fmt.Sprintf("%s -> %d bytes", from, len(new))
 }
 
 // digests renders "sha256 <old> -> <new>", with "(none)" for a missing file.
-func digests(exists bool, old, new []byte) string {
+func digests(cur steps.FileDigest, new []byte) string {
 	from := "(none)"
-	if exists {
-		from = sha256Hex(old)
+	if cur.Exists {
+		from = cur.SHA256
 	}
 	return fmt.Sprintf("sha256 %s -> %s", from, sha256Hex(new))
 }

@@ -1,10 +1,10 @@
 package file
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mend-sh/mend/internal/certs"
@@ -24,7 +24,7 @@ type certInfo struct {
 // removes and adds compared with the old, by SHA-256 fingerprint, and how
 // many it keeps. It returns nil when neither side holds a certificate.
 func certChanges(old, new []byte) []string {
-	if !strings.Contains(string(old), certBlockHeader) && !strings.Contains(string(new), certBlockHeader) {
+	if !bytes.Contains(old, []byte(certBlockHeader)) && !bytes.Contains(new, []byte(certBlockHeader)) {
 		return nil
 	}
 	before, after := parseCerts(old), parseCerts(new)

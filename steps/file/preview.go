@@ -10,13 +10,13 @@ import (
 // preview describes, for a reviewer, the change from cur to d. With
 // sensitive (the config derives from a sensitive value) the content is
 // shown as digests only.
-func preview(cur steps.File, d desired, x delta, sensitive bool) steps.Preview {
+func preview(cur steps.FileDigest, d desired, x delta, sensitive bool) steps.Preview {
 	p := steps.Preview{Changes: x.changes()}
 	var ch contentChange
 	if x.content {
-		ch = diffContent(d.path, cur.Exists, cur.Content, d.content, sensitive)
+		ch = diffContent(d.path, cur, d.content, d.sum, sensitive)
 		p.Diff = ch.diff
-		p.Changes = append(p.Changes, certChanges(cur.Content, d.content)...)
+		p.Changes = append(p.Changes, ch.certs...)
 	}
 	if d.backup && cur.Exists {
 		p.Changes = append(p.Changes, fmt.Sprintf("backup of the current content to %s.mend-backup-<unix time>", d.path))

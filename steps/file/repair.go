@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -83,7 +84,7 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 	}
 	if x.none() {
 		return steps.PlanResponse{Action: steps.NoOp, Preview: steps.Preview{Summary: converged(d.path)},
-			Output: output(d.path, sha256Hex(cur.Content), false, cty.StringVal(""))}, nil
+			Output: output(d.path, cur.SHA256, false, cty.StringVal(""))}, nil
 	}
 	backup := cty.StringVal("")
 	if d.backup && cur.Exists {
@@ -91,8 +92,8 @@ func (Repair) Plan(ctx context.Context, req steps.PlanRequest) (steps.PlanRespon
 	}
 	p := preview(cur, d, x, req.SensitiveConfig)
 	return steps.PlanResponse{Action: steps.Change, Preview: p,
-		Output:   output(d.path, sha256Hex(d.content), true, backup),
-		Observed: &observed{path: d.path, want: sha256Hex(d.content), seen: digestOf(cur), preview: p}}, nil
+		Output:   output(d.path, d.sum, true, backup),
+		Observed: &observed{path: d.path, want: d.sum, seen: digestOf(cur), preview: p}}, nil
 }
 
 // observed is what Plan saw, for the Apply of the same run and host.
@@ -103,11 +104,11 @@ type observed struct {
 }
 
 // digestOf is a file's content digest, or steps.Absent.
-func digestOf(f steps.File) string {
+func digestOf(f steps.FileDigest) string {
 	if !f.Exists {
 		return steps.Absent
 	}
-	return sha256Hex(f.Content)
+	return f.SHA256
 }
 
 // Apply writes the file and verifies the result. After this run's Plan on
@@ -129,7 +130,7 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 		if err != nil {
 			return steps.ApplyResponse{}, err
 		}
-		if o.path == d.path && o.want == sha256Hex(d.content) && req.Host != nil {
+		if o.path == d.path && o.want == d.sum && req.Host != nil {
 			resp, err := write(ctx, req.Host, d, o.preview, o.seen)
 			if !errors.Is(err, steps.ErrChangedSince) {
 				return resp, err
@@ -142,7 +143,7 @@ func (Repair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.ApplyRes
 	}
 	if x.none() {
 		return steps.ApplyResponse{Summary: converged(d.path),
-			Output: output(d.path, sha256Hex(cur.Content), false, cty.StringVal(""))}, nil
+			Output: output(d.path, cur.SHA256, false, cty.StringVal(""))}, nil
 	}
 	return write(ctx, req.Host, d, preview(cur, d, x, req.SensitiveConfig), "")
 }
@@ -167,24 +168,59 @@ func write(ctx context.Context, host steps.MutableHost, d desired, p steps.Previ
 	return resp, verify(d, res)
 }
 
-// load decodes the config and reads the file's current state.
-func load(ctx context.Context, config any, host steps.Host) (desired, steps.File, delta, error) {
+// load decodes the config and reads the file's current state (see
+// readCurrent).
+func load(ctx context.Context, config any, host steps.Host) (desired, steps.FileDigest, delta, error) {
 	c, err := steps.ConfigAs[*Config](config)
 	if err != nil {
-		return desired{}, steps.File{}, delta{}, err
+		return desired{}, steps.FileDigest{}, delta{}, err
 	}
 	d, err := desiredOf(c)
 	if err != nil {
-		return desired{}, steps.File{}, delta{}, err
+		return desired{}, steps.FileDigest{}, delta{}, err
 	}
 	if host == nil {
-		return desired{}, steps.File{}, delta{}, steps.Errorf(steps.ClassConfig, "file: the step needs a host (set `on`)")
+		return desired{}, steps.FileDigest{}, delta{}, steps.Errorf(steps.ClassConfig, "file: the step needs a host (set `on`)")
 	}
-	cur, err := host.ReadFile(ctx, d.path)
+	cur, err := readCurrent(ctx, host, d.path, bytes.Contains(d.content, []byte(certBlockHeader)))
 	if err != nil {
-		return desired{}, steps.File{}, delta{}, err
+		return desired{}, steps.FileDigest{}, delta{}, err
 	}
 	return d, cur, compare(cur, d), nil
+}
+
+// readCurrent reads the file's digest and metadata with at most its first
+// maxDiffBytes bytes (all of a file not larger; steps.ReadFileDigest): a
+// large file is compared by digest and never sent whole. Only complete
+// text lines of that part are ever shown (the first difference), so it
+// must tell that they are safe to show: when it holds one of
+// steps.SecretLiterals or a certificate, or is not text, the whole file is
+// read instead (a second command) and previewed as before; so it is when
+// whole is set (the new content holds certificates: the preview lists
+// those the old content loses). Not seen: certificates past the first
+// part of old content that has none in it, when the new content has none.
+func readCurrent(ctx context.Context, host steps.Host, path string, whole bool) (steps.FileDigest, error) {
+	cur, err := steps.ReadFileDigest(ctx, host, path, maxDiffBytes)
+	if err != nil || cur.Complete() || (!whole && headUsable(cur.Content)) {
+		return cur, err
+	}
+	f, err := host.ReadFile(ctx, path)
+	return steps.DigestOf(f), err
+}
+
+// headUsable reports whether the first part of a file is text with no
+// secret literal or certificate, so that the first difference can be
+// shown from it without the rest.
+func headUsable(head []byte) bool {
+	if len(head) > 0 && head[0] == 0x30 || isBinary(head[:bytes.LastIndexByte(head, '\n')+1]) {
+		return false
+	}
+	for _, lit := range append(steps.SecretLiterals(), certBlockHeader) {
+		if bytes.Contains(head, []byte(lit)) {
+			return false
+		}
+	}
+	return true
 }
 
 // verify checks what the write reports against the config: the digest
@@ -193,7 +229,7 @@ func load(ctx context.Context, config any, host steps.Host) (desired, steps.File
 // transport that dropped a mode bit or a chown that did not take.
 func verify(d desired, res steps.WriteFileResult) error {
 	var what []string
-	if want := sha256Hex(d.content); res.SHA256 != want {
+	if want := d.sum; res.SHA256 != want {
 		what = append(what, fmt.Sprintf("content sha256 %s, want %s", res.SHA256, want))
 	}
 	if got := unixMode(res.Mode); d.mode != 0 && got != d.mode {

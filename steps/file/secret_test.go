@@ -85,16 +85,29 @@ users:
 ` + user)
 }
 
+// secretCase is content and whether it holds a secret.
+type secretCase struct {
+	name    string
+	content []byte
+	want    bool
+}
+
 func TestContainsSecret(t *testing.T) {
+	for _, tt := range secretCases(t) {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := steps.ContainsSecret(tt.content); got != tt.want {
+				t.Errorf("ContainsSecret = %v, want %v; content %.200q", got, tt.want, tt.content)
+			}
+		})
+	}
+}
+
+func secretCases(t *testing.T) []secretCase {
 	k := newTestKeys(t)
 	ca := newTestCA(t, "kubernetes", 7)
 	certDER := mustDER(t, ca.certPEM)
 	b64 := func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
-	tests := []struct {
-		name    string
-		content []byte
-		want    bool
-	}{
+	return []secretCase{
 		{"RSA PKCS#1 PEM", pemOf("RSA PRIVATE KEY", k.rsaPKCS1), true},
 		{"RSA PKCS#8 PEM after a certificate", append([]byte(ca.certPEM), pemOf("PRIVATE KEY", k.rsaPKCS8)...), true},
 		{"EC SEC1 PEM", pemOf("EC PRIVATE KEY", k.ecSEC1), true},
@@ -128,13 +141,6 @@ func TestContainsSecret(t *testing.T) {
 		{"plain text", []byte("ETCD_NAME=etcd-01\nETCD_DATA_DIR=/var/lib/etcd\n"), false},
 		{"the word PRIVATE KEY in prose", []byte("copy the private key to /etc/ssl/private\n"), false},
 		{"empty", nil, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := steps.ContainsSecret(tt.content); got != tt.want {
-				t.Errorf("ContainsSecret = %v, want %v; content %.200q", got, tt.want, tt.content)
-			}
-		})
 	}
 }
 

@@ -49,6 +49,9 @@ type runRequest struct {
 	sudo    bool
 	// maxStdout caps the captured stdout; 0 means maxOutput.
 	maxStdout int
+	// stdoutSize, when known, is the stdout expected: the buffer gets it
+	// at once instead of growing (and clearing) by doubling.
+	stdoutSize int
 }
 
 type runResult struct {
@@ -71,6 +74,7 @@ func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 	defer s.Close()
 	marker := newMarker()
 	stdout := &limitedBuffer{max: cmp.Or(req.maxStdout, maxOutput)}
+	stdout.buf.Grow(min(req.stdoutSize, stdout.max))
 	stderr := newPgidFilter(marker, &limitedBuffer{max: maxOutput})
 	s.Stdout, s.Stderr = stdout, stderr
 	if req.stdin != nil {

@@ -57,8 +57,11 @@ func (h *Host) WriteFile(ctx context.Context, req steps.WriteFileRequest) (steps
 	if req.Path == "" || !strings.HasPrefix(req.Path, "/") {
 		return steps.WriteFileResult{}, steps.Errorf(steps.ClassConfig, "write file: path %q is not absolute", req.Path)
 	}
-	sum := sha256.Sum256(req.Content)
-	want := hex.EncodeToString(sum[:])
+	want := req.SHA256
+	if want == "" {
+		sum := sha256.Sum256(req.Content)
+		want = hex.EncodeToString(sum[:])
+	}
 	mode := ""
 	if req.Mode != 0 {
 		mode = fmt.Sprintf("%04o", unixMode(req.Mode))

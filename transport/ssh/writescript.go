@@ -7,27 +7,36 @@ package ssh
 // hex sha256 the file must still have, or "absent": else exit 8 before
 // the rename, nothing changed). It prints "sha256 <hex>", the digest of
 // the bytes written (computed here, of the temporary file that was
-// renamed), and "stat <octal mode> <uid> <gid> <user> <group>" of the file
-// after the rename, so the caller verifies without reading it back. A chown that fails is
-// fatal, also when only keeping the replaced file's owner and group: a
-// login user without the right to chown would otherwise silently hand the
-// file to itself. chmod comes after chown, which clears setuid and setgid.
+// renamed), and "stat <octal mode> <uid> <gid> <user> <group>" of that
+// temporary file as renamed (a rename keeps the inode's metadata), so the
+// caller verifies without reading it back. A chown that fails is fatal,
+// also when only keeping the replaced file's owner and group: a login user
+// without the right to chown would otherwise silently hand the file to
+// itself. chmod comes after chown, which clears setuid and setgid.
+//
+// The content goes to the temporary file through dd conv=fsync: written
+// and synced by one program (a chown or chmod after it is synced again).
+// Every program started costs: one sha256sum hashes the temporary file and
+// (with ifc) the target, one stat reads the metadata of both, and chown,
+// chmod and a second stat run only when the temporary file does not
+// already have the owner, group and mode wanted (the usual case for a
+// file replaced by its owner with its mode kept is no chown, no chmod).
 // Every failure exits non-zero with a message on stderr before the rename.
 //
 // A killed write leaves nothing behind. The temporary file's name,
 // .<name>.mend-<pid of this shell>-<r>, is set and the traps are installed
 // before the file is created (O_EXCL, through set -C), so a signal at any
 // point removes it. HUP, INT, TERM and PIPE run the EXIT trap instead of
-// killing the shell outright: when the client dies mid-write, cat sees
+// killing the shell outright: when the client dies mid-write, dd sees
 // end of input, the hash check fails, and the message to a stderr nobody
-// reads raises SIGPIPE, which must not skip the cleanup. cat runs in the
+// reads raises SIGPIPE, which must not skip the cleanup. dd runs in the
 // background and the script waits for it: a shell runs a trap only after
-// its foreground command ends, and a cat that started just after the
+// its foreground command ends, and a dd that started just after the
 // signal would wait for input that may never end, until a SIGKILL. The
-// EXIT trap kills cat (KILL: a TERM can reach it before its exec and be
-// lost) and waits for it before removing the file. cat writes to a
+// EXIT trap kills dd (KILL: a TERM can reach it before its exec and be
+// lost) and waits for it before removing the file. dd writes to a
 // descriptor the shell opened, never to the name: a signal whose trap runs
-// between the fork and c=$! leaves c empty, and a cat that opened the name
+// between the fork and c=$! leaves c empty, and a dd that opened the name
 // itself would create the file again after the trap removed it. Only SIGKILL of the shell itself can leave the file; so each write first removes the
 // temporary files of earlier writes to the same path whose writing shell
 // is gone (no such pid), printing "leftover <path>" for each. A file in
@@ -61,33 +70,42 @@ set -C
 if ! true 2>/dev/null > "$t"; then t=; echo "cannot create a temporary file in $d" >&2; exit 3; fi
 set +C
 exec 3<&0 4>>"$t"
-cat <&3 >&4 & c=$!
+dd bs=64k conv=fsync status=none <&3 >&4 & c=$!
 wait "$c" || exit 4
 c=; exec 3<&- 4>&-
-got=$(sha256sum < "$t") || exit 4
-got=${got%% *}
+if [ -n "${ifc:-}" ] && [ -e "$p" ]; then s=$(sha256sum -- "$t" "$p") || exit 4; else s=$(sha256sum -- "$t") || exit 4; fi
+got=${s#\\}; got=${got%%" "*}
 if [ "$got" != "$want" ]; then echo "temporary file has sha256 $got, want $want: content was cut short" >&2; exit 4; fi
 if [ -n "${ifc:-}" ]; then
-  if [ -e "$p" ]; then now=$(sha256sum < "$p") || exit 4; now=${now%% *}; else now=absent; fi
+  now=absent; if [ -e "$p" ]; then now=${s#*"
+"}; now=${now#\\}; now=${now%%" "*}; fi
   if [ "$now" != "$ifc" ]; then echo "$p changed since it was read (sha256 now $now, was $ifc)" >&2; exit 8; fi
 fi
+if [ -e "$p" ]; then st=$(stat -c '%a %u %g %U %G' -- "$t" "$p") || exit 4; else st=$(stat -c '%a %u %g %U %G' -- "$t") || exit 4; fi
+set -- $st
 spec=; why=requested
-if [ -e "$p" ]; then
-  old=$(stat -c '%a %u:%g %U:%G' -- "$p") || exit 4
-  set -- $old
-  spec=$2; why="kept from the file it replaces: $3"
-  if [ -z "$mode" ]; then mode=$1; fi
+if [ $# -ge 10 ]; then
+  spec=$7:$8; why="kept from the file it replaces: $9:${10}"
+  if [ -z "$mode" ]; then mode=$6; fi
 elif [ -z "$mode" ]; then mode=644
 fi
 if [ -n "$owner" ] && [ -n "$group" ]; then spec="$owner:$group"; why=requested
 elif [ -n "$owner" ]; then spec="$owner${spec:+:${spec#*:}}"; why=requested
 elif [ -n "$group" ]; then spec="${spec%%:*}:$group"; why=requested
 fi
-if [ -n "$spec" ] && ! e=$(chown -- "$spec" "$t" 2>&1); then
-  echo "cannot give the new $p owner:group $spec ($why): $e" >&2; exit 4
+case $spec in *:*) so=${spec%%:*}; sg=${spec#*:} ;; *) so=$spec; sg= ;; esac
+is() { [ -z "$1" ] || [ "$1" = "$2" ] || [ "$1" = "$3" ]; }
+m=${mode#"${mode%%[!0]*}"}
+if is "$so" "$2" "$4" && is "$sg" "$3" "$5" && [ "$m" = "$1" ]; then
+  st="$1 $2 $3 $4 $5"
+else
+  if [ -n "$spec" ] && ! e=$(chown -- "$spec" "$t" 2>&1); then
+    echo "cannot give the new $p owner:group $spec ($why): $e" >&2; exit 4
+  fi
+  chmod "$mode" "$t" || exit 4
+  st=$(stat -c '%a %u %g %U %G' -- "$t") || exit 4
+  sync -- "$t" 2>/dev/null || sync
 fi
-chmod "$mode" "$t" || exit 4
-sync -- "$t" 2>/dev/null || sync
 if [ "$backup" = 1 ] && [ -e "$p" ]; then
   b="$p.mend-backup-$(date +%s)"; n=0
   while [ -e "$b" ] || [ -L "$b" ]; do
@@ -101,6 +119,5 @@ mv -f -- "$t" "$p" || exit 6
 trap - EXIT
 sync -- "$d" 2>/dev/null || sync
 echo "sha256 $got"
-st=$(stat -L -c '%a %u %g %U %G' -- "$p") || exit 7
 echo "stat $st"
 `
