@@ -3,6 +3,7 @@ package file
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,5 +47,29 @@ func TestSourceReadOnceWhileUnchanged(t *testing.T) {
 	}
 	if _, _, err := c.read(path); err == nil {
 		t.Errorf("a removed source was read from the cache")
+	}
+}
+
+// TestSourceReadOnceByConcurrentHosts: ten hosts asking for the same
+// source at once share one read.
+func TestSourceReadOnceByConcurrentHosts(t *testing.T) {
+	c := &sources{}
+	path := filepath.Join(t.TempDir(), "app.conf")
+	writeFile(t, path, strings.Repeat("line\n", 1<<16), 0o644)
+	got := make(chan *byte, 10)
+	for range 10 {
+		go func() {
+			b, _, err := c.read(path)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- &b[0]
+		}()
+	}
+	first := <-got
+	for range 9 {
+		if p := <-got; p != first {
+			t.Errorf("the source was read more than once")
+		}
 	}
 }
