@@ -70,9 +70,11 @@ func (a *auditor) appendBatch(rs []audit.Record) []error {
 	return errs
 }
 
-func (a *auditor) runStart() error {
-	return a.append(audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256,
-		PlanSHA256: a.run.PlanSHA256})
+func (a *auditor) runStart(detail func(*audit.Record)) error {
+	r := audit.Record{Event: audit.EventRunStart, Runbook: a.run.Runbook, RunbookSHA256: a.run.RunbookSHA256,
+		PlanSHA256: a.run.PlanSHA256}
+	detail(&r)
+	return a.append(r)
 }
 
 func (a *auditor) runEnd() error {

@@ -114,6 +114,15 @@ type Request struct {
 	DigestKey  []byte
 	Expect     Expectation
 	PlanSHA256 string
+	// Facts are digests of the run's inputs (keys audit.FactPrefix+...),
+	// written in its run_start record, so that resuming it can tell
+	// whether they changed.
+	Facts map[string]string
+	// Resume, in an apply, is the dead run it continues (audit.ReadResume,
+	// checked and decided): repairs it finished are skipped per host, the
+	// operator's decisions about repairs whose outcome is unknown are
+	// audited before anything runs, and diagnoses run again.
+	Resume *audit.Resume
 	// BreakLock lets an apply break another run's lock on a host
 	// (--break-lock): for a run that died holding it. Audited.
 	BreakLock bool

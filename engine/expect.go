@@ -157,7 +157,7 @@ func traverseName(t hcl.Traverser) (string, bool) {
 // expectDiagnosed asks the saved plan's Expectation about a diagnose that
 // ran; a difference fails the step and stops the run.
 func (r *runner) expectDiagnosed(st *runbooks.Step, sr *StepRun) {
-	if r.mode != ModeApply || r.req.Expect == nil || st.Phase != runbooks.Diagnose {
+	if r.mode != ModeApply || r.req.Expect == nil || st.Phase != runbooks.Diagnose || r.passedBefore(st) {
 		return
 	}
 	err := r.req.Expect.Diagnosed(sr)
@@ -183,8 +183,14 @@ func (r *runner) expectPreviews(st *runbooks.Step, sr *StepRun, group []*hostTas
 	hosts := make([]*HostRun, 0, len(group))
 	var names []string
 	for _, t := range group {
+		if t.resumed != "" {
+			continue // done in the resumed run, which checked it
+		}
 		hosts = append(hosts, t.result)
 		names = append(names, t.name())
+	}
+	if len(hosts) == 0 {
+		return true
 	}
 	err := r.req.Expect.Previewed(sr, hosts)
 	if err == nil {

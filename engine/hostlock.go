@@ -49,9 +49,11 @@ type HostLock struct {
 	Status LockStatus `json:"status"`
 	// Holder is the other run that holds it (held, refused, not-released).
 	Holder *hostlock.Holder `json:"holder,omitempty"`
-	// Broke is the run whose lock --break-lock broke to take it.
-	Broke *hostlock.Holder `json:"broke,omitempty"`
-	Error string           `json:"error,omitempty"`
+	// Broke is the run whose lock --break-lock broke to take it; BrokeBy
+	// says what allowed it ("--break-lock", or the --resume of that run).
+	Broke   *hostlock.Holder `json:"broke,omitempty"`
+	BrokeBy string           `json:"broke_by,omitempty"`
+	Error   string           `json:"error,omitempty"`
 }
 
 // lockError is a host whose lock this apply could not take.
@@ -231,13 +233,14 @@ func (r *runner) takeLock(ctx context.Context, name string, h steps.Host, e *loc
 	locker := r.e.opts.HostLocks.Locker
 	owner := r.owner()
 	res, err := locker.Acquire(ctx, h, owner)
-	if err == nil && res.Held != nil && r.req.BreakLock {
+	why, breaks := r.mayBreak(res.Held)
+	if err == nil && res.Held != nil && breaks {
 		old := *res.Held
-		if aerr := r.audit.hostLock(name, h, "break", "breaking the lock of "+old.String()+" (--break-lock)", &old); aerr != nil {
+		if aerr := r.audit.hostLock(name, h, "break", "breaking the lock of "+old.String()+" ("+why+")", &old); aerr != nil {
 			return r.lockFailed(e, name, h, aerr)
 		}
 		if res, err = locker.Break(ctx, h, owner, old); err == nil && res.Acquired {
-			e.lock.Broke = &old
+			e.lock.Broke, e.lock.BrokeBy = &old, why
 		}
 	}
 	switch {
@@ -252,7 +255,7 @@ func (r *runner) takeLock(ctx context.Context, name string, h steps.Host, e *loc
 	e.held, e.lock.Status = h, LockAcquired
 	reason, action := "lock taken", "acquired"
 	if e.lock.Broke != nil {
-		reason, action = "broke and took the lock of run "+e.lock.Broke.Owner.RunID+" (--break-lock)", "broken"
+		reason, action = "broke and took the lock of run "+e.lock.Broke.Owner.RunID+" ("+why+")", "broken"
 	}
 	if aerr := r.audit.hostLock(name, h, action, reason, e.lock.Broke); aerr != nil {
 		return r.lockFailed(e, name, h, aerr)

@@ -18,8 +18,9 @@ type hostTask struct {
 	output    cty.Value // NilVal: none
 	marked    cty.Value // output with its sensitive marks, when it has any
 	cfg       any
-	planned   any  // the preview's Observed, for Apply
-	done      bool // nothing left to do (skipped, failed, unknown, no-op)
+	planned   any    // the preview's Observed, for Apply
+	done      bool   // nothing left to do (skipped, failed, unknown, no-op)
+	resumed   string // the run that did this repair, when a resumed apply skips it
 	changed   bool
 	sensitive bool // an argument derives from a sensitive value
 }
@@ -140,7 +141,7 @@ func anyFailed(tasks []*hostTask) bool {
 // hosts run.
 func (r *runner) runBatch(ctx context.Context, st *runbooks.Step, sr *StepRun, group []*hostTask) {
 	r.parallel(group, func(t *hostTask) {
-		if !t.done {
+		if !t.done && !r.resumedDone(st, t) {
 			r.prepare(ctx, st, t)
 		}
 	})

@@ -46,6 +46,7 @@ type Run struct {
 	RunbookSHA256 string     `json:"runbook_sha256"`
 	Title         string     `json:"title,omitempty"`
 	PlanSHA256    string     `json:"plan_sha256,omitempty"` // the saved plan an apply executes
+	Resumes       string     `json:"resumes,omitempty"`     // the run an apply --resume continues
 	Steps         []*StepRun `json:"steps"`
 	// Stages are the runbook's stages with their batches, in source order;
 	// their steps are in Steps with StepRun.Stage set.

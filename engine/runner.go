@@ -54,6 +54,9 @@ func (e *Engine) newRunner(req Request, mode Mode) *runner {
 		Title:         rb.Title,
 		PlanSHA256:    req.PlanSHA256,
 	}
+	if req.Resume != nil && mode == ModeApply {
+		run.Resumes = req.Resume.RunID
+	}
 	r := &runner{
 		e:         e,
 		req:       req,
@@ -78,7 +81,10 @@ func (r *runner) execute(ctx context.Context) (*Run, error) {
 	if diags := r.req.Runbook.BindMeta(r.scope.markedContext(nil, cty.NilVal)); diags.HasErrors() {
 		return r.run, fmt.Errorf("%s cannot run with these values, nothing was run: %w", r.req.Runbook.Filename, diags)
 	}
-	if err := r.audit.runStart(); err != nil {
+	if err := r.audit.runStart(r.resumeStart); err != nil {
+		return r.run, err
+	}
+	if err := r.recordDecisions(); err != nil {
 		return r.run, err
 	}
 	// Learn every value the runbook derives from sensitive variables up

@@ -256,7 +256,7 @@ func (r *runner) runStageStep(ctx context.Context, s *stageRun, st *runbooks.Ste
 		return
 	}
 	r.parallel(group, func(t *hostTask) {
-		if !t.done {
+		if !t.done && !r.resumedDone(st, t) {
 			r.prepare(ctx, st, t)
 		}
 	})

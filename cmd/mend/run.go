@@ -42,6 +42,9 @@ type runOptions struct {
 	planKey          string        // key of saved plans' digests
 	signatures       []string      // apply PLANFILE: signed approvals
 	allowedSigners   string        // apply PLANFILE: allowed_signers
+	resume           string        // apply --resume RUN
+	rerunUnknown     bool          // apply --resume: run repairs of unknown outcome again
+	skipUnknown      []string      // apply --resume: count these repairs of unknown outcome as done
 	breakLock        bool          // apply: break another run's host locks
 }
 
@@ -101,6 +104,9 @@ func (a *app) applyCommand() *cobra.Command {
 	o.register(cmd)
 	cmd.Flags().StringArrayVar(&o.approve, "approve", nil, "approve the gate of this repair address (repeatable)")
 	cmd.Flags().StringArrayVar(&o.signatures, "signature", nil, "a signed approval of PLANFILE (repeatable; PLANFILE.sig and PLANFILE.*.sig are read too)")
+	cmd.Flags().StringVar(&o.resume, "resume", "", "continue run RUN of the audit log, which died: skip the repairs it finished on each host (diagnoses run again)")
+	cmd.Flags().BoolVar(&o.rerunUnknown, "rerun-unknown", false, "with --resume: run again the repairs whose outcome RUN left unknown (after the diagnoses before them)")
+	cmd.Flags().StringArrayVar(&o.skipUnknown, "skip-unknown", nil, "with --resume: count the repairs at this address whose outcome RUN left unknown as done, without running them (repeatable)")
 	cmd.Flags().BoolVar(&o.breakLock, "break-lock", false, "break the lock another run holds on a target host (one that died holding it); audited")
 	cmd.Flags().StringVar(&o.allowedSigners, "allowed-signers", "", "OpenSSH allowed_signers file the approvals are checked against (default $XDG_CONFIG_HOME/mend/allowed_signers, else ~/.config/mend/allowed_signers)")
 	return cmd
@@ -110,6 +116,9 @@ func (a *app) applyCommand() *cobra.Command {
 func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path string) error {
 	if mode == engine.ModeApply && planfile.LooksLikePlan(path) {
 		return a.applySaved(ctx, o, path)
+	}
+	if o.resume == "" && (o.rerunUnknown || len(o.skipUnknown) > 0) {
+		return fmt.Errorf("--rerun-unknown and --skip-unknown decide about a run being resumed: give --resume RUN too")
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -132,6 +141,11 @@ func (a *app) run(ctx context.Context, mode engine.Mode, o runOptions, path stri
 	logPath, err := auditPath(o.auditLog)
 	if err != nil {
 		return err
+	}
+	if mode == engine.ModeApply {
+		if err := a.prepareResume(o, logPath, &req); err != nil {
+			return err
+		}
 	}
 	arun, endAudit, err := a.beginAudit(ctx, o, logPath)
 	if err != nil {

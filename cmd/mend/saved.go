@@ -69,6 +69,9 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.resume == "" && (o.rerunUnknown || len(o.skipUnknown) > 0) {
+		return fmt.Errorf("--rerun-unknown and --skip-unknown decide about a run being resumed: give --resume RUN too")
+	}
 	if o.inventory != "" || len(o.varFiles) > 0 {
 		return fmt.Errorf("a saved plan fixes its inventory and var files (-i and -var-file cannot be given with it): make a new plan to change them")
 	}
@@ -119,8 +122,14 @@ func (a *app) applySaved(ctx context.Context, o runOptions, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := audit.PlanApplied(logPath, digest); err != nil {
+	req.PlanSHA256 = digest
+	if err := a.prepareResume(o, logPath, &req); err != nil {
 		return err
+	}
+	if o.resume == "" {
+		if err := audit.PlanApplied(logPath, digest); err != nil {
+			return err
+		}
 	}
 	arun, endAudit, err := a.beginAudit(ctx, o, logPath)
 	if err != nil {

@@ -84,6 +84,9 @@ func auditRunHeader(runID string, run []audit.Record) string {
 	if s.Operator != "" {
 		h += " by " + Clean(s.Operator)
 	}
+	if from := s.Detail[audit.DetailResumes]; from != "" {
+		h += ", resuming run " + Clean(from)
+	}
 	return h
 }
 

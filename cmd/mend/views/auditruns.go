@@ -34,7 +34,11 @@ func AuditRuns(w io.Writer, recs []audit.Record) {
 		if x.end.Event == "" {
 			outcome = "unfinished"
 		}
+		runbook := Clean(x.start.Runbook)
+		if from := x.start.Detail[audit.DetailResumes]; from != "" {
+			runbook += " (resumes " + Clean(from) + ")"
+		}
 		fmt.Fprintf(w, "%-16s  %-5s  %-20s  %-10s  %-10s  %s\n", Clean(id), Clean(string(x.start.Mode)),
-			x.start.Time.UTC().Format(time.RFC3339), Clean(x.start.Operator), Clean(outcome), Clean(x.start.Runbook))
+			x.start.Time.UTC().Format(time.RFC3339), Clean(x.start.Operator), Clean(outcome), runbook)
 	}
 }

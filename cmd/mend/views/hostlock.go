@@ -32,7 +32,11 @@ func lockLines(r *engine.Run) []string {
 			if s != "" {
 				s += "; "
 			}
-			s += "broke the lock of " + l.Broke.String() + " (--break-lock)"
+			by := l.BrokeBy
+			if by == "" {
+				by = "--break-lock"
+			}
+			s += "broke the lock of " + l.Broke.String() + " (" + by + ")"
 		}
 		out = append(out, Clean(l.Host+": "+s))
 	}

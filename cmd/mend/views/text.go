@@ -67,6 +67,9 @@ func (v Text) Run(r *engine.Run) error {
 	if r.Title != "" {
 		fmt.Fprintln(v.W, Clean(r.Title))
 	}
+	if r.Resumes != "" {
+		fmt.Fprintf(v.W, "resuming run %s: repairs it finished are skipped (\"done in run ...\"), diagnoses run again\n", Clean(r.Resumes))
+	}
 	fmt.Fprintln(v.W)
 	v.locks(r)
 	stage := ""
