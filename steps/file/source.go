@@ -29,6 +29,9 @@ type sources struct {
 	mu    sync.Mutex
 	m     map[string]sourceFile
 	bytes int
+	// loading is held while a source is read, so that the hosts of a run
+	// asking for it at once wait for one read rather than each reading it.
+	loading sync.Mutex
 }
 
 var sourceCache = &sources{}
@@ -36,15 +39,15 @@ var sourceCache = &sources{}
 // read returns path's content and hex sha256, from the cache when the file
 // has not changed since it was read.
 func (c *sources) read(path string) ([]byte, string, error) {
-	st, err := os.Stat(path)
-	if err == nil {
-		c.mu.Lock()
-		e, ok := c.m[path]
-		c.mu.Unlock()
-		if ok && sameFile(st, e.info) {
-			return e.content, e.sum, nil
-		}
+	if e, ok := c.cached(path); ok {
+		return e.content, e.sum, nil
 	}
+	c.loading.Lock()
+	defer c.loading.Unlock()
+	if e, ok := c.cached(path); ok { // read meanwhile by another host
+		return e.content, e.sum, nil
+	}
+	st, _ := os.Stat(path)
 	b, err := localfile.Read("", path)
 	if err != nil {
 		return nil, "", err
@@ -55,6 +58,18 @@ func (c *sources) read(path string) ([]byte, string, error) {
 		c.put(path, e)
 	}
 	return e.content, e.sum, nil
+}
+
+// cached returns the entry for path if the file has not changed since.
+func (c *sources) cached(path string) (sourceFile, bool) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return sourceFile{}, false
+	}
+	c.mu.Lock()
+	e, ok := c.m[path]
+	c.mu.Unlock()
+	return e, ok && sameFile(st, e.info)
 }
 
 func (c *sources) put(path string, e sourceFile) {
