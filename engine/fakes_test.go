@@ -101,7 +101,7 @@ func (writeRepair) Apply(ctx context.Context, req steps.ApplyRequest) (steps.App
 }
 
 func testRegistry() *steps.Registry {
-	return steps.NewRegistry([]steps.Diagnoser{shDiag{}}, []steps.Repairer{writeRepair{}, writeRepair{dangerous: true}, clusterWrite{}})
+	return steps.NewRegistry([]steps.Diagnoser{shDiag{}, peekDiag{}}, []steps.Repairer{writeRepair{}, writeRepair{dangerous: true}, clusterWrite{}})
 }
 
 // clusterWrite is writeRepair declared steps.ClusterWide, as the etcd

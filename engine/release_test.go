@@ -13,6 +13,7 @@ import (
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/transport/local"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // releasingConnector is a Connector and engine.Releaser over local hosts
@@ -250,4 +251,42 @@ repair "write" "w" {
 	if c.peak != 1 {
 		t.Errorf("peak %d handles held at once, want 1", c.peak)
 	}
+}
+
+// peekDiag is a test diagnose that reads another host (req.Hosts), as
+// x509_inspect's ca_host does.
+type peekDiag struct{}
+
+type peekConfig struct {
+	Other string `hcl:"other"`
+}
+
+func (peekDiag) Name() string     { return "peek" }
+func (peekDiag) NewConfig() any   { return &peekConfig{} }
+func (peekDiag) Output() cty.Type { return cty.Object(map[string]cty.Type{"other": cty.String}) }
+func (peekDiag) Diagnose(ctx context.Context, req steps.DiagnoseRequest) (steps.DiagnoseResponse, error) {
+	h, err := req.Hosts.Host(ctx, req.Config.(*peekConfig).Other)
+	if err != nil {
+		return steps.DiagnoseResponse{}, err
+	}
+	return steps.DiagnoseResponse{Output: cty.ObjectVal(map[string]cty.Value{"other": cty.StringVal(h.Info().Name)})}, nil
+}
+
+// TestReleaseOtherHosts: a step that reads another host releases that
+// handle too when it is done, and the other host is retired once no
+// later step goes there.
+func TestReleaseOtherHosts(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "peek" "b_from_a" {
+  on    = ["a"]
+  other = "b"
+}
+`, nil)
+	c := newReleasing(0)
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1"})
+	run, err := e.Plan(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("plan: %v %s %v", err, run.Err, statuses(run))
+	}
+	c.check(t, "a", "b")
 }
