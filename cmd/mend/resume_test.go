@@ -36,8 +36,10 @@ func (e *resumeEnv) path(name string) string { return filepath.Join(e.dir, name)
 
 // runbook writes rb.mend.hcl: a diagnose reading append.log, a gated
 // repair appending a line to it, a repair that blocks until the file
-// "release" exists (at most 60 s) and a last repair; extra goes into the
-// blocking repair's block.
+// "release" exists (at most 60 s) and a last repair that runs only when
+// the appending one changed the host (so a resumed run must keep the
+// `changed` of a repair it skips as done); extra goes into the blocking
+// repair's block.
 func (e *resumeEnv) runbook(extra string) string {
 	d := e.dir
 	rb := fmt.Sprintf(`diagnose "command" "probe" {
@@ -61,6 +63,7 @@ repair "command" "block" {
 
 repair "command" "after" {
   on      = ["box"]
+  when    = repair.command.append.changed
   command = "echo after >> %[1]s/after.log"
 }
 `, d, extra)
