@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +122,43 @@ func TestNumericOwnerOverSSH(t *testing.T) {
 	resp, err := Repair{}.Apply(ctx, steps.ApplyRequest{Config: &cfg, Host: h})
 	if err != nil || resp.Changed {
 		t.Errorf("Apply = changed %v, %v; want a no-op", resp.Changed, err)
+	}
+}
+
+// TestLargeFileOverSSH: replacing a 1 MiB file through a real sshd takes
+// two sessions (the plan's digest read, the apply's write, nothing read
+// back); the plan gets the file's digest and first 128 KiB, not all of it
+// (its preview shows the first difference but not the current digest,
+// which only a whole read would let it show), and changes nothing.
+func TestLargeFileOverSSH(t *testing.T) {
+	srv := sshtest.Start(t)
+	h := srv.Host(t)
+	ctx := context.Background()
+	old, new := bigConfig()
+	path := filepath.Join(t.TempDir(), "big.conf")
+	writeFile(t, path, old, 0o644)
+	cfg := Config{Path: path, Content: ptr(new)}
+	sessions := func() int { return strings.Count(srv.Log(), "Starting session:") }
+	before := sessions()
+
+	plan, err := Repair{}.Plan(ctx, steps.PlanRequest{Config: &cfg, Host: h})
+	if err != nil || plan.Action != steps.Change {
+		t.Fatalf("Plan = %v, %v; want change", plan.Action, err)
+	}
+	if !strings.Contains(plan.Preview.Diff, "first difference at line 1000:") || strings.Contains(plan.Preview.Diff, sha256Hex([]byte(old))) {
+		t.Errorf("preview %q: want the first difference and not the current digest", plan.Preview.Diff)
+	}
+	if got := statFile(t, path); got.Content != old {
+		t.Errorf("plan changed the file")
+	}
+	resp, err := Repair{}.Apply(ctx, steps.ApplyRequest{Config: &cfg, Host: h, Planned: plan.Observed})
+	if err != nil || !resp.Changed {
+		t.Fatalf("Apply = %+v, %v", resp, err)
+	}
+	if got := statFile(t, path); got.Content != new || got.Mode.Perm() != 0o644 {
+		t.Errorf("after apply: mode %v, new content %v", got.Mode, got.Content == new)
+	}
+	if n := sessions() - before; n != 2 {
+		t.Errorf("plan and apply opened %d sessions, want 2", n)
 	}
 }
