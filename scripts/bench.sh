@@ -5,6 +5,8 @@
 # table, never absolute times across runs or machines.
 #
 #   ./scripts/bench.sh [-r RUNS] [-o OUT.md]
+#   BENCH_ONLY=WORD / BENCH_SKIP=WORD: run only / skip the workloads whose
+#   title contains WORD (e.g. BENCH_SKIP=1,000 leaves out the slowest)
 #
 # Needs: go, hyperfine (apt-get install hyperfine), OpenSSH client and
 # server (sshd is started here on 127.0.0.1 with its own config and keys;
@@ -186,10 +188,16 @@ print("ratios: " + "; ".join("%s / %s = %.2fx" % (r[0]["command"], o["command"],
 PY
 }
 
+wants() { # title: run this workload? (BENCH_ONLY, BENCH_SKIP)
+  if [ -n "${BENCH_SKIP:-}" ] && [[ $1 == *"$BENCH_SKIP"* ]]; then return 1; fi
+  [ -z "${BENCH_ONLY:-}" ] || [[ $1 == *"$BENCH_ONLY"* ]]
+}
+
 hf() { # title, hyperfine args...
   local title=$1; shift
-  # BENCH_ONLY=WORD runs only the workloads whose title contains WORD.
-  if [ -n "${BENCH_ONLY:-}" ] && [[ $title != *"$BENCH_ONLY"* ]]; then return; fi
+  # BENCH_ONLY=WORD runs only the workloads whose title contains WORD;
+  # BENCH_SKIP=WORD skips those whose title contains it.
+  wants "$title" || return 0
   echo "### $title" >> "$md"
   hyperfine -N -w 1 -r "$runs" --export-markdown "$w/part.md" --export-json "$w/part.json" "$@" >&2
   cat "$w/part.md" >> "$md"
@@ -225,7 +233,6 @@ hf "validate of a runbook installing a 1 MiB file" \
   -n "mend validate (1-byte content)" "$mend validate $w/validate_tiny.mend.hcl"
 
 # --- 1,000 hosts, and start-up with a large audit log (issue 12, scale) ---
-wants() { [ -z "${BENCH_ONLY:-}" ] || [[ $1 == *"$BENCH_ONLY"* ]]; }
 
 # peak.py CMD...: runs CMD, sampling its /proc every 10 ms; prints a
 # markdown row: wall time, peak RSS (wait4's ru_maxrss), peak open
