@@ -28,7 +28,20 @@ func newResumeEnv(t *testing.T) *resumeEnv {
 		srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile))
 	e := &resumeEnv{t: t, dir: dir, bin: bin, inv: inv, log: filepath.Join(dir, "audit.jsonl")}
 	// Whatever happens, let a blocked repair left on the host end.
-	t.Cleanup(func() { os.WriteFile(e.path("release"), nil, 0o644) })
+	// It writes block.log when it ends: wait for that (bounded), or the
+	// temp dir's removal races with the write.
+	t.Cleanup(func() {
+		os.WriteFile(e.path("release"), nil, 0o644)
+		if _, err := os.Stat(e.path("started")); err != nil {
+			return
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if _, err := os.Stat(e.path("block.log")); err == nil {
+				time.Sleep(100 * time.Millisecond) // its shell exits after the write
+				return
+			}
+		}
+	})
 	return e
 }
 
