@@ -104,23 +104,8 @@ func checkMirrored(t *testing.T, lines [][]byte, got []string, re *regexp.Regexp
 }
 
 func TestSyslogMirrorUDP(t *testing.T) {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close()
-	got := make(chan string, 100)
-	go func() {
-		buf := make([]byte, 70000)
-		for {
-			n, _, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			got <- string(buf[:n])
-		}
-	}()
-	m := dialTarget(t, "udp://"+pc.LocalAddr().String())
+	addr, got := listenPacket(t, "udp", "127.0.0.1:0")
+	m := dialTarget(t, "udp://"+addr)
 	lines := mirroredRun(t, m, 5)
 	checkMirrored(t, lines, collect(t, got, len(lines)), syslogPayload)
 }
@@ -163,22 +148,7 @@ func TestSyslogMirrorTCP(t *testing.T) {
 
 func TestSyslogMirrorLocalSocket(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "log")
-	pc, err := net.ListenPacket("unixgram", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close()
-	got := make(chan string, 100)
-	go func() {
-		buf := make([]byte, 70000)
-		for {
-			n, _, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			got <- string(buf[:n])
-		}
-	}()
+	_, got := listenPacket(t, "unixgram", sock)
 	m := dialTarget(t, "unix://"+sock)
 	lines := mirroredRun(t, m, 3)
 	checkMirrored(t, lines, collect(t, got, len(lines)), localPayload)
@@ -284,4 +254,27 @@ func collect(t *testing.T, ch <-chan string, n int) []string {
 	case <-time.After(200 * time.Millisecond):
 	}
 	return got
+}
+
+// listenPacket is a syslog daemon on a datagram socket: each message read
+// goes to the channel. It is closed when t ends.
+func listenPacket(t *testing.T, network, addr string) (string, <-chan string) {
+	t.Helper()
+	pc, err := net.ListenPacket(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	got := make(chan string, 100)
+	go func() {
+		buf := make([]byte, 70000)
+		for {
+			n, _, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			got <- string(buf[:n])
+		}
+	}()
+	return pc.LocalAddr().String(), got
 }
