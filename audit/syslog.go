@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,25 +139,20 @@ func DialSyslog(target SyslogTarget) (*SyslogMirror, error) {
 
 // Send queues the lines of a group of records just made durable (each
 // ends in '\n'). When the queue is full the records are counted as lost.
+// It holds mu, under which Close closes the queue: no send after that.
 func (m *SyslogMirror) Send(lines []byte) {
-	for len(lines) > 0 {
-		i := strings.IndexByte(string(lines), '\n')
-		if i < 0 {
-			i = len(lines)
-		}
-		line := lines[:i]
-		lines = lines[min(i+1, len(lines)):]
-		m.mu.Lock()
-		closed := m.closed
-		m.mu.Unlock()
-		if closed {
-			m.lose(line, errors.New("mirror closed"))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for line := range bytes.Lines(lines) {
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		if m.closed {
+			m.loseLocked(line, errors.New("mirror closed"))
 			continue
 		}
 		select {
 		case m.queue <- append([]byte(nil), line...):
 		default:
-			m.lose(line, fmt.Errorf("queue of %d records full", syslogQueue))
+			m.loseLocked(line, fmt.Errorf("queue of %d records full", syslogQueue))
 		}
 	}
 }
@@ -253,6 +249,10 @@ func stubLine(line []byte) []byte {
 func (m *SyslogMirror) lose(line []byte, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.loseLocked(line, err)
+}
+
+func (m *SyslogMirror) loseLocked(line []byte, err error) {
 	m.lost++
 	m.lastErr = err
 	if m.firstLo == 0 {
@@ -274,12 +274,11 @@ type SyslogReport struct {
 // queue to be sent, and reports. Records still queued then count as lost.
 func (m *SyslogMirror) Close() SyslogReport {
 	m.mu.Lock()
-	already := m.closed
-	m.closed = true
-	m.mu.Unlock()
-	if !already {
+	if !m.closed {
+		m.closed = true
 		close(m.queue)
 	}
+	m.mu.Unlock()
 	select {
 	case <-m.done:
 	case <-time.After(SyslogDrainTimeout):

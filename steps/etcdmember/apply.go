@@ -121,13 +121,5 @@ func initialCluster(members []*etcdserverpb.Member, id uint64, name string) stri
 // a learner without a name is in the list: one that has not published its
 // name yet (it was started, or is about to be).
 func awaitingName(s settings, d decision) bool {
-	if s.action != ActionPromote || d.target != nil || s.target.name == "" {
-		return false
-	}
-	for _, m := range d.members {
-		if m.IsLearner && m.Name == "" {
-			return true
-		}
-	}
-	return false
+	return s.action == ActionPromote && d.target == nil && s.target.name != "" && unnamedLearner(d.members) != nil
 }

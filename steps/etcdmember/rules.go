@@ -83,10 +83,11 @@ func decide(c cluster, action string, want target, allowUnsafe bool) decision {
 			d.lines = append(d.lines, fmt.Sprintf("a learner first (action = %q), then promote, is still safer: a voter that never starts lowers the failures tolerated", ActionAddLearner))
 		}
 	case ActionPromote:
+		unnamed := unnamedLearner(c.members)
 		switch {
-		case d.target == nil && unnamedLearner(c.members) != nil:
+		case d.target == nil && unnamed != nil:
 			d.refusal = fmt.Sprintf("no member %s in the member list; learner %s %v has no name yet: it has not started, or has not caught up (apply waits up to promote_wait for it to publish its name)",
-				want, unnamedLearner(c.members).HexID(), unnamedLearner(c.members).PeerURLs)
+				want, unnamed.HexID(), unnamed.PeerURLs)
 		case d.target == nil:
 			d.refusal = fmt.Sprintf("no member %s in the member list", want)
 		case !d.target.IsLearner:

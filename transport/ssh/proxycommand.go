@@ -9,6 +9,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/mend-sh/mend/internal/shell"
 )
 
 // ssh_config's ProxyCommand, as OpenSSH runs it: the command, its %
@@ -21,8 +23,8 @@ import (
 // inventory rules anyway, and quoting changes nothing for a plain name).
 
 const (
-	// proxyStderrMax bounds what mend keeps of the command's stderr, for
-	// the error when the connection fails.
+	// proxyStderrMax bounds what mend keeps of the command's stderr (its
+	// start), for the error when the connection fails.
 	proxyStderrMax = 2048
 	// proxyKillGrace is how long a closed proxy has between SIGTERM and
 	// SIGKILL (its process group).
@@ -34,7 +36,7 @@ const (
 // expandProxyCommand expands ProxyCommand's tokens: %% %h %n %p %r, the
 // ones OpenSSH gives it. Another token is an error, as in ssh.
 func expandProxyCommand(cmd string, e endpoint, alias string) (string, error) {
-	tok := map[byte]string{'%': "%", 'h': shellWord(e.Host), 'n': shellWord(alias), 'p': fmt.Sprint(e.Port), 'r': shellWord(e.User)}
+	tok := map[byte]string{'%': "%", 'h': shell.Quote(e.Host), 'n': shell.Quote(alias), 'p': fmt.Sprint(e.Port), 'r': shell.Quote(e.User)}
 	var b strings.Builder
 	for i := 0; i < len(cmd); i++ {
 		if cmd[i] != '%' {
@@ -54,22 +56,12 @@ func expandProxyCommand(cmd string, e endpoint, alias string) (string, error) {
 	return b.String(), nil
 }
 
-// shellWord leaves a plain word as is and single-quotes anything else.
-func shellWord(s string) string {
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._-:@[]", c)) {
-			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-		}
-	}
-	return s
-}
-
 // proxyConn is a net.Conn over a ProxyCommand's standard input and
 // output. Closing it closes both and ends the command's process group.
 type proxyConn struct {
 	r, w   *os.File // our ends of the pipes: r reads its stdout, w writes its stdin
 	cmd    *exec.Cmd
-	stderr *tailWriter
+	stderr *limitedBuffer // read only once the command has exited
 	remote proxyAddr
 	done   chan struct{} // closed when the command has exited
 	once   sync.Once
@@ -91,7 +83,7 @@ func dialProxy(command string, e endpoint) (net.Conn, error) {
 	if shell == "" {
 		shell = "/bin/sh"
 	}
-	c := &proxyConn{r: outR, w: inW, stderr: &tailWriter{max: proxyStderrMax}, remote: proxyAddr(e.addr()), done: make(chan struct{})}
+	c := &proxyConn{r: outR, w: inW, stderr: &limitedBuffer{max: proxyStderrMax}, remote: proxyAddr(e.addr()), done: make(chan struct{})}
 	c.cmd = exec.Command(shell, "-c", "exec "+command)
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = inR, outW, c.stderr
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -150,7 +142,7 @@ func (c *proxyConn) exitNote() string {
 		return ""
 	}
 	note := c.cmd.ProcessState.String()
-	if tail := strings.TrimSpace(c.stderr.String()); tail != "" {
+	if tail := strings.TrimSpace(string(c.stderr.Bytes())); tail != "" {
 		note += "; its stderr: " + tail
 	}
 	return note
@@ -174,29 +166,6 @@ type proxyAddr string
 
 func (a proxyAddr) Network() string { return "tcp" }
 func (a proxyAddr) String() string  { return string(a) }
-
-// tailWriter keeps the last max bytes written to it.
-type tailWriter struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (w *tailWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, p...)
-	if over := len(w.buf) - w.max; over > 0 {
-		w.buf = append(w.buf[:0], w.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (w *tailWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return string(w.buf)
-}
 
 // annotate adds to a failed handshake over the proxy the command and how
 // it ended (its exit status and the tail of its stderr).
