@@ -37,8 +37,7 @@ func TestKilledWriteLeavesNothing(t *testing.T) {
 		big[i] = byte(r.Uint32())
 	}
 	src := write("big.src", string(big))
-	inv := write("ssh.mend.hcl", fmt.Sprintf("defaults {\n  user = %q\n  port = %d\n  identity_file = %q\n  known_hosts = %q\n}\n\nhost \"box\" {\n  address = \"127.0.0.1\"\n}\n",
-		srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile))
+	inv := write("ssh.mend.hcl", boxInventory(srv))
 	rb := write("rb.mend.hcl", fmt.Sprintf("repair \"file\" \"big\" {\n  on     = [\"box\"]\n  path   = %q\n  source = %q\n}\n", target, src))
 	args := []string{"apply", "-i", inv, "--audit-log", filepath.Join(dir, "audit.jsonl"), "--no-color", rb}
 
@@ -71,6 +70,12 @@ func TestKilledWriteLeavesNothing(t *testing.T) {
 	if tmp := temps(t, remote); len(tmp) != 0 {
 		t.Errorf("after the next apply temporary files remain: %v", tmp)
 	}
+}
+
+// boxInventory is an inventory of one host, "box", reached through srv.
+func boxInventory(srv *sshtest.Server) string {
+	return fmt.Sprintf("defaults {\n  user = %q\n  port = %d\n  identity_file = %q\n  known_hosts = %q\n}\n\nhost \"box\" {\n  address = \"127.0.0.1\"\n}\n",
+		srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile)
 }
 
 // killMidWrite starts cmd and SIGKILLs it as soon as a temporary file in

@@ -24,8 +24,7 @@ type resumeEnv struct {
 func newResumeEnv(t *testing.T) *resumeEnv {
 	srv := sshtest.Start(t)
 	dir, bin, _, write := gateFixture(t)
-	inv := write("ssh.mend.hcl", fmt.Sprintf("defaults {\n  user = %q\n  port = %d\n  identity_file = %q\n  known_hosts = %q\n}\n\nhost \"box\" {\n  address = \"127.0.0.1\"\n}\n",
-		srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile))
+	inv := write("ssh.mend.hcl", boxInventory(srv))
 	e := &resumeEnv{t: t, dir: dir, bin: bin, inv: inv, log: filepath.Join(dir, "audit.jsonl")}
 	// Whatever happens, let a blocked repair left on the host end.
 	// It writes block.log when it ends: wait for that (bounded), or the

@@ -22,8 +22,7 @@ func TestAuditSyslog(t *testing.T) {
 	srv := sshtest.Start(t)
 	dir, bin, _, write := gateFixture(t)
 	marker := filepath.Join(dir, "touched")
-	inv := write("ssh.mend.hcl", fmt.Sprintf("defaults {\n  user = %q\n  port = %d\n  identity_file = %q\n  known_hosts = %q\n}\n\nhost \"box\" {\n  address = \"127.0.0.1\"\n}\n",
-		srv.User, srv.Port, srv.IdentityFile, srv.KnownHostsFile))
+	inv := write("ssh.mend.hcl", boxInventory(srv))
 	rb := write("rb.mend.hcl", fmt.Sprintf(`
 diagnose "command" "look" {
   on      = ["box"]
