@@ -26,20 +26,17 @@ func newResumeEnv(t *testing.T) *resumeEnv {
 	dir, bin, _, write := gateFixture(t)
 	inv := write("ssh.mend.hcl", boxInventory(srv))
 	e := &resumeEnv{t: t, dir: dir, bin: bin, inv: inv, log: filepath.Join(dir, "audit.jsonl")}
-	// Whatever happens, let a blocked repair left on the host end.
-	// It writes block.log when it ends: wait for that (bounded), or the
-	// temp dir's removal races with the write.
+	// Whatever happens, let the blocked repairs left on the host end, and
+	// wait (bounded) until no process runs one: each writes block.log as it
+	// ends, and the temp dir's removal must not race with that write.
 	t.Cleanup(func() {
 		os.WriteFile(e.path("release"), nil, 0o644)
-		if _, err := os.Stat(e.path("started")); err != nil {
-			return
-		}
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if _, err := os.Stat(e.path("block.log")); err == nil {
-				time.Sleep(100 * time.Millisecond) // its shell exits after the write
-				return
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if exec.Command("pgrep", "-f", e.path("release")).Run() != nil {
+				return // none left (pgrep exits 1 when nothing matches)
 			}
 		}
+		t.Errorf("a blocked repair still runs 10 s after its release")
 	})
 	return e
 }
