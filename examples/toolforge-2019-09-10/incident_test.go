@@ -23,6 +23,12 @@ import (
 const runbook = "etcd-ca-mismatch.mend.hcl"
 
 // mend runs the mend binary and returns stdout, stderr and the exit code.
+// toolforgeNet is this package's lab address base. Each package with lab
+// tests has its own (lab 127.0.1, etcd 127.0.2, rolling-restart 127.0.3):
+// go test runs packages in parallel, and two labs on one base collide
+// ("127.0.2.11:22 is already in use").
+const toolforgeNet = "127.0.4"
+
 func mend(t *testing.T, bin string, args ...string) (string, string, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -118,7 +124,7 @@ type planDoc struct {
 // gates approved makes the apiserver ready; the fix survives puppet; a
 // second plan has nothing to do; the audit log verifies and holds it all.
 func TestIncidentEndToEnd(t *testing.T) {
-	lab := labtest.Start(t, "127.0.2", false)
+	lab := labtest.Start(t, toolforgeNet, false)
 	bin := buildMend(t, lab)
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
 	common := []string{"-i", lab.Inventory(), "--var-file", lab.Vars(), "--audit-log", audit}
@@ -247,7 +253,7 @@ func buildMend(t *testing.T, lab *labtest.Lab) string {
 // CA mismatch on the others, nor stop the fix; the apiserver comes back
 // on the two members left.
 func TestIncidentOneMemberDown(t *testing.T) {
-	lab := labtest.Start(t, "127.0.2", false)
+	lab := labtest.Start(t, toolforgeNet, false)
 	bin := buildMend(t, lab)
 	if out, err := lab.Run(time.Minute, "ssh", "etcd-01", "sv -w 15 stop etcd"); err != nil {
 		t.Fatalf("stop etcd on etcd-01: %v\n%s", err, out)
