@@ -104,17 +104,39 @@ func (f *framer) waitStart(b []byte) []byte {
 }
 
 // body passes output on up to the E- marker; it returns what follows
-// the marker.
+// the marker. Only the few bytes held back are copied: b itself is
+// searched and written out in place.
 func (f *framer) body(b []byte) []byte {
+	if len(f.carry) > 0 {
+		joint := append(f.carry, b[:min(len(b), len(f.end)-1)]...)
+		if i := bytes.Index(joint, f.end); i >= 0 {
+			f.out.Write(joint[:i])
+			used := i + len(f.end) - len(f.carry) // the marker ends in b
+			f.carry, f.state = f.carry[:0], frameTail
+			return b[used:]
+		}
+		if len(joint) < len(f.carry)+len(b) {
+			f.out.Write(f.carry)
+			f.carry = f.carry[:0]
+		} else {
+			f.carry = joint
+			return f.holdBack(nil)
+		}
+	}
+	if i := bytes.Index(b, f.end); i >= 0 {
+		f.out.Write(b[:i])
+		f.state = frameTail
+		return b[i+len(f.end):]
+	}
+	return f.holdBack(b)
+}
+
+// holdBack writes out carry and b but for their last bytes, which a
+// marker may begin with.
+func (f *framer) holdBack(b []byte) []byte {
 	data := b
 	if len(f.carry) > 0 {
 		data = append(f.carry, b...)
-	}
-	if i := bytes.Index(data, f.end); i >= 0 {
-		f.out.Write(data[:i])
-		rest := slices.Clone(data[i+len(f.end):])
-		f.carry, f.state = f.carry[:0], frameTail
-		return rest
 	}
 	keep := min(len(data), len(f.end)-1)
 	f.out.Write(data[:len(data)-keep])

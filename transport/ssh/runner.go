@@ -47,6 +47,7 @@ type runner struct {
 	pgid   int
 	head   bool // the host has head(1): commands with stdin may use the runner
 	setsid bool // and setsid(1): each command leads a process group
+	last   int  // the process group of the previous command, with setsid
 	dead   bool // not to be used again
 }
 
@@ -226,6 +227,21 @@ func (r *runner) idle() bool {
 // marker.
 var errRunnerDied = errors.New("runner ended")
 
+// errRunnerNotStarted: the runner ended before it started the command
+// (before the S- line on stderr, which it prints before running
+// anything), so the command may be sent to a new runner. A runner exits
+// so when the process group of its previous command is still alive (see
+// runnerChunk).
+var errRunnerNotStarted = fmt.Errorf("%w before the command started", errRunnerDied)
+
+// ended is the error for a runner whose output ended during x.
+func ended(x exchanged) error {
+	if x.outFrame.started() || x.errFrame.started() {
+		return errRunnerDied
+	}
+	return errRunnerNotStarted
+}
+
 // exec runs req on the runner (see run for the result and errors). A
 // runner that must not be used again (killed, died, stray output) is
 // closed here and left dead.
@@ -235,14 +251,34 @@ func (r *runner) exec(ctx context.Context, h *Host, req runRequest) (runResult, 
 		stdinLen = len(req.stdin)
 	}
 	nonce := newNonce()
-	res, err := r.exchange(ctx, h, nonce, runnerChunk(nonce, req.command, stdinLen, r.setsid), req)
+	res, err := r.exchange(ctx, h, nonce, r.guard(nonce)+runnerChunk(nonce, req.command, stdinLen, r.setsid), req)
+	if errors.Is(err, errRunnerNotStarted) {
+		return runResult{}, err
+	}
 	if errors.Is(err, errRunnerDied) {
 		return runResult{}, h.transportError(req.op+": command did not finish", err)
 	}
 	if err == nil && res.outFrame.stray+res.errFrame.stray > 0 {
 		r.close() // a stray writer shares the runner's output: a fresh one for the next command
 	}
+	if err == nil && r.setsid {
+		r.last, _ = strconv.Atoi(strings.TrimSpace(string(res.outFrame.head)))
+	}
 	return res.runResult, err
+}
+
+// guard is what the runner runs before the next chunk: with setsid, it
+// answers "busy" (in place of the command's frames) and exits when the
+// process group of the previous command still has a member, which may yet write to the runner's output (a background
+// child): the command then goes to a new runner, and no output of the old
+// command's can ever be taken for the new one's. (A child that left the
+// group and kept the output open is caught as stray output instead, when
+// it writes between two commands.)
+func (r *runner) guard(nonce string) string {
+	if r.last <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("if kill -0 -%d 2>/dev/null; then printf 'S-%s busy\\n\\nE-%[2]s busy\\n'; printf 'S-%[2]s\\n\\nE-%[2]s\\n' >&3; exit 0; fi\n", r.last, nonce)
 }
 
 // exchanged is a runResult with the frames it was cut from.
@@ -263,12 +299,13 @@ func (r *runner) exchange(ctx context.Context, h *Host, nonce, chunk string, req
 	go r.write(chunk, req.stdin, sendStdin, wrote)
 	outc, errc, dying := r.out, r.err, ctx.Done()
 	var killAt <-chan time.Time
+	waited := false // for the command's process group, after ctx was done
 	for outc != nil || errc != nil {
 		select {
 		case b, ok := <-outc:
 			if !ok {
 				r.close()
-				return x, errRunnerDied
+				return x, ended(x)
 			}
 			if x.outFrame.feed(b); x.outFrame.done() {
 				outc = nil
@@ -276,7 +313,7 @@ func (r *runner) exchange(ctx context.Context, h *Host, nonce, chunk string, req
 		case b, ok := <-errc:
 			if !ok {
 				r.close()
-				return x, errRunnerDied
+				return x, ended(x)
 			}
 			wasStarted := x.errFrame.started()
 			if x.errFrame.feed(b); !wasStarted && x.errFrame.started() {
@@ -289,16 +326,21 @@ func (r *runner) exchange(ctx context.Context, h *Host, nonce, chunk string, req
 			wrote = nil
 			if err != nil {
 				r.close()
-				return x, errRunnerDied
+				return x, ended(x)
 			}
 		case <-dying:
 			dying, killAt = nil, time.After(2*time.Second)
 		case <-killAt:
+			waited = true
 		}
-		if ctx.Err() != nil && (x.outFrame.started() || killAt == nil) {
+		if ctx.Err() != nil && (x.outFrame.started() || waited) {
 			r.kill(h, req.sudo, x.outFrame.head)
 			return x, ctxError(ctx, fmt.Sprintf("%s on %s: command killed", req.op, h.info.Name))
 		}
+	}
+	if string(x.outFrame.head) == " busy" {
+		r.close() // this ends the write of stdin, if any
+		return x, errRunnerNotStarted
 	}
 	if wrote != nil {
 		<-wrote // both E- lines are out, so the writes were all consumed
@@ -379,24 +421,32 @@ func (h *Host) runOnRunner(ctx context.Context, req runRequest) (res runResult, 
 		rs.r[i], rs.busy[i] = r, false
 		rs.mu.Unlock()
 	}()
-	if r != nil && !r.idle() {
-		r.close()
-		r = nil
-	}
-	if r == nil {
-		if r, err = h.startRunner(ctx, req.sudo); err != nil {
-			if errors.Is(err, errRunnerUnusable) {
-				rs.mu.Lock()
-				rs.off[i] = true
-				rs.mu.Unlock()
-				return runResult{}, false, nil
-			}
-			return runResult{}, true, err
+	for attempt := 0; ; attempt++ {
+		if r != nil && !r.idle() {
+			r.close()
+			r = nil
 		}
+		if r == nil {
+			if r, err = h.startRunner(ctx, req.sudo); err != nil {
+				if errors.Is(err, errRunnerUnusable) {
+					rs.mu.Lock()
+					rs.off[i] = true
+					rs.mu.Unlock()
+					return runResult{}, false, nil
+				}
+				return runResult{}, true, err
+			}
+		}
+		if req.stdin != nil && !r.head {
+			return runResult{}, false, nil
+		}
+		res, err = r.exec(ctx, h, req)
+		if !errors.Is(err, errRunnerNotStarted) {
+			return res, true, err
+		}
+		if attempt > 0 {
+			return runResult{}, true, h.transportError(req.op+": command did not start", err)
+		}
+		r = nil // it was closed: once more, on a new runner
 	}
-	if req.stdin != nil && !r.head {
-		return runResult{}, false, nil
-	}
-	res, err = r.exec(ctx, h, req)
-	return res, true, err
 }
