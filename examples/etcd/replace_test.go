@@ -43,6 +43,7 @@ func TestMemberReplaceInLab(t *testing.T) {
 		"--approve", "repair.etcd_member.add_new", "--approve", "repair.etcd_member.promote_new"}, vars...), "etcd-member-replace.mend.hcl")...)
 	t.Logf("mend apply (exit %d):\n%s\n%s", code, stdout, stderr)
 	if code != 0 {
+		lab.diagnose(t)
 		t.Fatalf("apply exit %d", code)
 	}
 	ml, err = cli.MemberList(ctx)

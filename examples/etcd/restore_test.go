@@ -54,6 +54,7 @@ func TestRestoreInLab(t *testing.T) {
 	stdout, stderr, code = lab.mend(t, append(append([]string{"apply", "--approve", "repair.etcd_restore.from_snapshot"}, vars...), "etcd-restore.mend.hcl")...)
 	t.Logf("mend apply (exit %d):\n%s\n%s", code, stdout, stderr)
 	if code != 0 {
+		lab.diagnose(t)
 		t.Fatalf("apply exit %d", code)
 	}
 	health := lab.ssh(t, "etcd-02", etcdctl(eps, "endpoint health"))
