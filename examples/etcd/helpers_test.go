@@ -79,3 +79,12 @@ func (l *labRun) endpoints() string {
 }
 
 var etcdHosts = []string{"etcd-01", "etcd-02", "etcd-03"}
+
+// diagnose logs the runit state of etcd on every member (for a failed
+// apply: a start_command that timed out says only "down").
+func (l *labRun) diagnose(t *testing.T) {
+	t.Helper()
+	for _, h := range etcdHosts {
+		t.Log(l.Diagnose(h, "etcd"))
+	}
+}

@@ -67,6 +67,7 @@ func TestNoSpaceInLab(t *testing.T) {
 	stdout, stderr, code = lab.mend(t, append(append([]string{"apply", "--approve", "repair.etcd_maintain.space"}, vars...), "etcd-nospace.mend.hcl")...)
 	t.Logf("mend apply (exit %d):\n%s\n%s", code, stdout, stderr)
 	if code != 0 {
+		lab.diagnose(t)
 		t.Fatalf("apply exit %d", code)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -33,7 +33,7 @@ func TestMemberReplaceInLab(t *testing.T) {
 	lab.ssh(t, "etcd-03", `sv -w 30 stop etcd && head -c 65536 /dev/urandom > /var/lib/etcd/default/member/snap/db && sv up etcd`)
 
 	vars := []string{"-var", "dead_member=etcd-03", "-var", "replace_id=r1", "-var", "etcd_env_file=/etc/etcd/etcd.env",
-		"-var", "etcd_stop_command=sv -w 30 stop etcd", "-var", "etcd_start_command=sv -w 60 start etcd"}
+		"-var", "etcd_stop_command=/etc/lab/bin/sv-stop etcd", "-var", "etcd_start_command=sv -w 60 start etcd"}
 	stdout, stderr, code := lab.mend(t, append(append([]string{"plan"}, vars...), "etcd-member-replace.mend.hcl")...)
 	t.Logf("mend plan (exit %d):\n%s\n%s", code, stdout, stderr)
 	if code != 0 || !strings.Contains(stdout, "remove \"etcd-03\": voters 3 -> 2, quorum 2 -> 2") {
@@ -43,6 +43,7 @@ func TestMemberReplaceInLab(t *testing.T) {
 		"--approve", "repair.etcd_member.add_new", "--approve", "repair.etcd_member.promote_new"}, vars...), "etcd-member-replace.mend.hcl")...)
 	t.Logf("mend apply (exit %d):\n%s\n%s", code, stdout, stderr)
 	if code != 0 {
+		lab.diagnose(t)
 		t.Fatalf("apply exit %d", code)
 	}
 	ml, err = cli.MemberList(ctx)

@@ -31,14 +31,14 @@ func TestRestoreInLab(t *testing.T) {
 	}
 
 	vars := []string{"-var", "snapshot_host=etcd-01", "-var", "snapshot=/var/lib/etcd/backup.db", "-var", "restore_token=lab-restored-1",
-		"-var", "etcd_stop_command=sv -w 30 stop etcd", "-var", "etcd_start_command=sv -w 60 start etcd", "-var", "backup_dir=/var/lib/etcd"}
+		"-var", "etcd_stop_command=/etc/lab/bin/sv-stop etcd", "-var", "etcd_start_command=sv -w 60 start etcd", "-var", "backup_dir=/var/lib/etcd"}
 	before := hostFiles(t, lab)
 	stdout, stderr, code := lab.mend(t, append(append([]string{"plan"}, vars...), "etcd-restore.mend.hcl")...)
 	t.Logf("mend plan (exit %d):\n%s\n%s", code, stdout, stderr)
 	for _, want := range []string{
 		"mv /var/lib/etcd/default -> /var/lib/etcd/default.pre-restore-lab-restored-1",
 		"ETCDCTL_API=3 etcdctl snapshot restore /var/lib/etcd/default.snapshot-lab-restored-1.db --name etcd-02 --data-dir /var/lib/etcd/default --initial-cluster 'etcd-01=https://" + lab.Net + ".21:2380,etcd-02=https://" + lab.Net + ".22:2380,etcd-03=https://" + lab.Net + ".23:2380' --initial-cluster-token lab-restored-1 --initial-advertise-peer-urls https://" + lab.Net + ".22:2380",
-		"etcd-03: sv -w 30 stop etcd",
+		"etcd-03: /etc/lab/bin/sv-stop etcd",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("plan lacks %q", want)
@@ -54,6 +54,7 @@ func TestRestoreInLab(t *testing.T) {
 	stdout, stderr, code = lab.mend(t, append(append([]string{"apply", "--approve", "repair.etcd_restore.from_snapshot"}, vars...), "etcd-restore.mend.hcl")...)
 	t.Logf("mend apply (exit %d):\n%s\n%s", code, stdout, stderr)
 	if code != 0 {
+		lab.diagnose(t)
 		t.Fatalf("apply exit %d", code)
 	}
 	health := lab.ssh(t, "etcd-02", etcdctl(eps, "endpoint health"))

@@ -77,7 +77,12 @@ func (s settings) prove(ctx context.Context, h steps.Host, before State, deadlin
 	what := "come up"
 	switch s.action {
 	case "stop":
-		return p.await(ctx, "stop", func(st State) bool { return !st.Active && st.PID == 0 })
+		// Down is not enough: a crash-looping service is down for a second
+		// after each crash, and runit's sv stop then returns before runsv
+		// has even taken the stop (it reads it after that second; a start
+		// sent meanwhile is dropped by sv as already wanted, and the
+		// service then stays down). Wait until nothing will restart it.
+		return p.await(ctx, "stop", State.stopped)
 	case "restart":
 		what = "come back as a new instance"
 		reached = func(st State) bool { return st.Active && !st.sameInstance(before) }

@@ -43,7 +43,7 @@ func TestParseSVStatus(t *testing.T) {
 		wantErr string
 	}{
 		{out: "run: labdemo: (pid 7763) 12s; run: log: (pid 7762) 12s\n", want: State{Active: true, State: "run", PID: 7763, UptimeSeconds: 12, Restarts: -1}},
-		{out: "down: crash: 1s, normally up, want up\n", want: State{State: "down", UptimeSeconds: 1, Restarts: -1}},
+		{out: "down: crash: 1s, normally up, want up\n", want: State{State: "down", UptimeSeconds: 1, Restarts: -1, RestartPending: true}},
 		{out: "finish: x: (pid 12) 0s, normally up\n", want: State{State: "finish", PID: 12, Restarts: -1}},
 		{out: "warning: x: unable to open supervise/ok: file does not exist\n", wantErr: "not supervised: warning: x: unable to open supervise/ok: file does not exist"},
 		{out: "", wantErr: "not supervised: (no output)"},

@@ -59,7 +59,7 @@ func decide(action string, before State) steps.Action {
 	switch {
 	case action == "start" && before.Active:
 		return steps.NoOp
-	case action == "stop" && !before.Active && before.PID == 0:
+	case action == "stop" && before.stopped():
 		return steps.NoOp
 	}
 	return steps.Change

@@ -94,7 +94,8 @@ func parseSVStatus(out string) (State, error) {
 		}
 		return State{}, fmt.Errorf("not supervised: %s", line)
 	}
-	st := State{State: m[1], Active: m[1] == "run", Restarts: -1}
+	st := State{State: m[1], Active: m[1] == "run", Restarts: -1,
+		RestartPending: m[1] != "run" && strings.Contains(line, ", want up")}
 	if m[2] != "" {
 		st.PID, _ = strconv.Atoi(m[2])
 	}

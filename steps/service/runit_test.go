@@ -3,6 +3,9 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +185,46 @@ func TestStopThenStartRunit(t *testing.T) {
 	}
 	if alive(oldPID) {
 		t.Errorf("the pid before stop, %d, is still alive", oldPID)
+	}
+}
+
+// TestStopCrashLoopRunit stops a crash-looping service in the second
+// after a crash, when runsv sleeps before restarting it ("down, want up"):
+// that is not "already down", and the stop must last (runsv must have
+// taken it) before a start that follows at once. Before, the stop was a
+// no-op there and runsv kept restarting the service; and a stop that
+// returned as soon as the service was down let a start sent within that
+// second be dropped by sv (want up already recorded), leaving the service
+// down once runsv took the stop.
+func TestStopCrashLoopRunit(t *testing.T) {
+	t.Parallel()
+	dir := startRunsvdir(t, "flaky")
+	waitRunning(t, dir, "flaky")
+	if err := os.WriteFile(filepath.Join(dir, "flaky", "crash"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("sv", "term", filepath.Join(dir, "flaky")).CombinedOutput(); err != nil {
+		t.Fatalf("sv term: %v %s", err, out)
+	}
+	waitFor(t, 10*time.Second, "flaky down between two crashes", func() bool {
+		out, _ := exec.Command("sv", "status", filepath.Join(dir, "flaky")).Output()
+		return strings.HasPrefix(string(out), "down:") && strings.Contains(string(out), "want up")
+	})
+	plan, _, err := repair(t, &service.RepairConfig{Name: "flaky", Supervisor: "runit", SVDir: dir, Action: "stop", Wait: "5s"})
+	if err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if plan.Action != steps.Change {
+		t.Errorf("stop planned %s, want change: a service that runsv restarts is not stopped", plan.Action)
+	}
+	if err := os.Remove(filepath.Join(dir, "flaky", "crash")); err != nil {
+		t.Fatal(err)
+	}
+	_, apply, err := repair(t, &service.RepairConfig{Name: "flaky", Supervisor: "runit", SVDir: dir, Action: "start", StableFor: "500ms", Wait: "5s"})
+	if err != nil {
+		t.Fatalf("start right after the stop: %v", err)
+	}
+	if !apply.Output.GetAttr("active").True() {
+		t.Errorf("after start: %#v", apply.Output)
 	}
 }

@@ -28,6 +28,8 @@ var runScripts = map[string]string{
 	"steady": "#!/bin/sh\nexec sleep 1000\n",
 	"crashy": "#!/bin/sh\nsleep 0.3\nexit 1\n",
 	"idle":   "#!/bin/sh\nexec sleep 1000\n", // starts down: see startRunsvdir
+	// flaky crashes after 0.2 s while its directory holds a file "crash"
+	"flaky": "#!/bin/sh\nif [ -e crash ]; then sleep 0.2; exit 1; fi\nexec sleep 1000\n",
 }
 
 // startRunsvdir starts a real runsvdir on a fresh service directory holding

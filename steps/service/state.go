@@ -45,7 +45,15 @@ type State struct {
 	// NeedDaemonReload is systemd's NeedDaemonReload: the unit file changed
 	// on disk since it was loaded.
 	NeedDaemonReload bool
+	// RestartPending is true when no process runs but the supervisor will
+	// start one on its own: runit "down ..., want up" (runsv sleeps a
+	// second after a crash, then restarts), systemd SubState auto-restart.
+	// Such a service is not stopped, only between two crashes.
+	RestartPending bool
 }
+
+// stopped reports whether the service is down and stays down.
+func (s State) stopped() bool { return !s.Active && s.PID == 0 && !s.RestartPending }
 
 // sameInstance reports whether s and o are the same run of the service:
 // same invocation, same main pid, no restart in between.

@@ -71,6 +71,7 @@ func parseShow(out []byte) (State, error) {
 	st := State{
 		State:            props["ActiveState"] + "/" + props["SubState"],
 		Active:           props["ActiveState"] == "active" && props["SubState"] == "running",
+		RestartPending:   props["SubState"] == "auto-restart",
 		InvocationID:     props["InvocationID"],
 		NeedDaemonReload: props["NeedDaemonReload"] == "yes",
 		Restarts:         -1,

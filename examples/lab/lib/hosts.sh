@@ -23,6 +23,7 @@ make_host_tree() {
 	write_service "$h" sshd "exec /usr/sbin/sshd -D -e -f /etc/lab/ssh/sshd_config"
 	write_puppet_conf "$h" >"$d/etc-puppet/puppet.conf"
 	install -m 755 "$LAB_SRC/host/lab-puppet-run" "$d/etc-lab/bin/lab-puppet-run"
+	install -m 755 "$LAB_SRC/host/sv-stop" "$d/etc-lab/bin/sv-stop"
 }
 
 write_sshd_config() {
