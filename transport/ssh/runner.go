@@ -56,11 +56,19 @@ type runner struct {
 // that output (a background process's included) is always drained into
 // the framers of whoever runs a command, never buffered without bound:
 // it blocks until someone takes each piece.
+//
+// A read waits with a small buffer (an idle runner holds two of them);
+// one that came back full is followed by a read of a packet's size.
 func readStream(r io.Reader, ch chan<- []byte, quit <-chan struct{}) {
 	defer close(ch)
+	size := 4 << 10
 	for {
-		buf := make([]byte, 32<<10)
+		buf := make([]byte, size)
 		n, err := r.Read(buf)
+		size = 4 << 10
+		if n == len(buf) {
+			size = 32 << 10
+		}
 		if n > 0 {
 			select {
 			case ch <- buf[:n]:
