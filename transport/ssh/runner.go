@@ -88,7 +88,8 @@ func runnerStart(sudo bool) string {
 	if !sudo {
 		return "LC_ALL=C; export LC_ALL; exec /bin/sh -s"
 	}
-	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec sudo -n setsid -w /bin/sh -s; else exec sudo -n /bin/sh -s; fi"
+	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w /bin/sh -s; else exec " +
+		sudoProgram + " -n /bin/sh -s; fi"
 }
 
 // readyChunk is the runner's first chunk, framed as a command's output
