@@ -61,11 +61,17 @@ type runResult struct {
 	truncated bool // stdout exceeded its cap and was cut
 }
 
-// run starts the wrapped command in a new session and waits for it or
+// run runs the command on the host's runner (see runner) when it is idle,
+// else starts the wrapped command in a new session, and waits for it or
 // for ctx, whichever comes first.
 func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 	if ctx.Err() != nil {
 		return runResult{}, ctxError(ctx, req.op+" on "+h.info.Name)
+	}
+	if runnerEnabled {
+		if res, ok, err := h.runOnRunner(ctx, req); ok {
+			return res, err
+		}
 	}
 	s, err := h.newSession(ctx, req.op)
 	if err != nil {

@@ -24,6 +24,7 @@ type Host struct {
 	info   steps.HostInfo
 	sudo   bool
 
+	runners  runners       // see runner
 	done     chan struct{} // closed when the connection has ended
 	mu       sync.Mutex
 	endCause error
