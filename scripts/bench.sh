@@ -30,7 +30,8 @@
 #   audit   start-up with a 1 GiB audit log vs an empty one: mend plan of
 #           one local step (the log is written once per bench run, in the
 #           work dir, by go test -bench WriteBenchLog ./audit/)
-# fanout and steps have a third row, the floor: scripts/benchfloor, an
+# steps and file have a row with MEND_SSH_RUNNER=0 (a session per command,
+# as before the runner). fanout and steps have a row for the floor: scripts/benchfloor, an
 # x/crypto client that only connects (curve25519) and runs the workload's
 # commands in one session per host. Under each table, "ratios:" gives
 # mend's mean over each other row's.
@@ -215,10 +216,12 @@ hf "one command on 50 hosts through a bastion" \
   -n "ssh -J, xargs -P 50, curve25519" "sh -c 'xargs -P 50 -I{} ssh -F $w/ssh_config -J hb {} uptime < $w/hosts50 > /dev/null'"
 hf "20 steps on 10 hosts" \
   -n "mend apply" "$mend apply $audit -i $w/inv10.mend.hcl $w/steps.mend.hcl" \
+  -n "mend apply, MEND_SSH_RUNNER=0" "env MEND_SSH_RUNNER=0 $mend apply $audit -i $w/inv10.mend.hcl $w/steps.mend.hcl" \
   -n "ssh, ControlMaster per host, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/steps_openssh.sh < $w/hosts10'" \
   -n "floor (benchfloor, 20 commands in one session per host)" "$floor -n 10 -p 10 -k 20 true"
 hf "1 MiB file replacing an older one on 10 hosts" --prepare "sh -c '$reset_files'" \
   -n "mend apply (file repair, source)" "$mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
+  -n "mend apply (file repair, source), MEND_SSH_RUNNER=0" "env MEND_SSH_RUNNER=0 $mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
   -n "ssh pipe, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh.sh < $w/hosts10'"
 
 # validate of a runbook installing the 1 MiB file (issue 12: under 50 ms),

@@ -29,6 +29,19 @@ func BenchmarkExecOpenConnection(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteFile1MiB replaces a 1 MiB file on an open connection
+// (atomic write, sha256 checked on the host).
+func BenchmarkWriteFile1MiB(b *testing.B) {
+	h := sshtest.Start(b).Host(b)
+	ctx := context.Background()
+	req := steps.WriteFileRequest{Path: filepath.Join(b.TempDir(), "f"), Content: make([]byte, 1<<20)}
+	for b.Loop() {
+		if _, err := h.WriteFile(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkConnect is a cold step: TCP connect, handshake, auth, `true`.
 func BenchmarkConnect(b *testing.B) {
 	s := sshtest.Start(b)

@@ -8,5 +8,7 @@
 // redials only after the connection died. Host keys are checked strictly
 // against known_hosts unless Config.AcceptNew is set, and a changed key is
 // always refused. Every remote command runs in its own process group so
-// that a cancelled step kills the whole remote process tree.
+// that a cancelled step kills the whole remote process tree. Commands go
+// through one long-lived session per host (the runner, runner.go) rather
+// than a session each; MEND_SSH_RUNNER=0 turns that off.
 package ssh

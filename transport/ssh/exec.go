@@ -21,6 +21,9 @@ import (
 // same cap and the same note.
 const maxOutput = 8 << 20
 
+// sudoProgram is sudo, or in tests a stand-in (see export_test.go).
+var sudoProgram = "sudo"
+
 // Exec runs req.Command with /bin/sh on the host, through sudo -n on a
 // sudo target unless req.NoSudo, with LC_ALL=C. The command runs in a
 // process group of its own; when ctx is done that whole group is killed
@@ -128,8 +131,8 @@ func wrapCommand(command string, sudo bool, marker string) string {
 	if !sudo {
 		return "LC_ALL=C; export LC_ALL; exec " + run
 	}
-	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec sudo -n setsid -w " + run +
-		"; else exec sudo -n " + run + "; fi"
+	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w " + run +
+		"; else exec " + sudoProgram + " -n " + run + "; fi"
 }
 
 // abort kills the command's process group from a second session (TERM,
@@ -187,7 +190,7 @@ func (h *Host) killGroup(pgid int, sudo bool) {
 	script := fmt.Sprintf("g=%d\n", pgid) + killScript
 	script = "/bin/sh -c " + shell.Quote(script)
 	if sudo {
-		script = "sudo -n " + script
+		script = sudoProgram + " -n " + script
 	}
 	done := make(chan struct{})
 	go func() { ks.Run(script); close(done) }()

@@ -15,8 +15,10 @@ import (
 var _ steps.MutableHost = (*Host)(nil)
 
 // Host is one live SSH connection to a target; it implements
-// steps.MutableHost. Each Exec, ReadFile and WriteFile opens its own
-// session on the shared connection. A Host whose connection died stays
+// steps.MutableHost. Exec, ReadFile and WriteFile run their commands on
+// the host's runner, one long-lived session (see runner), one at a time;
+// one arriving while the runner is busy opens a session of its own on the
+// shared connection. A Host whose connection died stays
 // dead: its methods return ClassTransport errors and Pool.Host dials a new
 // one. Safe for concurrent use.
 type Host struct {

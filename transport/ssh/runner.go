@@ -56,11 +56,19 @@ type runner struct {
 // that output (a background process's included) is always drained into
 // the framers of whoever runs a command, never buffered without bound:
 // it blocks until someone takes each piece.
+//
+// A read waits with a small buffer (an idle runner holds two of them);
+// one that came back full is followed by a read of a packet's size.
 func readStream(r io.Reader, ch chan<- []byte, quit <-chan struct{}) {
 	defer close(ch)
+	size := 4 << 10
 	for {
-		buf := make([]byte, 32<<10)
+		buf := make([]byte, size)
 		n, err := r.Read(buf)
+		size = 4 << 10
+		if n == len(buf) {
+			size = 32 << 10
+		}
 		if n > 0 {
 			select {
 			case ch <- buf[:n]:
@@ -80,7 +88,8 @@ func runnerStart(sudo bool) string {
 	if !sudo {
 		return "LC_ALL=C; export LC_ALL; exec /bin/sh -s"
 	}
-	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec sudo -n setsid -w /bin/sh -s; else exec sudo -n /bin/sh -s; fi"
+	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w /bin/sh -s; else exec " +
+		sudoProgram + " -n /bin/sh -s; fi"
 }
 
 // readyChunk is the runner's first chunk, framed as a command's output

@@ -276,3 +276,30 @@ func TestRunnerNoLeak(t *testing.T) {
 		t.Errorf("runner processes still running: %v", processesRunning("/bin/sh", "-s"))
 	}
 }
+
+// TestSudoRefused: a sudo target whose sudo -n refuses (a stand-in sudo
+// that says so, as sudo does for a password it may not ask for) gives a
+// ClassAuth error quoting it, on the runner as on a session of its own;
+// commands with NoSudo still run.
+func TestSudoRefused(t *testing.T) {
+	s := sshtest.Start(t)
+	fake := filepath.Join(t.TempDir(), "sudo")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer mendssh.SetSudoProgram(fake)()
+	target := s.Target()
+	target.Sudo = true
+	h, err := s.Pool(t).Host(testCtx(t, 10*time.Second), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, err := h.Exec(testCtx(t, 10*time.Second), steps.ExecRequest{Command: "echo hi"})
+		wantClass(t, err, steps.ClassAuth)
+		if !strings.Contains(err.Error(), "refused to run the command: sudo: a password is required") {
+			t.Errorf("error %q does not quote sudo", err)
+		}
+		wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: "echo hi", NoSudo: true}), 0, "hi\n", "")
+	}
+}
