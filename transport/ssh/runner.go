@@ -86,10 +86,10 @@ func readStream(r io.Reader, ch chan<- []byte, quit <-chan struct{}) {
 // through sudo (setsid -w, as in wrapCommand) on a sudo target.
 func runnerStart(sudo bool) string {
 	if !sudo {
-		return "LC_ALL=C; export LC_ALL; exec /bin/sh -s"
+		return "LC_ALL=C; export LC_ALL; exec /bin/sh -s mend-runner"
 	}
-	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w /bin/sh -s; else exec " +
-		sudoProgram + " -n /bin/sh -s; fi"
+	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w /bin/sh -s mend-runner; else exec " +
+		sudoProgram + " -n /bin/sh -s mend-runner; fi"
 }
 
 // readyChunk is the runner's first chunk, framed as a command's output

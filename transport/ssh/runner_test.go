@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -267,14 +268,31 @@ func TestRunnerNoLeak(t *testing.T) {
 	h.Exec(ctx, steps.ExecRequest{Command: "sleep 62.5"})
 	mustExec(t, h, steps.ExecRequest{Command: "(sleep 0.2; echo late) & echo b"})
 	mustExec(t, h, steps.ExecRequest{Command: "head -c 100000 /dev/zero"})
+	if len(runnersOf(s)) != 1 {
+		t.Errorf("runner processes of this sshd: %v, want one", runnersOf(s))
+	}
 	p.Close()
 	if !eventually(10*time.Second, func() bool { return runtime.NumGoroutine() <= goroutines }) {
 		buf := make([]byte, 1<<20)
 		t.Errorf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), goroutines, buf[:runtime.Stack(buf, true)])
 	}
-	if !eventually(10*time.Second, func() bool { return len(processesRunning("/bin/sh", "-s")) == 0 }) {
-		t.Errorf("runner processes still running: %v", processesRunning("/bin/sh", "-s"))
+	if !eventually(10*time.Second, func() bool { return len(runnersOf(s)) == 0 }) {
+		t.Errorf("runner processes still running: %v", runnersOf(s))
 	}
+}
+
+// runnersOf lists the runner processes of s's sessions (sshd, then the
+// session's sshd, then the runner), not those of other tests' sshds.
+func runnersOf(s *sshtest.Server) []int {
+	var pids []int
+	for _, session := range processesWithParent(s.PID()) {
+		for _, p := range processesWithParent(session) {
+			if slices.Contains(processesRunning("/bin/sh", "-s", "mend-runner"), p) {
+				pids = append(pids, p)
+			}
+		}
+	}
+	return pids
 }
 
 // TestSudoRefused: a sudo target whose sudo -n refuses (a stand-in sudo
