@@ -240,7 +240,7 @@ var errRunnerDied = errors.New("runner ended")
 // (before the S- line on stderr, which it prints before running
 // anything), so the command may be sent to a new runner. A runner exits
 // so when the process group of its previous command is still alive (see
-// runnerChunk).
+// guard).
 var errRunnerNotStarted = fmt.Errorf("%w before the command started", errRunnerDied)
 
 // ended is the error for a runner whose output ended during x.
@@ -276,13 +276,14 @@ func (r *runner) exec(ctx context.Context, h *Host, req runRequest) (runResult, 
 	return res.runResult, err
 }
 
-// guard is what the runner runs before the next chunk: with setsid, it
-// answers "busy" (in place of the command's frames) and exits when the
-// process group of the previous command still has a member, which may yet write to the runner's output (a background
-// child): the command then goes to a new runner, and no output of the old
-// command's can ever be taken for the new one's. (A child that left the
-// group and kept the output open is caught as stray output instead, when
-// it writes between two commands.)
+// guard is what the runner runs before the next chunk, with setsid: when
+// the process group of the previous command still has a member (a
+// background child, which may yet write to the runner's output), the
+// runner answers "busy" in place of the command's frames and exits, and
+// the command goes to a new runner: no output of the old command's can be
+// taken for the new one's. (A child that left the group and kept the
+// output open is caught as stray output instead, when it writes between
+// two commands.)
 func (r *runner) guard(nonce string) string {
 	if r.last <= 1 {
 		return ""
