@@ -404,6 +404,13 @@ type runners struct {
 	r    [2]*runner
 	busy [2]bool
 	off  [2]bool // the runner could not start: sessions of their own
+	// seen counts the commands the Host has been asked to run, per
+	// sudo-ness: the first goes to a session of its own, as before the
+	// runner; the runner starts with the second. A runner costs more than
+	// a session for a single command (the runner's shell, then setsid and
+	// sh for the command: two more execs), and a host with one command
+	// (one diagnose on 50 hosts) measured 11% slower with it.
+	seen [2]int
 }
 
 // run runs req on the Host's runner for req.sudo; ok is false when it did
@@ -416,7 +423,8 @@ func (h *Host) runOnRunner(ctx context.Context, req runRequest) (res runResult, 
 	}
 	rs := &h.runners
 	rs.mu.Lock()
-	if rs.busy[i] || rs.off[i] {
+	rs.seen[i]++
+	if rs.seen[i] == 1 || rs.busy[i] || rs.off[i] {
 		rs.mu.Unlock()
 		return runResult{}, false, nil
 	}

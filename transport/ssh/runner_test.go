@@ -60,6 +60,11 @@ func TestRunnerOneSession(t *testing.T) {
 	s := sshtest.Start(t)
 	h := s.Host(t)
 	before := sessions(s)
+	mustExec(t, h, steps.ExecRequest{Command: "true"})
+	if n := sessions(s) - before; n != 1 {
+		t.Errorf("the first command opened %d sessions, want 1 (its own)", n)
+	}
+	before = sessions(s)
 	for i := range 10 {
 		wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: fmt.Sprintf("echo %d; echo e%d >&2", i, i)}), 0, fmt.Sprintf("%d\n", i), fmt.Sprintf("e%d\n", i))
 	}
@@ -83,6 +88,7 @@ func TestRunnerIsolation(t *testing.T) {
 	requireRunner(t)
 	s := sshtest.Start(t)
 	h := s.Host(t)
+	warm(t, h)
 	probe := steps.ExecRequest{Command: `pwd; umask; echo "${X-unset} ${Y-unset} $- $0 $#"; trap; alias; echo in`}
 	want := mustExec(t, h, probe)
 	before := sessions(s)
@@ -114,6 +120,7 @@ func TestRunnerStdin(t *testing.T) {
 	requireRunner(t)
 	s := sshtest.Start(t)
 	h := s.Host(t)
+	warm(t, h)
 	before := sessions(s)
 	content := make([]byte, 1<<20)
 	rand.Read(content)
@@ -145,6 +152,7 @@ func TestRunnerStdin(t *testing.T) {
 func TestRunnerOutputFraming(t *testing.T) {
 	requireRunner(t)
 	h := sshtest.Start(t).Host(t)
+	warm(t, h)
 	fake := "S-0123456789abcdef0123456789abcdef\n\nE-0123456789abcdef0123456789abcdef 0\n"
 	for _, tt := range []struct{ cmd, stdout, stderr string }{
 		{`printf abc`, "abc", ""},
@@ -167,6 +175,7 @@ func TestRunnerOutputOverCap(t *testing.T) {
 	requireRunner(t)
 	s := sshtest.Start(t)
 	h := s.Host(t)
+	warm(t, h)
 	before := sessions(s)
 	res := mustExec(t, h, steps.ExecRequest{Command: "head -c 9000000 /dev/zero; head -c 8500000 /dev/zero >&2; echo done"})
 	note := fmt.Sprintf("\n[mend: output truncated: only the first %d bytes were kept, %d more bytes were dropped]\n", 8<<20, 9000005-8<<20)
@@ -209,6 +218,7 @@ func TestRunnerBackgroundChild(t *testing.T) {
 	requireRunner(t)
 	s := sshtest.Start(t)
 	h := s.Host(t)
+	warm(t, h)
 	dir := t.TempDir()
 	child := fmt.Sprintf(`trap '' PIPE; while [ ! -e %[1]s/go ]; do sleep 0.05; done; echo late; echo late >&2; touch %[1]s/wrote`, dir)
 	wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: "(" + child + ") &"}), 0, "", "")
@@ -226,12 +236,20 @@ func TestRunnerBackgroundChild(t *testing.T) {
 	wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: "echo ok2"}), 0, "ok2\n", "")
 }
 
+// warm runs one command on h: the first command of a Host runs in a
+// session of its own, the runner starts with the second.
+func warm(t *testing.T, h steps.Host) {
+	t.Helper()
+	mustExec(t, h, steps.ExecRequest{Command: "true"})
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // TestRunnerConcurrent: Execs on one Host at once (the runner takes one,
 // the others get sessions of their own) all get their own output.
 func TestRunnerConcurrent(t *testing.T) {
 	h := sshtest.Start(t).Host(t)
+	warm(t, h)
 	var wg sync.WaitGroup
 	for g := range 6 {
 		wg.Add(1)
@@ -312,7 +330,7 @@ func TestSudoRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
+	for range 3 {
 		_, err := h.Exec(testCtx(t, 10*time.Second), steps.ExecRequest{Command: "echo hi"})
 		wantClass(t, err, steps.ClassAuth)
 		if !strings.Contains(err.Error(), "refused to run the command: sudo: a password is required") {
