@@ -2,7 +2,9 @@ package stepstest
 
 import (
 	"io"
+	"math/rand/v2"
 	"net"
+	"strconv"
 	"testing"
 	"time"
 
@@ -38,9 +40,30 @@ func dialSuite(t *testing.T, s Subject) {
 		t.Errorf("echo: %q, %v", buf, err)
 	}
 	c.Close()
-	addr := ln.Addr().String()
 	ln.Close()
+	addr := ClosedPort(t)
 	if _, err := h.DialContext(testCtx(t, 20*time.Second), "tcp", addr); steps.Classify(err) != steps.ClassUnreachable {
 		t.Errorf("dial a closed port: %v (class %q), want class unreachable", err, steps.Classify(err))
 	}
+}
+
+// ClosedPort is a 127.0.0.1 address nothing listens on, with a port below
+// Linux's ephemeral range (32768 and up by default). A closed port taken
+// from a just-closed ":0" listener lies in that range, and a dial to it
+// can then connect to itself (the kernel picks the same port as the
+// source: TCP simultaneous open), which made the "closed port" test
+// succeed now and then in CI.
+func ClosedPort(t testing.TB) string {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(20000+rand.IntN(12000)))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return addr
+	}
+	t.Fatal("no free port between 20000 and 32000 on 127.0.0.1")
+	return ""
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/steps"
+	"github.com/mend-sh/mend/steps/stepstest"
 )
 
 func TestInfo(t *testing.T) {
@@ -47,8 +48,8 @@ func TestDialContext(t *testing.T) {
 		t.Errorf("read %q, %v; want hello", got, err)
 	}
 
-	closed := ln.Addr().String()
 	ln.Close()
+	closed := stepstest.ClosedPort(t)
 	if _, err := (Host{}).DialContext(context.Background(), "tcp", closed); steps.Classify(err) != steps.ClassUnreachable {
 		t.Errorf("dial to a closed port: %v (%s), want class unreachable", err, steps.Classify(err))
 	}
