@@ -111,8 +111,7 @@ func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 		return runResult{}, h.transportError(req.op+": command did not finish", err)
 	}
 	if req.sudo && res.exitCode != 0 && !stderr.found() {
-		return runResult{}, steps.Errorf(steps.ClassAuth, "sudo -n on %s refused to run the command: %s",
-			h.info.Name, strings.TrimSpace(string(res.stderr)))
+		return runResult{}, h.sudoRefused(res.stderr)
 	}
 	return res, nil
 }
@@ -198,4 +197,11 @@ func (h *Host) killGroup(pgid int, sudo bool) {
 	case <-done:
 	case <-ctx.Done():
 	}
+}
+
+// sudoRefused is the error for a sudo target whose sudo -n refused to run
+// a command (it may not ask for a password), quoting what sudo said.
+func (h *Host) sudoRefused(stderr []byte) error {
+	return steps.Errorf(steps.ClassAuth, "sudo -n on %s refused to run the command: %s",
+		h.info.Name, strings.TrimSpace(string(stderr)))
 }

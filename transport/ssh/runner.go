@@ -167,8 +167,7 @@ func (h *Host) startRunner(ctx context.Context, sudo bool) (*runner, error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, errRunnerDied) && sudo && h.Alive():
-		return nil, steps.Errorf(steps.ClassAuth, "sudo -n on %s refused to run the command: %s",
-			h.info.Name, strings.TrimSpace(string(res.errFrame.unframed())))
+		return nil, h.sudoRefused(res.errFrame.unframed())
 	case errors.Is(err, errRunnerDied) && h.Alive():
 		return nil, errRunnerUnusable
 	default:

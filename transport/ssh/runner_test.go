@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mend-sh/mend/internal/shell"
 	"github.com/mend-sh/mend/internal/sshtest"
 	"github.com/mend-sh/mend/steps"
 	mendssh "github.com/mend-sh/mend/transport/ssh"
@@ -227,7 +228,7 @@ func TestRunnerBackgroundChild(t *testing.T) {
 
 	os.Remove(filepath.Join(dir, "go"))
 	os.Remove(filepath.Join(dir, "wrote"))
-	wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: "setsid sh -c " + shellQuote(child) + " &"}), 0, "", "")
+	wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: "setsid sh -c " + shell.Quote(child) + " &"}), 0, "", "")
 	os.WriteFile(filepath.Join(dir, "go"), nil, 0o644)
 	if !eventually(10*time.Second, func() bool { _, err := os.Stat(filepath.Join(dir, "wrote")); return err == nil }) {
 		t.Fatal("the child never wrote")
@@ -242,8 +243,6 @@ func warm(t *testing.T, h steps.Host) {
 	t.Helper()
 	mustExec(t, h, steps.ExecRequest{Command: "true"})
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // TestRunnerConcurrent: Execs on one Host at once (the runner takes one,
 // the others get sessions of their own) all get their own output.
