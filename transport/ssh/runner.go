@@ -307,40 +307,57 @@ func (r *runner) exchange(ctx context.Context, h *Host, nonce, chunk string, req
 	wrote := make(chan error, 1)
 	go r.write(chunk, req.stdin, sendStdin, wrote)
 	outc, errc, dying := r.out, r.err, ctx.Done()
-	var killAt <-chan time.Time
+	var killAt, drained <-chan time.Time
 	waited := false // for the command's process group, after ctx was done
+	// died: the runner's output ended (or its input did). Both streams
+	// end together, but their readers deliver in either order: what is
+	// left of the other is read (briefly) before the runner is given up,
+	// so that what sudo or the shell said last is not lost.
+	died := func() {
+		if drained == nil {
+			drained = time.After(time.Second)
+		}
+	}
 	for outc != nil || errc != nil {
 		select {
 		case b, ok := <-outc:
 			if !ok {
-				r.close()
-				return x, ended(x)
-			}
-			if x.outFrame.feed(b); x.outFrame.done() {
+				outc = nil
+				died()
+			} else if x.outFrame.feed(b); x.outFrame.done() && drained == nil {
 				outc = nil
 			}
 		case b, ok := <-errc:
 			if !ok {
-				r.close()
-				return x, ended(x)
+				errc = nil
+				died()
+				break
 			}
 			wasStarted := x.errFrame.started()
 			if x.errFrame.feed(b); !wasStarted && x.errFrame.started() {
 				close(sendStdin)
 			}
-			if x.errFrame.done() {
+			if x.errFrame.done() && drained == nil {
 				errc = nil
 			}
 		case err := <-wrote:
 			wrote = nil
 			if err != nil {
-				r.close()
-				return x, ended(x)
+				died()
 			}
 		case <-dying:
 			dying, killAt = nil, time.After(2*time.Second)
 		case <-killAt:
 			waited = true
+		case <-drained:
+			outc, errc = nil, nil
+		}
+		if drained != nil {
+			if outc == nil && errc == nil {
+				r.close()
+				return x, ended(x)
+			}
+			continue
 		}
 		if ctx.Err() != nil && (x.outFrame.started() || waited) {
 			r.kill(h, req.sudo, x.outFrame.head)
