@@ -48,9 +48,8 @@ func (r *runner) execGroup(ctx context.Context, st *runbooks.Step, group []*host
 		}
 	})
 	r.writeOutcomes(st, live)
-	for _, g := range live {
-		r.release(g.task, g.mh)
-	}
+	// In parallel: the last step on a host also releases its lock.
+	r.parallelHosts(live, func(g *groupHost) { r.release(g.task, g.mh) })
 }
 
 // groupHost is one host of execGroup: its connection, the error that

@@ -27,6 +27,16 @@ type connections struct {
 	// lock, when set (an apply with host locks), takes a host's lock
 	// before its handle is handed out (runner.lockHost).
 	lock func(ctx context.Context, name string, h steps.Host) error
+	// unlock, when set (an apply with host locks), releases a host's lock
+	// over h once the run is done with the host: its last handle is
+	// given back (put) and no later step goes to it. The lock is
+	// released over the connection still open, instead of one dialled
+	// again at the end of the run (runner.endLocks), which releases
+	// only the locks still held then.
+	unlock func(name string, h steps.Host)
+	// holders counts the handles of each host handed out and not yet
+	// given back.
+	holders map[string]int
 }
 
 func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
@@ -35,6 +45,12 @@ func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps
 		return nil, err
 	}
 	c.touch(h)
+	c.mu.Lock()
+	if c.holders == nil {
+		c.holders = map[string]int{}
+	}
+	c.holders[h.Name]++
+	c.mu.Unlock()
 	if err := c.recordAccepted(h, mh); err != nil {
 		c.put(h, mh, false)
 		return nil, err
@@ -59,11 +75,22 @@ func (c *connections) touch(h *runbooks.InventoryHost) {
 }
 
 // put gives back a handle get returned; last says no later step of the
-// run goes to h, so its connection can be closed once nobody holds it.
+// run goes to h, so its connection can be closed once nobody holds it
+// (and the host's lock released, by the last holder: see unlock).
 func (c *connections) put(h *runbooks.InventoryHost, mh steps.MutableHost, last bool) {
-	rel, ok := c.connector.(Releaser)
-	if !ok || h == nil || mh == nil {
+	if h == nil || mh == nil {
 		return
+	}
+	c.mu.Lock()
+	c.holders[h.Name]--
+	idle := c.holders[h.Name] == 0
+	c.mu.Unlock()
+	rel, ok := c.connector.(Releaser)
+	if !ok {
+		return
+	}
+	if last && idle && c.unlock != nil {
+		c.unlock(h.Name, mh)
 	}
 	rel.Release(h, mh)
 	if last {

@@ -112,6 +112,11 @@ func (r *runner) startLocks(ctx context.Context) {
 	}
 	hosts := r.knownTargets()
 	r.conns.lock = r.lockHost
+	r.conns.unlock = func(name string, h steps.Host) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		r.unlockDone(ctx, name, h)
+	}
 	var refusals []string
 	var mu sync.Mutex
 	r.forHosts(hosts, func(h *runbooks.InventoryHost) {
@@ -311,17 +316,46 @@ func (r *runner) endLocks(ctx context.Context) {
 	}
 }
 
-// releaseLock releases one lock this run took, and audits it. The
-// connection it was taken over may have been closed since (no step left
-// on the host, or --max-connections): the host is connected again.
+// unlockDone releases the lock of a host the run is done with (see
+// connections.unlock), over h, if this run still holds it.
+func (r *runner) unlockDone(ctx context.Context, name string, h steps.Host) {
+	r.locks.mu.Lock()
+	e := r.locks.hosts[name]
+	r.locks.mu.Unlock()
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.held != nil {
+		r.releaseOver(ctx, e, h)
+	}
+}
+
+// releaseLock releases, at the end of the run, one lock this run took
+// and still holds, and audits it. The connection it was taken over may
+// have been closed since (--max-connections, or no step left on the host
+// when that was known only after its last step): the host is connected
+// again.
 func (r *runner) releaseLock(ctx context.Context, e *lockEntry) {
-	name := e.lock.Host
-	if h := r.req.Inventory.Host(name); h != nil {
-		if mh, err := r.conns.get(ctx, h); err == nil {
-			defer r.conns.put(h, mh, true)
-			e.held = mh
+	e.mu.Lock()
+	h := e.held
+	e.mu.Unlock()
+	if ih := r.req.Inventory.Host(e.lock.Host); ih != nil {
+		if mh, err := r.conns.get(ctx, ih); err == nil {
+			defer r.conns.put(ih, mh, true) // after the release: e.held is nil by then
+			h = mh
 		}
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r.releaseOver(ctx, e, h)
+}
+
+// releaseOver releases e's lock over h and audits it; e.mu is held.
+func (r *runner) releaseOver(ctx context.Context, e *lockEntry, h steps.Host) {
+	name := e.lock.Host
+	e.held = h
 	other, err := r.e.opts.HostLocks.Locker.Release(ctx, e.held, r.run.RunID)
 	switch {
 	case err != nil:

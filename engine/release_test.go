@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mend-sh/mend/engine"
+	"github.com/mend-sh/mend/hostlock"
 	"github.com/mend-sh/mend/runbooks"
 	"github.com/mend-sh/mend/steps"
 	"github.com/mend-sh/mend/transport/local"
@@ -23,6 +25,7 @@ import (
 // waits for a release, a bounded time, as the SSH pool does.
 type releasingConnector struct {
 	max     int
+	state   string // set: each host gets a state dir of its own under it (its lock; see ownStateHost)
 	mu      sync.Mutex
 	held    map[string]int
 	total   int
@@ -62,13 +65,30 @@ func (c *releasingConnector) Connect(ctx context.Context, h *runbooks.InventoryH
 	c.total++
 	c.peak = max(c.peak, c.total)
 	c.log = append(c.log, "connect "+h.Name)
-	return handle{local.Host{Name: h.Name}, len(c.log)}, nil
+	hd := handle{local.Host{Name: h.Name}, len(c.log)}
+	if c.state != "" {
+		return stateHandle{hd, filepath.Join(c.state, h.Name)}, nil
+	}
+	return hd, nil
+}
+
+// stateHandle is a handle with a state dir of its own, as ownStateHost.
+type stateHandle struct {
+	handle
+	state string
+}
+
+func (h stateHandle) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
+	req.Command = "XDG_STATE_HOME=" + h.state + "; export XDG_STATE_HOME\n" + req.Command
+	return h.handle.Exec(ctx, req)
 }
 
 func (c *releasingConnector) Release(h *runbooks.InventoryHost, mh steps.MutableHost) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := mh.(handle); !ok || mh.Info().Name != h.Name {
+	_, plain := mh.(handle)
+	_, withState := mh.(stateHandle)
+	if !plain && !withState || mh.Info().Name != h.Name {
 		c.errs = append(c.errs, fmt.Sprintf("release %s with a handle of %T %q", h.Name, mh, mh.Info().Name))
 	}
 	c.held[h.Name]--
@@ -289,4 +309,64 @@ diagnose "peek" "b_from_a" {
 		t.Fatalf("plan: %v %s %v", err, run.Err, statuses(run))
 	}
 	c.check(t, "a", "b")
+}
+
+// TestLockReleasedOverLastConnection: in an apply with host locks, a
+// host's lock is released over its connection when its last step is
+// done, before the connection is retired: no host is connected again at
+// the end of the run to release it (a handshake per host), and each lock
+// is released (record and lock dir) once the host's part is over, while
+// the other host still runs.
+func TestLockReleasedOverLastConnection(t *testing.T) {
+	req, dir := setup(t, `
+repair "write" "w" {
+  on      = ["a", "b"]
+  path    = "%DIR%/w-${host.name}"
+  content = "x"
+}
+
+diagnose "sh" "then" {
+  on      = ["b"]
+  command = "true"
+}
+`, nil)
+	c := newReleasing(0)
+	c.state = filepath.Join(dir, "hosts")
+	a := &memAudit{}
+	var locker hostlock.Locker
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: a, Operator: "tester", RunID: "run1",
+		HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
+	req.Approver = &grant{allow: map[string]bool{}}
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	c.check(t, "a", "b")
+	if n := strings.Count(strings.Join(c.log, "\n"), "connect a"); n < 1 || slices.Contains(c.log[slices.Index(c.log, "retire a"):], "connect a") {
+		t.Errorf("a connected again after it was retired:\n%s", strings.Join(c.log, "\n"))
+	}
+	for _, l := range run.HostLocks {
+		if l.Status != engine.LockReleased {
+			t.Errorf("lock of %s: %s, want released", l.Host, l.Status)
+		}
+	}
+	if len(run.HostLocks) != 2 {
+		t.Errorf("locks: %+v, want a and b", run.HostLocks)
+	}
+	for _, name := range []string{"a", "b"} {
+		h, _ := c.Connect(context.Background(), &runbooks.InventoryHost{Name: name})
+		if l, err := locker.Read(context.Background(), h); err != nil || l != nil {
+			t.Errorf("%s's lock after the run: %+v, %v; want released", name, l, err)
+		}
+	}
+	ev := a.events()
+	relA := slices.Index(ev, "host_lock a ok")
+	if i := slices.Index(ev[relA+1:], "host_lock a ok"); i < 0 {
+		t.Fatalf("no release record of a: %q", ev)
+	} else {
+		relA += 1 + i
+	}
+	if then := slices.IndexFunc(ev, func(s string) bool { return strings.HasPrefix(s, "step_finish diagnose.sh.then b") }); then < 0 || relA > then {
+		t.Errorf("a's lock released at %d, after b's later step (%d): %q", relA, then, ev)
+	}
 }
