@@ -61,7 +61,7 @@ func (l Locker) showHolder() string {
 		tenths = l.settle
 	}
 	return fmt.Sprintf(`i=0; while [ -d "$l" ] && [ ! -f "$l/owner" ] && [ $i -lt %d ]; do sleep 0.1; i=$((i+1)); done
-if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; else echo held-empty; fi
+if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; elif [ ! -e "$l" ] && [ ! -L "$l" ]; then echo free; else echo held-empty; fi
 `, tenths, MaxOwnerBytes+1)
 }
 
@@ -99,6 +99,11 @@ fi
 
 func (l Locker) acquire(ctx context.Context, h Execer, o Owner, script string) (Result, error) {
 	res, err := h.Exec(ctx, steps.ExecRequest{Command: script, NoSudo: true})
+	// "free": the lock was released while the script looked at it (its
+	// directory gone after mkdir found it): take it again, a few times.
+	for i := 0; err == nil && res.ExitCode == 0 && bytes.HasPrefix(res.Stdout, []byte("free\n")) && i < 3; i++ {
+		res, err = h.Exec(ctx, steps.ExecRequest{Command: script, NoSudo: true})
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -172,3 +172,36 @@ func TestAcquireWaitsForOwnerFile(t *testing.T) {
 		t.Fatalf("Acquire = %+v, %v; want acquired once the owner file (this run) appeared", r, err)
 	}
 }
+
+// TestLockGoneWhileWatched: a lock directory without an owner file (being
+// taken, or being removed: rm -rf takes the owner file first) that then
+// disappears is free, not "held by an unknown holder": Release and Read
+// say free, Acquire takes it.
+func TestLockGoneWhileWatched(t *testing.T) {
+	ctx := context.Background()
+	var l Locker
+	for _, what := range []string{"release", "read", "acquire"} {
+		t.Run(what, func(t *testing.T) {
+			h, dir := newHost(t)
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				os.Remove(dir)
+			}()
+			switch what {
+			case "release":
+				if other, err := l.Release(ctx, h, "run-a"); err != nil || other != nil {
+					t.Fatalf("Release = %+v, %v; want free", other, err)
+				}
+			case "read":
+				if other, err := l.Read(ctx, h); err != nil || other != nil {
+					t.Fatalf("Read = %+v, %v; want free", other, err)
+				}
+			case "acquire":
+				mustAcquire(t, l, h, Owner{RunID: "run-a"})
+			}
+		})
+	}
+}
