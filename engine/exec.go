@@ -58,6 +58,11 @@ func (r *runner) unknown(st *runbooks.Step, t *hostTask, why string) {
 	t.output = unknownOutput(r.stepType(st))
 }
 
+// moreOn reports whether later steps are known to go to t's host.
+func (r *runner) moreOn(t *hostTask) bool {
+	return t.host != nil && r.later[t.host.Name]
+}
+
 // preview calls a repair's Plan with a read-only host.
 func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	mh, err := r.connect(ctx, t)
@@ -77,6 +82,9 @@ func (r *runner) preview(ctx context.Context, st *runbooks.Step, t *hostTask) {
 	var host steps.Host
 	if mh != nil {
 		host = readOnly{mh}
+		if r.mode == ModeApply || r.moreOn(t) {
+			steps.MoreCommands(mh) // the apply follows the preview
+		}
 	}
 	sctx, cancel := withTimeout(ctx, st.Timeout)
 	defer cancel()
@@ -204,6 +212,9 @@ func (r *runner) attempts(ctx context.Context, st *runbooks.Step, t *hostTask, m
 	var delay time.Duration
 	if st.Retry != nil && st.Retry.Attempts > 1 {
 		attempts, delay = st.Retry.Attempts, st.Retry.Delay
+	}
+	if mh != nil && (attempts > 1 || r.moreOn(t)) {
+		steps.MoreCommands(mh)
 	}
 	start := time.Now()
 	var out attemptResult

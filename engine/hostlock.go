@@ -226,6 +226,7 @@ func (r *runner) lockHost(ctx context.Context, name string, h steps.Host) error 
 	if !e.done {
 		e.done = true
 		e.lock = &HostLock{Host: name}
+		steps.MoreCommands(h) // its release follows, and the steps
 		e.err = r.takeLock(ctx, name, h, e)
 		r.addLock(e.lock)
 	}

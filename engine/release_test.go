@@ -370,3 +370,87 @@ diagnose "sh" "then" {
 		t.Errorf("a's lock released at %d, after b's later step (%d): %q", relA, then, ev)
 	}
 }
+
+// seriesHost is a local host that notes the engine's MoreCommands hints
+// (steps.Series) and the commands run after each.
+type seriesHost struct {
+	local.Host
+	log *seriesLog
+}
+
+type seriesLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *seriesLog) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, s)
+}
+
+func (h seriesHost) MoreCommands() { h.log.add(h.Name + ": more") }
+
+func (h seriesHost) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
+	h.log.add(h.Name + ": " + strings.Fields(req.Command)[0])
+	return h.Host.Exec(ctx, req)
+}
+
+// seriesConnector is a Releaser, as the SSH connector is: the engine
+// works out the hosts of later steps only for one.
+type seriesConnector struct{ log *seriesLog }
+
+func (seriesConnector) Release(*runbooks.InventoryHost, steps.MutableHost) {}
+func (seriesConnector) Retire(*runbooks.InventoryHost)                     {}
+
+func (c seriesConnector) Connect(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
+	return seriesHost{local.Host{Name: h.Name}, c.log}, nil
+}
+
+// TestMoreCommandsHint: the engine tells a host that more commands will
+// follow exactly when it knows: before a step that has later steps on
+// the host (a's first step, b's first), and before a retried step's
+// attempts (b's last); not before a host's last step otherwise (a's
+// second), so that a lone command there runs in a session of its own.
+func TestMoreCommandsHint(t *testing.T) {
+	req, _ := setup(t, `
+diagnose "sh" "first" {
+  on      = ["a"]
+  command = "echo first"
+}
+
+diagnose "sh" "second" {
+  on      = ["a", "b"]
+  command = "echo second"
+}
+
+diagnose "sh" "retried" {
+  on      = ["b"]
+  command = "echo retried"
+  retry {
+    attempts = 2
+    delay    = "1ms"
+  }
+}
+`, nil)
+	log := &seriesLog{}
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: seriesConnector{log}, Audit: &memAudit{}, Operator: "tester", RunID: "run1"})
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	byHost := map[string][]string{}
+	for _, l := range log.lines {
+		name, what, _ := strings.Cut(l, ": ")
+		byHost[name] = append(byHost[name], what)
+	}
+	want := map[string][]string{
+		"a": {"more", "echo", "echo"},
+		"b": {"more", "echo", "more", "echo"},
+	}
+	for h, w := range want {
+		if !slices.Equal(byHost[h], w) {
+			t.Errorf("%s: %q, want %q", h, byHost[h], w)
+		}
+	}
+}

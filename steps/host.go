@@ -40,6 +40,26 @@ type MutableHost interface {
 	WriteFile(ctx context.Context, req WriteFileRequest) (WriteFileResult, error)
 }
 
+// Series is implemented by a Host that can prepare for a series of
+// commands. The engine calls MoreCommands when it knows that more than
+// one command will go to the host from now on: a step with later steps
+// there, a lock it takes and will release. The SSH transport then runs
+// the next command on its persistent session (the runner) at once,
+// where it would otherwise run a lone command in a session of its own
+// and start the runner with the second. A hint only: what runs, and how
+// it behaves, is the same either way.
+type Series interface {
+	MoreCommands()
+}
+
+// MoreCommands tells h, if it can prepare for a series of commands
+// (Series), that more than one will follow.
+func MoreCommands(h Host) {
+	if s, ok := h.(Series); ok {
+		s.MoreCommands()
+	}
+}
+
 // HostResolver finds other inventory hosts by name, for steps that look at
 // more than one host (x509_compare). It returns an error naming the host
 // when it is not in the inventory or cannot be reached.

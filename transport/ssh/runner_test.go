@@ -338,3 +338,26 @@ func TestSudoRefused(t *testing.T) {
 		wantOutput(t, mustExec(t, h, steps.ExecRequest{Command: "echo hi", NoSudo: true}), 0, "hi\n", "")
 	}
 }
+
+// TestRunnerMoreCommands: told that more commands will follow
+// (steps.MoreCommands), a Host runs the first one on the runner already:
+// three commands, one session (without the hint: two, the first its
+// own). Each command still gets its own process group, as on a runner.
+func TestRunnerMoreCommands(t *testing.T) {
+	requireRunner(t)
+	s := sshtest.Start(t)
+	h := s.Host(t)
+	before := sessions(s)
+	steps.MoreCommands(h)
+	var groups []string
+	for range 3 {
+		res := mustExec(t, h, steps.ExecRequest{Command: "ps -o pgid= -p $$"})
+		groups = append(groups, strings.TrimSpace(string(res.Stdout)))
+	}
+	if n := sessions(s) - before; n != 1 {
+		t.Errorf("three commands after MoreCommands opened %d sessions, want 1 (the runner)", n)
+	}
+	if groups[0] == groups[1] || groups[1] == groups[2] || groups[0] == "" {
+		t.Errorf("process groups %q: want one of its own per command", groups)
+	}
+}
