@@ -20,7 +20,8 @@
 #           per host (hosts in parallel, steps in sequence)
 #   file    1 MiB file replacing an older version on 10 hosts: mend apply
 #           (file repair with source) vs ssh 'cat > f && sha256sum -c'
-#           (the ssh pipe is this workload's floor)
+#           (the ssh pipe is this workload's floor), and vs the same pipe
+#           with mend's guarantees (temporary file, fsync, rename)
 #   validate  mend validate of a runbook installing that file, by source
 #           and by file(), beside one with 1 byte of content
 #   1,000   one command on 1,000 hosts (aliases of 3 sshds): mend plan vs
@@ -33,7 +34,9 @@
 # steps and file have a row with MEND_SSH_RUNNER=0 (a session per command,
 # as before the runner). fanout and steps have a row for the floor: scripts/benchfloor, an
 # x/crypto client that only connects (curve25519) and runs the workload's
-# commands in one session per host. Under each table, "ratios:" gives
+# commands in one session per host; steps has a second floor row where
+# each command runs as mend runs every step, in a process group of its
+# own (setsid -w sh -c). Under each table, "ratios:" gives
 # mend's mean over each other row's.
 # mend writes a fsynced audit log in each run, as in production.
 # CPU profile of any mend run: add --cpuprofile FILE (hidden flag).
@@ -169,6 +172,15 @@ h=\$1
 ssh -F $w/ssh_config "\$h" "cat > $w/targets/\$h.conf && echo '$sum  $w/targets/\$h.conf' | sha256sum -c --quiet" < $w/files/big.conf
 EOF
 chmod +x "$w/file_openssh.sh"
+# The same with what mend's write guarantees: a temporary file, fsynced,
+# its sha256 checked, renamed over the target, the directory fsynced.
+cat > "$w/file_openssh_atomic.sh" <<EOF
+#!/bin/sh
+h=\$1
+t=$w/targets/\$h.conf
+ssh -F $w/ssh_config "\$h" "cat > \$t.tmp && sync \$t.tmp && echo '$sum  \$t.tmp' | sha256sum -c --quiet && mv \$t.tmp \$t && sync $w/targets" < $w/files/big.conf
+EOF
+chmod +x "$w/file_openssh_atomic.sh"
 
 mend="$w/mend"
 floor="$w/benchfloor -addr 127.0.0.1:$port -user $user -i $w/id -known-hosts $w/known_hosts"
@@ -218,11 +230,13 @@ hf "20 steps on 10 hosts" \
   -n "mend apply" "$mend apply $audit -i $w/inv10.mend.hcl $w/steps.mend.hcl" \
   -n "mend apply, MEND_SSH_RUNNER=0" "env MEND_SSH_RUNNER=0 $mend apply $audit -i $w/inv10.mend.hcl $w/steps.mend.hcl" \
   -n "ssh, ControlMaster per host, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/steps_openssh.sh < $w/hosts10'" \
-  -n "floor (benchfloor, 20 commands in one session per host)" "$floor -n 10 -p 10 -k 20 true"
+  -n "floor (benchfloor, 20 commands in one session per host)" "$floor -n 10 -p 10 -k 20 true" \
+  -n "floor, each command its own process group (benchfloor, 20 x setsid -w sh -c true)" "$floor -n 10 -p 10 -k 20 setsid -w /bin/sh -c true"
 hf "1 MiB file replacing an older one on 10 hosts" --prepare "sh -c '$reset_files'" \
   -n "mend apply (file repair, source)" "$mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
   -n "mend apply (file repair, source), MEND_SSH_RUNNER=0" "env MEND_SSH_RUNNER=0 $mend apply $audit -i $w/inv10.mend.hcl $w/file.mend.hcl" \
-  -n "ssh pipe, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh.sh < $w/hosts10'"
+  -n "ssh pipe, xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh.sh < $w/hosts10'" \
+  -n "ssh pipe, atomic and durable (temp, fsync, sha256, rename), xargs -P 10" "sh -c 'xargs -P 10 -n 1 $w/file_openssh_atomic.sh < $w/hosts10'"
 
 # validate of a runbook installing the 1 MiB file (issue 12: under 50 ms),
 # by source and by file(), beside one with a one-byte content (start-up).
