@@ -15,7 +15,8 @@ import (
 // pid), then a marker, then each pid's parent and command line from ps.
 // The first line is the script's own pid, so it and its children (ps,
 // cut, head) are left out of the matches; "mend-proc-list" in its text
-// marks the wrappers that run it.
+// marks the wrappers that run it, and the runner that runs those is left
+// out too (isRunner).
 const listScript = `export LC_ALL=C
 echo "mend-self $$"
 for d in /proc/[0-9]*; do
@@ -76,7 +77,17 @@ func parseList(b []byte) ([]listed, error) {
 		if strings.Contains(p.command, "mend-proc-list") {
 			continue // the wrapper (sh -c, sudo) running this very script
 		}
+		if isRunner(p.command) {
+			continue // mend's own shell on the host (the SSH transport's runner), running this script
+		}
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// isRunner reports whether a command line is the SSH transport's runner
+// (transport/ssh: "/bin/sh -s mend-runner", possibly under sudo and
+// setsid): mend's own shell, never what a runbook looks for.
+func isRunner(command string) bool {
+	return strings.HasSuffix(command, " -s mend-runner")
 }

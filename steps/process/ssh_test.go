@@ -136,3 +136,22 @@ func render(v cty.Value) string {
 	}
 	return v.GoString()
 }
+
+// TestProcessLeavesOutMendsRunner: the SSH transport's runner (a shell
+// mend keeps on the host to run its commands) is mend's own, not a
+// process of the host's: a pattern naming it matches nothing, on the
+// runner as on a session of its own.
+func TestProcessLeavesOutMendsRunner(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	steps.MoreCommands(h) // every command on the runner
+	ctx := context.Background()
+	for range 2 {
+		resp, err := Type{}.Diagnose(ctx, steps.DiagnoseRequest{Config: &Config{Pattern: `-s mend-runner$`}, Host: h})
+		if err != nil {
+			t.Fatalf("Diagnose: %v", err)
+		}
+		if resp.Output.GetAttr("running").True() {
+			t.Errorf("mend's runner matched: %s", resp.Summary)
+		}
+	}
+}
