@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/mend-sh/mend/audit"
 	"github.com/mend-sh/mend/runbooks"
@@ -42,16 +41,12 @@ func (r *runner) execGroup(ctx context.Context, st *runbooks.Step, group []*host
 		}
 	}
 	r.parallelHosts(live, func(g *groupHost) { g.mh, g.err = r.connect(ctx, g.task) })
-	if st.Phase == runbooks.Diagnose {
-		r.diagnoseGroup(ctx, st, live)
-	} else {
-		r.writeIntents(st, live)
-		r.parallelHosts(live, func(g *groupHost) {
-			if g.err == nil {
-				g.exit = r.attempts(ctx, st, g.task, g.mh)
-			}
-		})
-	}
+	r.writeIntents(st, live)
+	r.parallelHosts(live, func(g *groupHost) {
+		if g.err == nil {
+			g.exit = r.attempts(ctx, st, g.task, g.mh)
+		}
+	})
 	r.writeOutcomes(st, live)
 	// In parallel: the last step on a host also releases its lock.
 	r.parallelHosts(live, func(g *groupHost) { r.release(g.task, g.mh) })
@@ -68,37 +63,9 @@ type groupHost struct {
 	exit    *int
 }
 
-// diagnoseGroup runs a diagnosis on the connected hosts while their
-// intents are written. A diagnosis changes nothing, so its intent need
-// not be durable before it starts, as a repair's must (fail closed): the
-// fsync overlaps the hosts' work instead of preceding it, one wait per
-// step fewer. The intents still precede the outcomes in the log. A host
-// whose intent was not stored has run the diagnosis; it fails, as one
-// whose outcome was not stored does, and the run stops.
-func (r *runner) diagnoseGroup(ctx context.Context, st *runbooks.Step, live []*groupHost) {
-	recs, hosts := r.intents(st, live)
-	var errs []error
-	written := make(chan struct{})
-	go func() {
-		defer close(written)
-		errs = r.audit.appendBatch(recs)
-	}()
-	r.parallelHosts(hosts, func(g *groupHost) { g.exit = r.attempts(ctx, st, g.task, g.mh) })
-	<-written
-	for i, err := range errs {
-		g := hosts[i]
-		if err != nil {
-			r.finishNotRecorded(g.task, err)
-			r.fail(g.task, fmt.Errorf("%w; %s ran there (it changes nothing) but is not recorded", err, st.Address()))
-			continue
-		}
-		g.started = true
-	}
-}
-
-// intents are the intent records of the connected hosts, and those
-// hosts; a host that could not connect fails.
-func (r *runner) intents(st *runbooks.Step, live []*groupHost) ([]audit.Record, []*groupHost) {
+// writeIntents writes the intents of the connected hosts in one append;
+// a host whose intent was not stored fails closed.
+func (r *runner) writeIntents(st *runbooks.Step, live []*groupHost) {
 	var recs []audit.Record
 	var hosts []*groupHost
 	for _, g := range live {
@@ -109,13 +76,6 @@ func (r *runner) intents(st *runbooks.Step, live []*groupHost) ([]audit.Record, 
 		recs = append(recs, intentRecord(st.Address(), g.mh, g.task.name(), g.task.result.Preview))
 		hosts = append(hosts, g)
 	}
-	return recs, hosts
-}
-
-// writeIntents writes the intents of the connected hosts in one append;
-// a host whose intent was not stored fails closed.
-func (r *runner) writeIntents(st *runbooks.Step, live []*groupHost) {
-	recs, hosts := r.intents(st, live)
 	for i, err := range r.audit.appendBatch(recs) {
 		g := hosts[i]
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mend-sh/mend/audit"
@@ -76,98 +75,5 @@ func TestBatchedAuditFullMeansNoRepair(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(ca); string(got) != "bad" {
 		t.Errorf("file changed to %q although its intent was not recorded", got)
-	}
-}
-
-// waitingAudit is a batchAudit whose append of a batch of intents waits
-// (up to 5 s) until the files in ran exist: the diagnosis must be
-// running while its intents are written.
-type waitingAudit struct {
-	*batchAudit
-	ran     []string
-	waited  bool // an intent batch returned without seeing them
-	intents int
-}
-
-func (w *waitingAudit) AppendBatch(rs []audit.Record) ([]audit.Record, []error) {
-	if len(rs) > 0 && rs[0].Event == audit.EventStepStart {
-		w.intents++
-		deadline := time.Now().Add(5 * time.Second)
-		for _, f := range w.ran {
-			for {
-				if _, err := os.Stat(f); err == nil {
-					break
-				}
-				if time.Now().After(deadline) {
-					w.waited = true
-					break
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-		}
-	}
-	return w.batchAudit.AppendBatch(rs)
-}
-
-// TestDiagnosisRunsWhileItsIntentsAreWritten: a diagnosis changes
-// nothing, so its hosts start while the batch of its intents is being
-// made durable (the fsync overlaps their work); the log still has the
-// intents before the outcomes.
-func TestDiagnosisRunsWhileItsIntentsAreWritten(t *testing.T) {
-	req, dir := setup(t, `
-diagnose "sh" "both" {
-  on      = ["web"]
-  command = "touch %DIR%/ran-${host.name}"
-}
-`, nil)
-	a := &waitingAudit{batchAudit: &batchAudit{memAudit: &memAudit{}},
-		ran: []string{filepath.Join(dir, "ran-a"), filepath.Join(dir, "ran-b")}}
-	e := engine.New(engine.Options{Registry: testRegistry(), Connector: localConnector{}, Audit: a, Operator: "tester", RunID: "run1"})
-	run, err := e.Apply(context.Background(), req)
-	if err != nil || run.Failed() {
-		t.Fatalf("apply: %v %s", err, run.Err)
-	}
-	if a.intents != 1 || a.waited {
-		t.Errorf("intent batches %d, waited for the hosts in vain: %v (the diagnosis did not run while its intents were written)", a.intents, a.waited)
-	}
-	want := [][]string{{"step_start a", "step_start b"}, {"step_finish a", "step_finish b"}}
-	if d := cmp.Diff(want, a.batches); d != "" {
-		t.Errorf("batches (-want +got):\n%s", d)
-	}
-}
-
-// TestDiagnosisIntentNotStored: the intents of a diagnosis cannot be
-// stored (the disk is full after run_start): the diagnosis has run
-// (read-only) but fails, saying it is not recorded; the run stops, and
-// the repair after it runs nowhere.
-func TestDiagnosisIntentNotStored(t *testing.T) {
-	req, dir := setup(t, `
-diagnose "sh" "first" {
-  on      = ["web"]
-  command = "true"
-}
-
-repair "write" "w" {
-  on      = ["a"]
-  path    = "%DIR%/w"
-  content = "x"
-}
-`, nil)
-	a := &batchAudit{memAudit: &memAudit{failAfter: 1}}
-	req.Approver = &grant{allow: map[string]bool{}}
-	run, err := newBatchEngine(a).Apply(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := statuses(run); got[0] != "diagnose.sh.first failed" || got[1] != "repair.write.w not-run" {
-		t.Errorf("statuses = %q", got)
-	}
-	for _, h := range run.Steps[0].Hosts {
-		if !strings.Contains(h.Error, "no space left on device") || !strings.Contains(h.Error, "ran there (it changes nothing) but is not recorded") {
-			t.Errorf("%s: error = %q", h.Host, h.Error)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "w")); !os.IsNotExist(err) {
-		t.Errorf("the repair ran after the audit log failed: %v", err)
 	}
 }
