@@ -40,17 +40,22 @@ type connections struct {
 }
 
 func (c *connections) get(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
-	mh, err := c.connector.Connect(ctx, h)
-	if err != nil {
-		return nil, err
-	}
-	c.touch(h)
+	// Counted before connecting: a holder on its way keeps the host's
+	// last put from releasing its lock (unlock).
 	c.mu.Lock()
 	if c.holders == nil {
 		c.holders = map[string]int{}
 	}
 	c.holders[h.Name]++
 	c.mu.Unlock()
+	mh, err := c.connector.Connect(ctx, h)
+	if err != nil {
+		c.mu.Lock()
+		c.holders[h.Name]--
+		c.mu.Unlock()
+		return nil, err
+	}
+	c.touch(h)
 	if err := c.recordAccepted(h, mh); err != nil {
 		c.put(h, mh, false)
 		return nil, err

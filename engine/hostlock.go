@@ -69,6 +69,10 @@ type lockSet struct {
 	since time.Time   // when the run began taking them, for the owner file
 	// err says why the run did not start: locks not taken.
 	err string
+	// busy counts, per machine (machineOf), the inventory names whose
+	// lock this run holds and which are not done yet (unlockDone): two
+	// names of one machine share its lock, released when both are done.
+	busy map[string]int
 }
 
 type lockEntry struct {
@@ -77,6 +81,24 @@ type lockEntry struct {
 	err  error
 	held steps.Host // set while this run holds the lock
 	lock *HostLock
+	// machine (machineOf held) and finished (the run is done with the
+	// name: unlockDone) are guarded by lockSet.mu.
+	machine  string
+	finished bool
+}
+
+// machineOf names the machine and login user behind h, whose lock all
+// inventory names of that machine share: its host key (its address when
+// it has none, as a local host), and the user. Two machines with one
+// host key (cloned images) count as one: their locks are then released
+// together, when both are done, which errs on the safe side.
+func machineOf(h steps.Host) string {
+	info := h.Info()
+	id := info.HostKeyFingerprint
+	if id == "" {
+		id = info.Address
+	}
+	return id + "\x00" + info.User
 }
 
 func (s *lockSet) entry(name string) *lockEntry {
@@ -225,10 +247,23 @@ func (r *runner) lockHost(ctx context.Context, name string, h steps.Host) error 
 	defer e.mu.Unlock()
 	if !e.done {
 		e.done = true
-		e.lock = &HostLock{Host: name}
+		if e.lock == nil {
+			e.lock = &HostLock{Host: name}
+			r.addLock(e.lock)
+		} else {
+			*e.lock = HostLock{Host: name} // taken again after it was released (unlockDone)
+		}
 		steps.MoreCommands(h) // its release follows, and the steps
 		e.err = r.takeLock(ctx, name, h, e)
-		r.addLock(e.lock)
+		if e.held != nil {
+			r.locks.mu.Lock()
+			e.machine, e.finished = machineOf(h), false
+			if r.locks.busy == nil {
+				r.locks.busy = map[string]int{}
+			}
+			r.locks.busy[e.machine]++
+			r.locks.mu.Unlock()
+		}
 	}
 	return e.err
 }
@@ -317,19 +352,46 @@ func (r *runner) endLocks(ctx context.Context) {
 	}
 }
 
-// unlockDone releases the lock of a host the run is done with (see
-// connections.unlock), over h, if this run still holds it.
+// unlockDone releases, over h, the lock of a host the run is done with
+// (see connections.unlock), if this run still holds it. Inventory names
+// of one machine share its lock: it is released when the last of them is
+// done, for all of them. A release that fails here (the host's last step
+// took the connection down: a restart of sshd, a reboot) leaves the lock
+// to the end of the run, which connects again (endLocks). Once released,
+// a name is locked again if the run connects to it again after all (a
+// step reading it through another host's step).
 func (r *runner) unlockDone(ctx context.Context, name string, h steps.Host) {
 	r.locks.mu.Lock()
 	e := r.locks.hosts[name]
-	r.locks.mu.Unlock()
-	if e == nil {
+	if e == nil || e.machine == "" || e.finished {
+		r.locks.mu.Unlock()
 		return
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.held != nil {
-		r.releaseOver(ctx, e, h)
+	e.finished = true
+	r.locks.busy[e.machine]--
+	if r.locks.busy[e.machine] > 0 {
+		r.locks.mu.Unlock()
+		return
+	}
+	var names []*lockEntry
+	for _, o := range r.locks.hosts {
+		if o.machine == e.machine && o.finished {
+			names = append(names, o)
+		}
+	}
+	r.locks.mu.Unlock()
+	sort.Slice(names, func(i, j int) bool { return names[i].lock.Host < names[j].lock.Host })
+	other, err := r.e.opts.HostLocks.Locker.Release(ctx, h, r.run.RunID)
+	if err != nil {
+		return // endLocks tries again
+	}
+	for _, o := range names {
+		o.mu.Lock()
+		if o.held != nil {
+			r.recordRelease(o, o.held, other, nil)
+			o.done = false // a later connection takes it again
+		}
+		o.mu.Unlock()
 	}
 }
 
@@ -339,6 +401,9 @@ func (r *runner) unlockDone(ctx context.Context, name string, h steps.Host) {
 // when that was known only after its last step): the host is connected
 // again.
 func (r *runner) releaseLock(ctx context.Context, e *lockEntry) {
+	r.locks.mu.Lock()
+	e.finished = true // released here, not by the put below (unlockDone)
+	r.locks.mu.Unlock()
 	e.mu.Lock()
 	h := e.held
 	e.mu.Unlock()
@@ -355,9 +420,15 @@ func (r *runner) releaseLock(ctx context.Context, e *lockEntry) {
 
 // releaseOver releases e's lock over h and audits it; e.mu is held.
 func (r *runner) releaseOver(ctx context.Context, e *lockEntry, h steps.Host) {
+	other, err := r.e.opts.HostLocks.Locker.Release(ctx, h, r.run.RunID)
+	r.recordRelease(e, h, other, err)
+}
+
+// recordRelease records what releasing e's lock over h found (another
+// holder, an error, or released) and forgets the handle; e.mu is held.
+func (r *runner) recordRelease(e *lockEntry, h steps.Host, other *hostlock.Holder, err error) {
 	name := e.lock.Host
 	e.held = h
-	other, err := r.e.opts.HostLocks.Locker.Release(ctx, e.held, r.run.RunID)
 	switch {
 	case err != nil:
 		e.lock.Status, e.lock.Error = LockError, r.redact.String(err.Error())

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -76,6 +77,13 @@ func (c *releasingConnector) Connect(ctx context.Context, h *runbooks.InventoryH
 type stateHandle struct {
 	handle
 	state string
+}
+
+// Info says which machine it is: one of its own, as its lock is.
+func (h stateHandle) Info() steps.HostInfo {
+	info := h.handle.Info()
+	info.Address = "state:" + h.state
+	return info
 }
 
 func (h stateHandle) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
@@ -452,5 +460,146 @@ diagnose "sh" "retried" {
 		if !slices.Equal(byHost[h], w) {
 			t.Errorf("%s: %q, want %q", h, byHost[h], w)
 		}
+	}
+}
+
+// machineConnector hands out local hosts whose lock dir (state) and
+// identity are the machine's: names mapped to one machine share both, as
+// an alias and an address of one host do. A handle dies (every later
+// command fails, as over a dropped connection) once its host's file
+// "kill-NAME" exists in dir; a new Connect gets a live one.
+type machineConnector struct {
+	dir     string
+	machine map[string]string // inventory name -> machine
+	mu      sync.Mutex
+	dials   map[string]int
+}
+
+type machineHandle struct {
+	local.Host
+	state, addr, kill string
+	dead              *bool
+	mu                *sync.Mutex
+}
+
+func (h machineHandle) Info() steps.HostInfo {
+	info := h.Host.Info()
+	info.Address = h.addr
+	return info
+}
+
+func (h machineHandle) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
+	h.mu.Lock()
+	dead := *h.dead
+	h.mu.Unlock()
+	if dead {
+		return steps.ExecResult{}, steps.Errorf(steps.ClassTransport, "connection to %s lost", h.Name)
+	}
+	req.Command = "XDG_STATE_HOME=" + h.state + "; export XDG_STATE_HOME\n" + req.Command
+	res, err := h.Host.Exec(ctx, req)
+	if _, serr := os.Stat(h.kill); serr == nil {
+		h.mu.Lock()
+		*h.dead = true
+		h.mu.Unlock()
+	}
+	return res, err
+}
+
+func (c *machineConnector) Connect(ctx context.Context, h *runbooks.InventoryHost) (steps.MutableHost, error) {
+	c.mu.Lock()
+	if c.dials == nil {
+		c.dials = map[string]int{}
+	}
+	c.dials[h.Name]++
+	c.mu.Unlock()
+	m := c.machine[h.Name]
+	if m == "" {
+		m = h.Name
+	}
+	return machineHandle{Host: local.Host{Name: h.Name}, state: filepath.Join(c.dir, m), addr: "machine:" + m,
+		kill: filepath.Join(c.dir, "kill-"+h.Name), dead: new(bool), mu: &sync.Mutex{}}, nil
+}
+
+func (c *machineConnector) Release(*runbooks.InventoryHost, steps.MutableHost) {}
+func (c *machineConnector) Retire(*runbooks.InventoryHost)                     {}
+
+// TestLockOfTwoNamesOfOneMachine: a and b are two names of one machine,
+// so they share its one lock. a is done after the first step, b runs one
+// more: the lock stays until b is done too (it is not released under
+// b's running step), then both names are released.
+func TestLockOfTwoNamesOfOneMachine(t *testing.T) {
+	req, dir := setup(t, `
+repair "write" "w" {
+  on      = ["a", "b"]
+  path    = "%DIR%/w-${host.name}"
+  content = "x"
+}
+
+diagnose "sh" "still_locked" {
+  on      = ["b"]
+  command = "test -f \"$XDG_STATE_HOME/mend/lock/owner\" && echo locked"
+}
+`, nil)
+	c := &machineConnector{dir: filepath.Join(dir, "m"), machine: map[string]string{"a": "m1", "b": "m1"}}
+	var locker hostlock.Locker
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1",
+		HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
+	req.Approver = &grant{allow: map[string]bool{}}
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	if h := run.Steps[1].Hosts[0]; h.Status != engine.StatusOk {
+		t.Errorf("b's last step ran without the machine's lock: %+v", h)
+	}
+	for _, l := range run.HostLocks {
+		if l.Status != engine.LockReleased {
+			t.Errorf("lock of %s: %s, want released", l.Host, l.Status)
+		}
+	}
+	h, _ := c.Connect(context.Background(), &runbooks.InventoryHost{Name: "a"})
+	if l, err := locker.Read(context.Background(), h); err != nil || l != nil {
+		t.Errorf("the machine's lock after the run: %+v, %v; want released", l, err)
+	}
+}
+
+// TestLockReleaseAfterConnectionLost: a host's last step takes its
+// connection down (a restart of sshd, a reboot): releasing the lock over
+// it fails, and the end of the run connects again and releases it.
+func TestLockReleaseAfterConnectionLost(t *testing.T) {
+	req, dir := setup(t, `
+repair "write" "w" {
+  on      = ["a"]
+  path    = "%DIR%/w"
+  content = "x"
+}
+
+diagnose "sh" "restart_sshd" {
+  on      = ["a"]
+  command = "touch %DIR%/m/kill-a"
+}
+`, nil)
+	c := &machineConnector{dir: filepath.Join(dir, "m")}
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var locker hostlock.Locker
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1",
+		HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
+	req.Approver = &grant{allow: map[string]bool{}}
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	if len(run.HostLocks) != 1 || run.HostLocks[0].Status != engine.LockReleased {
+		t.Errorf("locks: %+v, want a released", run.HostLocks)
+	}
+	os.Remove(filepath.Join(c.dir, "kill-a"))
+	h, _ := c.Connect(context.Background(), &runbooks.InventoryHost{Name: "a"})
+	if l, err := locker.Read(context.Background(), h); err != nil || l != nil {
+		t.Errorf("a's lock after the run: %+v, %v; want released", l, err)
+	}
+	if c.dials["a"] < 2 {
+		t.Errorf("a dialled %d times; want again at the end, to release", c.dials["a"])
 	}
 }

@@ -66,10 +66,12 @@ if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; elif [ ! -e "$l"
 }
 
 // take makes the lock dir and writes the owner file into it atomically
-// (shell builtins but for mkdir and mv: each process costs on a host).
+// (shell builtins but for mkdir and mv: each process costs on a host). A
+// mkdir that fails with no lock dir there (no permission, a read-only or
+// full file system) is tried once more, and its error is the script's.
 func take(o Owner) string {
 	return `[ -d "${l%/*}" ] || mkdir -p -- "${l%/*}" || exit 3
-if mkdir -- "$l" 2>/dev/null; then
+if mkdir -- "$l" 2>/dev/null || { [ ! -e "$l" ] && [ ! -L "$l" ] && { mkdir -- "$l" || exit 3; }; }; then
 	if printf '%s' ` + shell.Quote(string(o.encode())) + ` >"$l/owner.tmp" && mv -f -- "$l/owner.tmp" "$l/owner"; then echo acquired; exit 0; fi
 	rm -f -- "$l/owner.tmp" "$l/owner"; rmdir -- "$l"; exit 4
 fi

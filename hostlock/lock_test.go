@@ -205,3 +205,14 @@ func TestLockGoneWhileWatched(t *testing.T) {
 		})
 	}
 }
+
+// TestAcquireCannotMakeDir: a lock dir that cannot be made (here: under
+// /proc) is an error quoting mkdir, not a lock reported free or held.
+func TestAcquireCannotMakeDir(t *testing.T) {
+	h, _ := newHost(t)
+	l := Locker{Dir: "/proc/mend-lock-test"}
+	r, err := l.Acquire(context.Background(), h, Owner{RunID: "run-a"})
+	if err == nil || !strings.Contains(err.Error(), "mkdir") || !strings.Contains(err.Error(), "exit 3") {
+		t.Fatalf("Acquire = %+v, %v; want an error quoting mkdir", r, err)
+	}
+}
