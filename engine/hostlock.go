@@ -280,7 +280,7 @@ func (r *runner) takeLock(ctx context.Context, name string, h steps.Host, e *loc
 		if aerr := r.audit.hostLock(name, h, "break", "breaking the lock of "+old.String()+" ("+why+")", &old); aerr != nil {
 			return r.lockFailed(e, name, h, aerr)
 		}
-		if res, err = locker.Break(ctx, h, owner, old); err == nil && res.Acquired {
+		if res, err = locker.Break(ctx, h, owner, old); err == nil && res.Acquired && res.Broke {
 			e.lock.Broke, e.lock.BrokeBy = &old, why
 		}
 	}

@@ -37,6 +37,10 @@ type Result struct {
 	Acquired bool
 	// Held is who holds it, when Acquired is false.
 	Held *Holder
+	// Broke (Break) is set when a lock was there and was removed; a Break
+	// that finds the lock gone already (its holder released it) takes it
+	// as Acquire does, and Broke is false.
+	Broke bool
 }
 
 // dirWord is the lock directory as a shell word.
@@ -49,7 +53,7 @@ func (l Locker) dirWord() string {
 
 // prologue sets l (the lock dir) and a restrictive umask.
 func (l Locker) prologue() string {
-	return "umask 077; l=" + l.dirWord() + " || exit 3\n"
+	return "umask 077; broke=; l=" + l.dirWord() + " || exit 3\n"
 }
 
 // showHolder prints "held" and the owner file (bounded), or "held-empty".
@@ -72,7 +76,7 @@ if [ -f "$l/owner" ]; then echo held; head -c %d -- "$l/owner"; elif [ ! -e "$l"
 func take(o Owner) string {
 	return `[ -d "${l%/*}" ] || mkdir -p -- "${l%/*}" || exit 3
 if mkdir -- "$l" 2>/dev/null || { [ ! -e "$l" ] && [ ! -L "$l" ] && { mkdir -- "$l" || exit 3; }; }; then
-	if printf '%s' ` + shell.Quote(string(o.encode())) + ` >"$l/owner.tmp" && mv -f -- "$l/owner.tmp" "$l/owner"; then echo acquired; exit 0; fi
+	if printf '%s' ` + shell.Quote(string(o.encode())) + ` >"$l/owner.tmp" && mv -f -- "$l/owner.tmp" "$l/owner"; then echo acquired${broke:+-broken}; exit 0; fi
 	rm -f -- "$l/owner.tmp" "$l/owner"; rmdir -- "$l"; exit 4
 fi
 `
@@ -88,11 +92,12 @@ func (l Locker) Acquire(ctx context.Context, h Execer, o Owner) (Result, error) 
 // holder's run, or, for a holder without one, whatever is there) and
 // takes it for o.
 func (l Locker) Break(ctx context.Context, h Execer, o Owner, old Holder) (Result, error) {
-	remove := `if [ -e "$l" ] || [ -L "$l" ]; then rm -rf -- "$l" || exit 5; fi` + "\n"
+	remove := `if [ -e "$l" ] || [ -L "$l" ]; then rm -rf -- "$l" || exit 5; broke=1; fi` + "\n"
 	if old.Problem == "" {
 		remove = `if [ -e "$l" ] || [ -L "$l" ]; then
 	if ! { [ -f "$l/owner" ] && grep -qF -- ` + shell.Quote(runIDMark(old.Owner.RunID)) + ` "$l/owner"; }; then ` + strings.ReplaceAll(strings.TrimSpace(l.showHolder()), "\n", "; ") + `; exit 0; fi
 	rm -rf -- "$l" || exit 5
+	broke=1
 fi
 `
 	}
@@ -114,8 +119,8 @@ func (l Locker) acquire(ctx context.Context, h Execer, o Owner, script string) (
 	}
 	state, rest := firstLine(res.Stdout)
 	switch state {
-	case "acquired":
-		return Result{Acquired: true}, nil
+	case "acquired", "acquired-broken":
+		return Result{Acquired: true, Broke: state == "acquired-broken"}, nil
 	case "held", "held-empty":
 		holder := holderOf(rest, state == "held")
 		if holder.Problem == "" && holder.Owner.RunID == o.RunID {

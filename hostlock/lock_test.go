@@ -84,11 +84,30 @@ func TestBreak(t *testing.T) {
 	if r, err := l.Break(ctx, h, b, Holder{Owner: Owner{RunID: "run-x"}}); err != nil || r.Acquired || r.Held.Owner.RunID != "run-a" {
 		t.Fatalf("Break of a holder not there = %+v, %v", r, err)
 	}
-	if r, err := l.Break(ctx, h, b, Holder{Owner: a}); err != nil || !r.Acquired {
+	if r, err := l.Break(ctx, h, b, Holder{Owner: a}); err != nil || !r.Acquired || !r.Broke {
 		t.Fatalf("Break = %+v, %v", r, err)
 	}
 	if got, _ := l.Read(ctx, h); got == nil || got.Owner.RunID != "run-b" {
 		t.Fatalf("after Break, Read = %+v", got)
+	}
+	// The holder released its lock before the Break ran: the lock is
+	// taken, and nothing was broken.
+	if other, err := l.Release(ctx, h, "run-b"); err != nil || other != nil {
+		t.Fatalf("Release = %+v, %v", other, err)
+	}
+	for _, old := range []Holder{{Owner: b}, {Problem: "no owner file"}} {
+		if r, err := l.Break(ctx, h, a, old); err != nil || !r.Acquired || r.Broke {
+			t.Fatalf("Break of a lock released meanwhile (%+v) = %+v, %v; want acquired, not broken", old, r, err)
+		}
+		if _, err := l.Release(ctx, h, "run-a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An Acquire never says broken, whatever the host's environment has.
+	env := h
+	env.env = append(append([]string(nil), h.env...), "broke=1")
+	if r, err := l.Acquire(ctx, env, a); err != nil || !r.Acquired || r.Broke {
+		t.Fatalf("Acquire with broke=1 in the environment = %+v, %v", r, err)
 	}
 }
 
