@@ -415,11 +415,6 @@ func (r *runner) releaseLock(ctx context.Context, e *lockEntry) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	r.releaseOver(ctx, e, h)
-}
-
-// releaseOver releases e's lock over h and audits it; e.mu is held.
-func (r *runner) releaseOver(ctx context.Context, e *lockEntry, h steps.Host) {
 	other, err := r.e.opts.HostLocks.Locker.Release(ctx, h, r.run.RunID)
 	r.recordRelease(e, h, other, err)
 }
@@ -428,17 +423,16 @@ func (r *runner) releaseOver(ctx context.Context, e *lockEntry, h steps.Host) {
 // holder, an error, or released) and forgets the handle; e.mu is held.
 func (r *runner) recordRelease(e *lockEntry, h steps.Host, other *hostlock.Holder, err error) {
 	name := e.lock.Host
-	e.held = h
 	switch {
 	case err != nil:
 		e.lock.Status, e.lock.Error = LockError, r.redact.String(err.Error())
-		_ = r.audit.hostLock(name, e.held, "not_released", "cannot release the lock: "+e.lock.Error, nil)
+		_ = r.audit.hostLock(name, h, "not_released", "cannot release the lock: "+e.lock.Error, nil)
 	case other != nil:
 		e.lock.Status, e.lock.Holder = LockNotReleased, other
-		_ = r.audit.hostLock(name, e.held, "not_released", "not released: now held by "+other.String(), other)
+		_ = r.audit.hostLock(name, h, "not_released", "not released: now held by "+other.String(), other)
 	default:
 		e.lock.Status = LockReleased
-		_ = r.audit.hostLock(name, e.held, "released", "lock released", nil)
+		_ = r.audit.hostLock(name, h, "released", "lock released", nil)
 	}
 	e.held = nil
 }

@@ -26,7 +26,7 @@ import (
 // waits for a release, a bounded time, as the SSH pool does.
 type releasingConnector struct {
 	max     int
-	state   string // set: each host gets a state dir of its own under it (its lock; see ownStateHost)
+	state   string // set: each host is a machine of its own, its state dir (its lock) under this one (newMachineHandle)
 	mu      sync.Mutex
 	held    map[string]int
 	total   int
@@ -66,37 +66,18 @@ func (c *releasingConnector) Connect(ctx context.Context, h *runbooks.InventoryH
 	c.total++
 	c.peak = max(c.peak, c.total)
 	c.log = append(c.log, "connect "+h.Name)
-	hd := handle{local.Host{Name: h.Name}, len(c.log)}
 	if c.state != "" {
-		return stateHandle{hd, filepath.Join(c.state, h.Name)}, nil
+		return newMachineHandle(h.Name, c.state, h.Name), nil
 	}
-	return hd, nil
-}
-
-// stateHandle is a handle with a state dir of its own, as ownStateHost.
-type stateHandle struct {
-	handle
-	state string
-}
-
-// Info says which machine it is: one of its own, as its lock is.
-func (h stateHandle) Info() steps.HostInfo {
-	info := h.handle.Info()
-	info.Address = "state:" + h.state
-	return info
-}
-
-func (h stateHandle) Exec(ctx context.Context, req steps.ExecRequest) (steps.ExecResult, error) {
-	req.Command = "XDG_STATE_HOME=" + h.state + "; export XDG_STATE_HOME\n" + req.Command
-	return h.handle.Exec(ctx, req)
+	return handle{local.Host{Name: h.Name}, len(c.log)}, nil
 }
 
 func (c *releasingConnector) Release(h *runbooks.InventoryHost, mh steps.MutableHost) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, plain := mh.(handle)
-	_, withState := mh.(stateHandle)
-	if !plain && !withState || mh.Info().Name != h.Name {
+	_, machine := mh.(machineHandle)
+	if !plain && !machine || mh.Info().Name != h.Name {
 		c.errs = append(c.errs, fmt.Sprintf("release %s with a handle of %T %q", h.Name, mh, mh.Info().Name))
 	}
 	c.held[h.Name]--
@@ -319,6 +300,29 @@ diagnose "peek" "b_from_a" {
 	c.check(t, "a", "b")
 }
 
+// applyWithLocks applies req through conn with host locks on (and every
+// gate granted), failing t unless the run succeeds.
+func applyWithLocks(t *testing.T, req engine.Request, conn engine.Connector, a engine.AuditSink) *engine.Run {
+	t.Helper()
+	e := engine.New(engine.Options{Registry: testRegistry(), Connector: conn, Audit: a, Operator: "tester", RunID: "run1",
+		HostLocks: &engine.HostLocks{Locker: hostlock.Locker{}, Machine: "laptop-1"}})
+	req.Approver = &grant{allow: map[string]bool{}}
+	run, err := e.Apply(context.Background(), req)
+	if err != nil || run.Failed() {
+		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
+	}
+	return run
+}
+
+// lockAfterRun fails t unless name's lock is gone after the run.
+func lockAfterRun(t *testing.T, conn engine.Connector, name string) {
+	t.Helper()
+	h, _ := conn.Connect(context.Background(), &runbooks.InventoryHost{Name: name})
+	if l, err := (hostlock.Locker{}).Read(context.Background(), h); err != nil || l != nil {
+		t.Errorf("%s's lock after the run: %+v, %v; want released", name, l, err)
+	}
+}
+
 // TestLockReleasedOverLastConnection: in an apply with host locks, a
 // host's lock is released over its connection when its last step is
 // done, before the connection is retired: no host is connected again at
@@ -341,18 +345,8 @@ diagnose "sh" "then" {
 	c := newReleasing(0)
 	c.state = filepath.Join(dir, "hosts")
 	a := &memAudit{}
-	var locker hostlock.Locker
-	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: a, Operator: "tester", RunID: "run1",
-		HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
-	req.Approver = &grant{allow: map[string]bool{}}
-	run, err := e.Apply(context.Background(), req)
-	if err != nil || run.Failed() {
-		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
-	}
-	c.check(t, "a", "b")
-	if n := strings.Count(strings.Join(c.log, "\n"), "connect a"); n < 1 || slices.Contains(c.log[slices.Index(c.log, "retire a"):], "connect a") {
-		t.Errorf("a connected again after it was retired:\n%s", strings.Join(c.log, "\n"))
-	}
+	run := applyWithLocks(t, req, c, a)
+	c.check(t, "a", "b") // among others: no host connected after it was retired
 	for _, l := range run.HostLocks {
 		if l.Status != engine.LockReleased {
 			t.Errorf("lock of %s: %s, want released", l.Host, l.Status)
@@ -361,12 +355,8 @@ diagnose "sh" "then" {
 	if len(run.HostLocks) != 2 {
 		t.Errorf("locks: %+v, want a and b", run.HostLocks)
 	}
-	for _, name := range []string{"a", "b"} {
-		h, _ := c.Connect(context.Background(), &runbooks.InventoryHost{Name: name})
-		if l, err := locker.Read(context.Background(), h); err != nil || l != nil {
-			t.Errorf("%s's lock after the run: %+v, %v; want released", name, l, err)
-		}
-	}
+	lockAfterRun(t, c, "a")
+	lockAfterRun(t, c, "b")
 	ev := a.events()
 	relA := slices.Index(ev, "host_lock a ok")
 	if i := slices.Index(ev[relA+1:], "host_lock a ok"); i < 0 {
@@ -482,6 +472,13 @@ type machineHandle struct {
 	mu                *sync.Mutex
 }
 
+// newMachineHandle is name's handle on machine, whose state dir is under
+// dir.
+func newMachineHandle(name, dir, machine string) machineHandle {
+	return machineHandle{Host: local.Host{Name: name}, state: filepath.Join(dir, machine), addr: "machine:" + machine,
+		kill: filepath.Join(dir, "kill-"+name), dead: new(bool), mu: &sync.Mutex{}}
+}
+
 func (h machineHandle) Info() steps.HostInfo {
 	info := h.Host.Info()
 	info.Address = h.addr
@@ -516,8 +513,7 @@ func (c *machineConnector) Connect(ctx context.Context, h *runbooks.InventoryHos
 	if m == "" {
 		m = h.Name
 	}
-	return machineHandle{Host: local.Host{Name: h.Name}, state: filepath.Join(c.dir, m), addr: "machine:" + m,
-		kill: filepath.Join(c.dir, "kill-"+h.Name), dead: new(bool), mu: &sync.Mutex{}}, nil
+	return newMachineHandle(h.Name, c.dir, m), nil
 }
 
 func (c *machineConnector) Release(*runbooks.InventoryHost, steps.MutableHost) {}
@@ -541,14 +537,7 @@ diagnose "sh" "still_locked" {
 }
 `, nil)
 	c := &machineConnector{dir: filepath.Join(dir, "m"), machine: map[string]string{"a": "m1", "b": "m1"}}
-	var locker hostlock.Locker
-	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1",
-		HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
-	req.Approver = &grant{allow: map[string]bool{}}
-	run, err := e.Apply(context.Background(), req)
-	if err != nil || run.Failed() {
-		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
-	}
+	run := applyWithLocks(t, req, c, &memAudit{})
 	if h := run.Steps[1].Hosts[0]; h.Status != engine.StatusOk {
 		t.Errorf("b's last step ran without the machine's lock: %+v", h)
 	}
@@ -557,10 +546,7 @@ diagnose "sh" "still_locked" {
 			t.Errorf("lock of %s: %s, want released", l.Host, l.Status)
 		}
 	}
-	h, _ := c.Connect(context.Background(), &runbooks.InventoryHost{Name: "a"})
-	if l, err := locker.Read(context.Background(), h); err != nil || l != nil {
-		t.Errorf("the machine's lock after the run: %+v, %v; want released", l, err)
-	}
+	lockAfterRun(t, c, "a") // the machine's
 }
 
 // TestLockReleaseAfterConnectionLost: a host's last step takes its
@@ -583,22 +569,12 @@ diagnose "sh" "restart_sshd" {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	var locker hostlock.Locker
-	e := engine.New(engine.Options{Registry: testRegistry(), Connector: c, Audit: &memAudit{}, Operator: "tester", RunID: "run1",
-		HostLocks: &engine.HostLocks{Locker: locker, Machine: "laptop-1"}})
-	req.Approver = &grant{allow: map[string]bool{}}
-	run, err := e.Apply(context.Background(), req)
-	if err != nil || run.Failed() {
-		t.Fatalf("apply: %v %s %v", err, run.Err, statuses(run))
-	}
+	run := applyWithLocks(t, req, c, &memAudit{})
 	if len(run.HostLocks) != 1 || run.HostLocks[0].Status != engine.LockReleased {
 		t.Errorf("locks: %+v, want a released", run.HostLocks)
 	}
 	os.Remove(filepath.Join(c.dir, "kill-a"))
-	h, _ := c.Connect(context.Background(), &runbooks.InventoryHost{Name: "a"})
-	if l, err := locker.Read(context.Background(), h); err != nil || l != nil {
-		t.Errorf("a's lock after the run: %+v, %v; want released", l, err)
-	}
+	lockAfterRun(t, c, "a")
 	if c.dials["a"] < 2 {
 		t.Errorf("a dialled %d times; want again at the end, to release", c.dials["a"])
 	}

@@ -130,7 +130,14 @@ func wrapCommand(command string, sudo bool, marker string) string {
 	if !sudo {
 		return "LC_ALL=C; export LC_ALL; exec " + run
 	}
-	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w " + run +
+	return "LC_ALL=C; export LC_ALL; " + execSudo(run)
+}
+
+// execSudo is the shell line that execs run through sudo -n, under
+// setsid -w when the host has it: sudo forks, and setsid makes run lead
+// a new session (and process group) again, waiting for it.
+func execSudo(run string) string {
+	return "if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w " + run +
 		"; else exec " + sudoProgram + " -n " + run + "; fi"
 }
 

@@ -26,18 +26,20 @@ var runnerEnabled = os.Getenv("MEND_SSH_RUNNER") != "0"
 
 // A runner is one long-lived session on a host running /bin/sh -s, which
 // reads the commands mend sends it on its stdin and runs them one at a
-// time, each in a subshell: a command costs a fork on the host instead of
-// a new SSH session (about 13 ms of wall time on a small machine).
+// time, each in a /bin/sh of its own (runnerChunk): a command costs a
+// fork and two execs on the host instead of a new SSH session.
 //
 // The protocol is lockstep, because a shell reading its script from a
 // pipe may read ahead: mend writes one chunk (a single compound command,
 // see runnerChunk), and nothing more until the runner has shown it is
 // executing it (the S- lines); then, for a command with stdin, exactly the
 // bytes that head -c consumes; and the next chunk only after both E-
-// lines. The runner is the leader of its process group (sshd, or setsid
-// under sudo, made it so), and every command it runs stays in that group:
-// a timeout kills the whole group, runner included, from a second
-// session, and the next command starts a new runner.
+// lines. Each command leads a process group of its own (setsid), which a
+// timeout kills from a second session; on a host without setsid the
+// commands stay in the runner's group (the runner leads it: sshd, or
+// setsid under sudo, made it so), and a timeout kills that group, runner
+// included. Either way the runner is closed after a kill, and the next
+// command starts a new one.
 type runner struct {
 	s      *ssh.Session
 	stdin  io.WriteCloser
@@ -88,17 +90,16 @@ func runnerStart(sudo bool) string {
 	if !sudo {
 		return "LC_ALL=C; export LC_ALL; exec /bin/sh -s mend-runner"
 	}
-	return "LC_ALL=C; export LC_ALL; if command -v setsid >/dev/null 2>&1; then exec " + sudoProgram + " -n setsid -w /bin/sh -s mend-runner; else exec " +
-		sudoProgram + " -n /bin/sh -s mend-runner; fi"
+	return "LC_ALL=C; export LC_ALL; " + execSudo("/bin/sh -s mend-runner")
 }
 
 // readyChunk is the runner's first chunk, framed as a command's output
-// is: the runner moves its stderr to descriptor 3 and sends its own
-// stderr to /dev/null (each command's sh moves it back), so that the
-// "Terminated" dash prints when a command dies by a signal reaches no
-// one, as in a session of its own, where nobody is left to print it, sets LC_ALL again (sudo may have
-// reset the environment), and reports its pid and which of head and
-// setsid the host has.
+// is. The runner moves its stderr to descriptor 3 and its own stderr to
+// /dev/null (each command's sh moves it back): the "Terminated" dash
+// prints when a command dies by a signal then reaches no one, as in a
+// session of its own, where nobody is left to print it. It sets LC_ALL
+// again (sudo may have reset the environment) and reports its pid and
+// which of head and setsid the host has.
 func readyChunk(nonce string) string {
 	return "{ exec 3>&2 2>/dev/null; LC_ALL=C; export LC_ALL; h=-; s=-; " +
 		"if command -v head >/dev/null; then h=head; fi; if command -v setsid >/dev/null; then s=setsid; fi; " +
@@ -380,7 +381,7 @@ func (r *runner) exchange(ctx context.Context, h *Host, nonce, chunk string, req
 	return x, nil
 }
 
-// write sends the chunk, then, once go is closed (the runner is running
+// write sends the chunk, then, once send is closed (the runner is running
 // the chunk), stdin.
 func (r *runner) write(chunk string, stdin []byte, send <-chan struct{}, done chan<- error) {
 	_, err := io.WriteString(r.stdin, chunk)
@@ -442,7 +443,7 @@ func (h *Host) MoreCommands() {
 	}
 }
 
-// run runs req on the Host's runner for req.sudo; ok is false when it did
+// runOnRunner runs req on the Host's runner for req.sudo; ok is false when it did
 // not (the runner is busy, or unusable), and the caller runs req in a
 // session of its own.
 func (h *Host) runOnRunner(ctx context.Context, req runRequest) (res runResult, ok bool, err error) {
