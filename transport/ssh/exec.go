@@ -1,11 +1,11 @@
 package ssh
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -86,11 +86,25 @@ func (h *Host) run(ctx context.Context, req runRequest) (runResult, error) {
 	stdout.buf.Grow(min(req.stdoutSize, stdout.max))
 	stderr := newPgidFilter(marker, &limitedBuffer{max: maxOutput})
 	s.Stdout, s.Stderr = stdout, stderr
+	// Stdin is written here rather than through Session.Stdin: a command
+	// may exit without reading all of it, and Session.Wait would then
+	// report the failed write as the command's error when it exits 0. What
+	// the command did is its exit status; a write cut short by a lost
+	// connection shows as one too (and a file write checks its digest).
+	var stdin io.WriteCloser
 	if req.stdin != nil {
-		s.Stdin = bytes.NewReader(req.stdin)
+		if stdin, err = s.StdinPipe(); err != nil {
+			return runResult{}, h.transportError(req.op+": start command", err)
+		}
 	}
 	if err := s.Start(wrapCommand(req.command, req.sudo, marker)); err != nil {
 		return runResult{}, h.transportError(req.op+": start command", err)
+	}
+	if stdin != nil {
+		go func() {
+			_, _ = stdin.Write(req.stdin)
+			stdin.Close()
+		}()
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- s.Wait() }()

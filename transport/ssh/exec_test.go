@@ -1,6 +1,7 @@
 package ssh_test
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -119,4 +120,21 @@ func TestExecSudo(t *testing.T) {
 			t.Fatalf("still running: %v", processesRunning("sleep", mark))
 		}
 	})
+}
+
+// TestExecUnreadStdin: a command that exits 0 without reading its stdin
+// (here 8 MiB, more than the channel's window, so the write is still
+// going when the command is gone) gives its exit status and output, not
+// a transport error: in a session of its own (the first command) as on
+// the runner (the second). x/crypto's Session.Wait reports the failed
+// stdin copy when the exit status is 0.
+func TestExecUnreadStdin(t *testing.T) {
+	h := sshtest.Start(t).Host(t)
+	stdin := bytes.Repeat([]byte("x"), 8<<20)
+	for i := range 2 {
+		res, err := h.Exec(testCtx(t, 30*time.Second), steps.ExecRequest{Command: "echo gone", Stdin: stdin})
+		if err != nil || res.ExitCode != 0 || string(res.Stdout) != "gone\n" {
+			t.Errorf("command %d: exit %d, stdout %q, %v; want exit 0 and its output", i+1, res.ExitCode, res.Stdout, err)
+		}
+	}
 }
